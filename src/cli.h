@@ -1,0 +1,10 @@
+/**
+ * @file cli.h  Entry points of the hotline subcommands (see main.c).
+ *
+ * Each takes (argc, argv) with argv[0] the subcommand's name, prints its own
+ * --help, and returns the process exit status (0 ok, 1 failure, 2 usage).
+ */
+#ifndef HOTLINE_CLI_H
+#define HOTLINE_CLI_H
+
+#endif

@@ -1,0 +1,55 @@
+/**
+ * @file main.c  The hotline binary: one table of subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "cli.h"
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv); /* argv[0] is the subcommand */
+};
+
+static const struct command commands[] = {
+	/* rows are added by the subsystems that bring a subcommand */
+	{NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"hotline %s: an open-source contact center.\n\n"
+		"usage: hotline COMMAND [OPTIONS]\n\n"
+		"commands:\n",
+		HOTLINE_VERSION);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(f, "  %-10s %s\n", c->name, c->summary);
+	fprintf(f, "\n'hotline COMMAND --help' tells more about each.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("hotline %s\n", HOTLINE_VERSION);
+		return 0;
+	}
+	for (const struct command *c = commands; c->name; c++) {
+		if (!strcmp(argv[1], c->name))
+			return c->run(argc - 1, argv + 1);
+	}
+	fprintf(stderr, "hotline: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}
