@@ -7,4 +7,6 @@
 #ifndef HOTLINE_CLI_H
 #define HOTLINE_CLI_H
 
+int cmd_simulate(int argc, char **argv); /* src/sim/cmd.c */
+
 #endif

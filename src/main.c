@@ -15,6 +15,7 @@ struct command {
 
 static const struct command commands[] = {
 	/* rows are added by the subsystems that bring a subcommand */
+	{"simulate", "simulate a center: service level, ASA, abandons, occupancy per queue", cmd_simulate},
 	{NULL, NULL, NULL},
 };
 
