@@ -103,5 +103,12 @@ int sim_check_engine(const struct sim_result *r, char *buf, size_t sz)
 	if (w->handled)
 		same_avg(&cb, "AHT s", (double)w->handle_ms / w->handled / 1000,
 			 e->aht_s);
+	if (r->window_staffed_ms) {
+		double occ = (double)r->window_occupied_ms /
+			     (double)r->window_staffed_ms;
+
+		if (fabs(occ - e->occupancy) > 1e-9)
+			mismatch(&cb, "occupancy", occ, e->occupancy);
+	}
 	return cb.n;
 }

@@ -36,6 +36,7 @@ enum ev_type {
 	EV_COMPLETE,  /* p = struct sim_contact */
 	EV_PATIENCE,  /* p = struct sim_contact */
 	EV_AVAILABLE, /* p = struct sim_agent */
+	EV_WRAPUP_END,/* p = struct sim_agent, gen = its wrap_gen */
 };
 
 struct sim_contact {
@@ -71,6 +72,7 @@ struct sim_queue {
 	uint64_t unresolved;
 	uint32_t agents;
 	uint64_t staffed_ms, occupied_ms;
+	uint64_t w_staffed_ms, w_occupied_ms;
 	uint64_t ewt_n, ewt_queued_n;
 	double ewt_abs, ewt_err, ewt_queued_abs, ewt_queued_err;
 };
@@ -81,8 +83,15 @@ struct sim_agent {
 	uint64_t since;            /* of state */
 	uint64_t *offers;          /* contact ids offered and not ended */
 	size_t noffers, offers_cap;
-	uint64_t staffed_ms, occupied_ms;
+	uint64_t staffed_ms, occupied_ms;       /* in the measured period */
+	uint64_t w_staffed_ms, w_occupied_ms;   /* since the warm-up */
 	uint8_t *serves;           /* per queue: matches its step 0 */
+	/* the wrap-up running: the engine counts the contact handled when
+	 * it ends */
+	bool wrap_pending;
+	uint32_t wrap_gen;
+	int wrap_qi;
+	uint64_t wrap_talk_ms, wrap_start;
 };
 
 struct sim {
@@ -99,7 +108,7 @@ struct sim {
 	size_t nblocks;
 	struct sim_contact *free_list, *done_list;
 	uint64_t live;              /* contacts in the engine */
-	uint32_t in_wrapup;         /* agents in wrap-up */
+	uint64_t wrapups;           /* wrap-ups running */
 	uint64_t now;               /* virtual ms */
 	uint64_t t0, t_warm, t_end, t_stop;
 	bool measuring, period_ended, ran;
@@ -267,8 +276,8 @@ static bool state_occupied(enum acd_agent_state st)
 	       st == ACD_AGENT_WRAPUP;
 }
 
-/* Credit the agent's current state with its time inside the measured
- * period up to t. */
+/* Credit the agent's current state with its time up to t inside the
+ * measured period, and since the warm-up (as the engine integrates it). */
 static void agent_account(struct sim *sim, struct sim_agent *sa, uint64_t t)
 {
 	uint64_t a = sa->since > sim->t_warm ? sa->since : sim->t_warm;
@@ -280,6 +289,12 @@ static void agent_account(struct sim *sim, struct sim_agent *sa, uint64_t t)
 		if (state_occupied(sa->state))
 			sa->occupied_ms += b - a;
 	}
+	if (t > a) {
+		if (state_staffed(sa->state))
+			sa->w_staffed_ms += t - a;
+		if (state_occupied(sa->state))
+			sa->w_occupied_ms += t - a;
+	}
 	sa->since = t;
 }
 
@@ -290,11 +305,7 @@ static void agent_state(struct sim *sim, const struct acd_event *ev)
 	if (!sa)
 		return; /* another tenant */
 	agent_account(sim, sa, ev->time);
-	if (sa->state == ACD_AGENT_WRAPUP)
-		sim->in_wrapup--;
 	sa->state = ev->new_state;
-	if (sa->state == ACD_AGENT_WRAPUP)
-		sim->in_wrapup++;
 
 	/* The simulated agents never choose not-ready: the engine put this
 	 * one there (a rejected or unanswered offer).  It comes back at once,
@@ -380,6 +391,21 @@ static void tally(struct sim *sim, const struct sim_contact *ct, int qi,
 		count(&sq->window, sq, kind, ms);
 }
 
+/* The engine counts a contact handled when the agent's wrap-up ends, at
+ * its own deadline, which the loop runs before any calendar event due at
+ * the same millisecond (so also before the warm-up ends at t_warm). */
+static void wrapup_ended(struct sim *sim, struct sim_agent *sa, uint64_t t)
+{
+	struct sim_queue *sq = &sim->queues[sa->wrap_qi];
+
+	sa->wrap_pending = false;
+	sa->wrap_gen++;
+	sim->wrapups--;
+	if (t > sim->t_warm)
+		count(&sq->window, sq, T_HANDLED,
+		      sa->wrap_talk_ms + (t - sa->wrap_start));
+}
+
 /* --- the engine's events ------------------------------------------------- */
 
 static void contact_event(struct sim *sim, const struct acd_event *ev)
@@ -462,13 +488,34 @@ static void contact_event(struct sim *sim, const struct acd_event *ev)
 		contact_done(sim, ct);
 		break;
 
-	case ACD_EV_CONTACT_COMPLETED:
+	case ACD_EV_CONTACT_COMPLETED: {
+		struct sim_queue *sq = &sim->queues[qi];
+		uint64_t talk = ev->time - ct->answered;
+
 		/* handle time = talk + the queue's wrap-up, which the engine
-		 * times (the simulated agents never end it early) */
-		tally(sim, ct, qi, T_HANDLED,
-		      ev->time - ct->answered + sim->queues[qi].wrapup_ms);
+		 * times (the simulated agents never end it early); the
+		 * engine counts it when the wrap-up ends */
+		if (ct->cohort)
+			count(&sq->cohort, sq, T_HANDLED, talk + sq->wrapup_ms);
+		sa = agent_find(sim, ev->agent);
+		if (sq->wrapup_ms && sa) {
+			/* an earlier wrap-up still running (several chats)
+			 * ends now: the engine closes it */
+			if (sa->wrap_pending)
+				wrapup_ended(sim, sa, ev->time);
+			sa->wrap_pending = true;
+			sa->wrap_qi = qi;
+			sa->wrap_talk_ms = talk;
+			sa->wrap_start = ev->time;
+			sim->wrapups++;
+			schedule(sim, ev->time + sq->wrapup_ms, EV_WRAPUP_END,
+				 sa, sa->wrap_gen, 0);
+		} else if (sim->measuring) {
+			count(&sq->window, sq, T_HANDLED, talk);
+		}
 		contact_done(sim, ct);
 		break;
+	}
 
 	case ACD_EV_CONTACT_OVERFLOWED:
 		tally(sim, ct, qi, T_OVERFLOWED, 0);
@@ -829,6 +876,11 @@ static int dispatch(struct sim *sim, const struct sim_ev *ev)
 				  acd_last_error(sim->acd));
 		break;
 
+	case EV_WRAPUP_END:
+		if (sa->wrap_pending && sa->wrap_gen == ev->gen)
+			wrapup_ended(sim, sa, ev->time);
+		break;
+
 	case EV_AVAILABLE:
 		if (sa->state != ACD_AGENT_NOT_READY)
 			break;
@@ -893,6 +945,8 @@ static void finish(struct sim *sim)
 				continue;
 			sim->queues[j].staffed_ms += sa->staffed_ms;
 			sim->queues[j].occupied_ms += sa->occupied_ms;
+			sim->queues[j].w_staffed_ms += sa->w_staffed_ms;
+			sim->queues[j].w_occupied_ms += sa->w_occupied_ms;
 		}
 	}
 	/* cohort contacts never answered nor abandoned (drain gave up) */
@@ -928,7 +982,7 @@ int sim_run(struct sim *sim)
 		uint64_t dl;
 
 		recycle_done(sim);
-		if (sim->period_ended && !sim->live && !sim->in_wrapup)
+		if (sim->period_ended && !sim->live && !sim->wrapups)
 			break;
 
 		dl = acd_next_deadline(sim->acd);
@@ -992,6 +1046,8 @@ static void fill_result(const struct sim_queue *sq, struct sim_result *r)
 	acd_queue_stats(sq->q, &r->engine);
 	r->staffed_ms = sq->staffed_ms;
 	r->occupied_ms = sq->occupied_ms;
+	r->window_staffed_ms = sq->w_staffed_ms;
+	r->window_occupied_ms = sq->w_occupied_ms;
 	r->ewt_n = sq->ewt_n;
 	r->ewt_abs_err_ms = sq->ewt_abs;
 	r->ewt_err_ms = sq->ewt_err;
@@ -1050,6 +1106,8 @@ void sim_total_result(const struct sim *sim, struct sim_result *r)
 	for (size_t i = 0; i < sim->nagents; i++) {
 		r->staffed_ms += sim->agents[i].staffed_ms;
 		r->occupied_ms += sim->agents[i].occupied_ms;
+		r->window_staffed_ms += sim->agents[i].w_staffed_ms;
+		r->window_occupied_ms += sim->agents[i].w_occupied_ms;
 	}
 	r->agents = (uint32_t)sim->nagents;
 	if (sim->tenant)

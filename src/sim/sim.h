@@ -158,6 +158,8 @@ struct sim_result {
 	/* agents' time in the measured period */
 	uint64_t staffed_ms;      /* available, reserved, busy or wrap-up */
 	uint64_t occupied_ms;     /* reserved, busy or wrap-up */
+	/* the same from the warm-up to the end of the run (cross-check) */
+	uint64_t window_staffed_ms, window_occupied_ms;
 	/* estimated wait: acd_contact_ewt() at arrival against the wait that
 	 * followed, for answered contacts of the cohort; contacts offered at
 	 * once count with an estimate of 0 */
