@@ -12,21 +12,20 @@
 #include "store/internal.h"
 
 static const char put_sql[] =
-	"INSERT INTO agent_state (tenant, agent, state, reason, time)"
-	" VALUES (?1, ?2, ?3, ?4, ?5)";
+    "INSERT INTO agent_state (tenant, agent, state, reason, time)"
+    " VALUES (?1, ?2, ?3, ?4, ?5)";
 
 int store_agent_state_put(struct store *s, const char *tenant,
-			  const char *agent, const char *state,
-			  const char *reason, uint64_t time)
+                          const char *agent, const char *state,
+                          const char *reason, uint64_t time)
 {
 	struct store_job *j;
 
-	if (!s || !tenant || !*tenant || !agent || !*agent || !state ||
-	    !*state)
+	if (!s || !tenant || !*tenant || !agent || !*agent || !state || !*state)
 		return EINVAL;
 	j = store_job_alloc(OP_AGENT_STATE_PUT,
-			    store_strsz(tenant) + store_strsz(agent) +
-				    store_strsz(state) + store_strsz(reason));
+	                    store_strsz(tenant) + store_strsz(agent) +
+	                        store_strsz(state) + store_strsz(reason));
 	if (!j)
 		return ENOMEM;
 	j->u.as.tenant = store_job_str(j, tenant);
@@ -61,19 +60,19 @@ int store_agent_state_exec_put(struct store_conn *c, struct store_job *j)
 enum { F_TENANT = 1, F_AGENT = 2, F_SINCE = 4, F_UNTIL = 8 };
 
 static const size_t str_fields[] = {
-	offsetof(struct store_agent_state, tenant),
-	offsetof(struct store_agent_state, agent),
-	offsetof(struct store_agent_state, state),
-	offsetof(struct store_agent_state, reason),
+    offsetof(struct store_agent_state, tenant),
+    offsetof(struct store_agent_state, agent),
+    offsetof(struct store_agent_state, state),
+    offsetof(struct store_agent_state, reason),
 };
 
 static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 {
-	static const char *conds[] = {"tenant = ?1", "agent = ?2",
-				      "time >= ?3", "time < ?4"};
+	static const char *conds[] = {"tenant = ?1", "agent = ?2", "time >= ?3",
+	                              "time < ?4"};
 	const struct store_agent_state_filter *f = fv;
 	unsigned mask = (f->tenant ? F_TENANT : 0) | (f->agent ? F_AGENT : 0) |
-			(f->since ? F_SINCE : 0) | (f->until ? F_UNTIL : 0);
+	                (f->since ? F_SINCE : 0) | (f->until ? F_UNTIL : 0);
 	struct store_rows rows;
 	sqlite3_stmt *st;
 	char sql[512];
@@ -81,17 +80,16 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 	int rc, err = 0;
 
 	len = (size_t)snprintf(sql, sizeof(sql),
-			       "SELECT tenant, agent, state, reason, time"
-			       " FROM agent_state");
+	                       "SELECT tenant, agent, state, reason, time"
+	                       " FROM agent_state");
 	for (unsigned i = 0, first = 1; i < ARRAY_LEN(conds); i++) {
 		if (!(mask & (1u << i)))
 			continue;
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s",
-					first ? " WHERE " : " AND ", conds[i]);
+		                        first ? " WHERE " : " AND ", conds[i]);
 		first = 0;
 	}
-	snprintf(sql + len, sizeof(sql) - len,
-		 " ORDER BY time, seq LIMIT ?5");
+	snprintf(sql + len, sizeof(sql) - len, " ORDER BY time, seq LIMIT ?5");
 
 	st = store_conn_stmt(c, SLOT_AGENT_STATES_GET + mask, sql);
 	if (!st)
@@ -110,13 +108,13 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 			break;
 		}
 		err |= store_rows_str(&rows, &r->tenant,
-				      sqlite3_column_text(st, 0));
+		                      sqlite3_column_text(st, 0));
 		err |= store_rows_str(&rows, &r->agent,
-				      sqlite3_column_text(st, 1));
+		                      sqlite3_column_text(st, 1));
 		err |= store_rows_str(&rows, &r->state,
-				      sqlite3_column_text(st, 2));
+		                      sqlite3_column_text(st, 2));
 		err |= store_rows_str(&rows, &r->reason,
-				      sqlite3_column_text(st, 3));
+		                      sqlite3_column_text(st, 3));
 		r->time = store_col_u64(st, 4);
 		if (err) {
 			err = ENOMEM;
@@ -131,19 +129,19 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 		return err;
 	}
 	return store_rows_finish(&rows, str_fields, ARRAY_LEN(str_fields), vp,
-				 np);
+	                         np);
 }
 
 int store_agent_states_get(struct store *s,
-			   const struct store_agent_state_filter *f,
-			   store_agent_states_h *h, void *arg)
+                           const struct store_agent_state_filter *f,
+                           store_agent_states_h *h, void *arg)
 {
 	struct store_job *j;
 
 	if (!s || !f || !h)
 		return EINVAL;
 	j = store_job_alloc(OP_AGENT_STATES_GET,
-			    store_strsz(f->tenant) + store_strsz(f->agent));
+	                    store_strsz(f->tenant) + store_strsz(f->agent));
 	if (!j)
 		return ENOMEM;
 	j->u.fas = *f;
@@ -162,12 +160,12 @@ int store_agent_state_exec_get(struct store_conn *c, struct store_job *j)
 void store_agent_state_deliver_get(struct store_job *j)
 {
 	j->cb.agent_states(j->err, j->err ? NULL : j->rows,
-			   j->err ? 0 : j->nrows, j->arg);
+	                   j->err ? 0 : j->nrows, j->arg);
 }
 
 int store_agent_states_get_sync(struct store *s,
-				const struct store_agent_state_filter *f,
-				struct store_agent_state **vp, size_t *np)
+                                const struct store_agent_state_filter *f,
+                                struct store_agent_state **vp, size_t *np)
 {
 	return store_read_sync(s, query, f, (void **)vp, np);
 }

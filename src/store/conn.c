@@ -66,14 +66,14 @@ int store_errno(int rc)
 int store_conn_fail(struct store_conn *c, int rc, const char *what)
 {
 	HL_ERROR(STORE_LOG, "%s: %s: %s (sqlite %d)", c->path, what,
-		 sqlite3_errmsg(c->db), rc);
+	         sqlite3_errmsg(c->db), rc);
 	return store_errno(rc) ? store_errno(rc) : EIO;
 }
 
 /* SQLite says only "unable to open database file"; find out why so the
  * message tells the operator what to fix. */
 static int explain_open_failure(const char *path, int rc, const char *msg,
-				char *err, size_t errsz)
+                                char *err, size_t errsz)
 {
 	char dirbuf[4096];
 	struct stat st;
@@ -81,7 +81,7 @@ static int explain_open_failure(const char *path, int rc, const char *msg,
 
 	if (strlen(path) >= sizeof(dirbuf)) {
 		snprintf(err, errsz, "cannot open database %s: path too long",
-			 path);
+		         path);
 		return ENAMETOOLONG;
 	}
 	strcpy(dirbuf, path);
@@ -90,27 +90,27 @@ static int explain_open_failure(const char *path, int rc, const char *msg,
 	if (stat(dir, &st) < 0) {
 		int e = errno;
 		snprintf(err, errsz,
-			 "cannot open database %s: directory %s: %s", path,
-			 dir, strerror(e));
+		         "cannot open database %s: directory %s: %s", path, dir,
+		         strerror(e));
 		return e;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		snprintf(err, errsz,
-			 "cannot open database %s: %s is not a directory",
-			 path, dir);
+		         "cannot open database %s: %s is not a directory", path,
+		         dir);
 		return ENOTDIR;
 	}
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		snprintf(err, errsz, "cannot open database %s: is a directory",
-			 path);
+		         path);
 		return EISDIR;
 	}
 	if (access(dir, W_OK) < 0) {
 		int e = errno;
 		snprintf(err, errsz,
-			 "cannot open database %s: directory %s is not "
-			 "writable (%s)",
-			 path, dir, strerror(e));
+		         "cannot open database %s: directory %s is not "
+		         "writable (%s)",
+		         path, dir, strerror(e));
 		return e;
 	}
 	snprintf(err, errsz, "cannot open database %s: %s", path, msg);
@@ -119,7 +119,7 @@ static int explain_open_failure(const char *path, int rc, const char *msg,
 
 /* Run a pragma and return its single text result in buf ("" if none). */
 static int pragma(struct store_conn *c, const char *sql, char *buf,
-		  size_t bufsz)
+                  size_t bufsz)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -139,8 +139,8 @@ static int pragma(struct store_conn *c, const char *sql, char *buf,
 }
 
 int store_conn_open(struct store_conn **cp, const char *path,
-		    const struct store_cfg *cfg, bool reader, char *err,
-		    size_t errsz)
+                    const struct store_cfg *cfg, bool reader, char *err,
+                    size_t errsz)
 {
 	struct store_conn *c;
 	char sql[64], res[32];
@@ -161,8 +161,8 @@ int store_conn_open(struct store_conn **cp, const char *path,
 	rc = sqlite3_open_v2(path, &c->db, flags, NULL);
 	if (rc != SQLITE_OK) {
 		e = explain_open_failure(
-			path, rc, c->db ? sqlite3_errmsg(c->db) : "no memory",
-			err, errsz);
+		    path, rc, c->db ? sqlite3_errmsg(c->db) : "no memory", err,
+		    errsz);
 		goto out;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
@@ -170,8 +170,8 @@ int store_conn_open(struct store_conn **cp, const char *path,
 	/* A write-protected file opens read-only without complaint. */
 	if (!reader && sqlite3_db_readonly(c->db, "main") == 1) {
 		snprintf(err, errsz,
-			 "cannot open database %s: the file is read-only",
-			 path);
+		         "cannot open database %s: the file is read-only",
+		         path);
 		e = EROFS;
 		goto out;
 	}
@@ -183,16 +183,16 @@ int store_conn_open(struct store_conn **cp, const char *path,
 		rc = pragma(c, "PRAGMA journal_mode=WAL", res, sizeof(res));
 		if (rc == SQLITE_OK && strcmp(res, "wal")) {
 			snprintf(err, errsz,
-				 "cannot open database %s: WAL mode refused "
-				 "(journal mode stays '%s')",
-				 path, res);
+			         "cannot open database %s: WAL mode refused "
+			         "(journal mode stays '%s')",
+			         path, res);
 			e = EIO;
 			goto out;
 		}
 	}
 	if (rc == SQLITE_OK) {
 		snprintf(sql, sizeof(sql), "PRAGMA synchronous=%s",
-			 cfg->sync == STORE_SYNC_NORMAL ? "NORMAL" : "FULL");
+		         cfg->sync == STORE_SYNC_NORMAL ? "NORMAL" : "FULL");
 		rc = pragma(c, sql, NULL, 0);
 	}
 	if (rc == SQLITE_OK)
@@ -207,19 +207,18 @@ int store_conn_open(struct store_conn **cp, const char *path,
 	if (rc != SQLITE_OK) {
 		if ((rc & 0xff) == SQLITE_NOTADB)
 			snprintf(err, errsz,
-				 "cannot open database %s: not an SQLite "
-				 "database",
-				 path);
+			         "cannot open database %s: not an SQLite "
+			         "database",
+			         path);
 		else if ((rc & 0xff) == SQLITE_CANTOPEN ||
-			 (rc & 0xff) == SQLITE_READONLY) {
+		         (rc & 0xff) == SQLITE_READONLY) {
 			/* e.g. the -wal file cannot be created */
-			e = explain_open_failure(path, rc,
-						 sqlite3_errmsg(c->db), err,
-						 errsz);
+			e = explain_open_failure(
+			    path, rc, sqlite3_errmsg(c->db), err, errsz);
 			goto out;
 		} else
 			snprintf(err, errsz, "cannot open database %s: %s",
-				 path, sqlite3_errmsg(c->db));
+			         path, sqlite3_errmsg(c->db));
 		e = store_errno(rc) ? store_errno(rc) : EIO;
 		goto out;
 	}
@@ -233,7 +232,7 @@ out:
 }
 
 sqlite3_stmt *store_conn_stmt(struct store_conn *c, unsigned slot,
-			      const char *sql)
+                              const char *sql)
 {
 	sqlite3_stmt *st;
 	int rc;
@@ -243,7 +242,7 @@ sqlite3_stmt *store_conn_stmt(struct store_conn *c, unsigned slot,
 	st = c->stmt[slot];
 	if (!st) {
 		rc = sqlite3_prepare_v3(c->db, sql, -1,
-					SQLITE_PREPARE_PERSISTENT, &st, NULL);
+		                        SQLITE_PREPARE_PERSISTENT, &st, NULL);
 		if (rc != SQLITE_OK) {
 			store_conn_fail(c, rc, "prepare");
 			return NULL;

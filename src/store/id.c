@@ -33,7 +33,7 @@ static void random_bytes(uint8_t *p, size_t n)
 	 * processes it is then only likely. */
 	if (!fallback_state)
 		fallback_state = hl_mono_ns() ^ ((uint64_t)getpid() << 32) ^
-				 0x9e3779b97f4a7c15ull;
+		                 0x9e3779b97f4a7c15ull;
 	for (size_t i = 0; i < n; i++) {
 		fallback_state ^= fallback_state << 13;
 		fallback_state ^= fallback_state >> 7;

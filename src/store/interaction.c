@@ -13,11 +13,11 @@
 #include "store/internal.h"
 
 static const char *disp_names[] = {
-	[STORE_DISP_NONE] = "",
-	[STORE_DISP_ANSWERED] = "answered",
-	[STORE_DISP_ABANDONED] = "abandoned",
-	[STORE_DISP_OVERFLOWED] = "overflowed",
-	[STORE_DISP_FAILED] = "failed",
+    [STORE_DISP_NONE] = "",
+    [STORE_DISP_ANSWERED] = "answered",
+    [STORE_DISP_ABANDONED] = "abandoned",
+    [STORE_DISP_OVERFLOWED] = "overflowed",
+    [STORE_DISP_FAILED] = "failed",
 };
 
 const char *store_disposition_name(enum store_disposition d)
@@ -45,31 +45,31 @@ int store_disposition_parse(const char *s, enum store_disposition *dp)
 /* Merge: a NULL (unknown) value keeps what is stored.  The WHERE refuses an
  * update from another tenant (no row changes: EPERM). */
 static const char put_sql[] =
-	"INSERT INTO interaction (id, tenant, channel, caller, dialed, queue,"
-	" agent, arrived, queued, offered, answered, ended, disposition,"
-	" sip_code, reason, recording, updated)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15, ?16, ?17)"
-	" ON CONFLICT (id) DO UPDATE SET"
-	" channel = excluded.channel,"
-	" caller = coalesce(excluded.caller, caller),"
-	" dialed = coalesce(excluded.dialed, dialed),"
-	" queue = coalesce(excluded.queue, queue),"
-	" agent = coalesce(excluded.agent, agent),"
-	" arrived = coalesce(excluded.arrived, arrived),"
-	" queued = coalesce(excluded.queued, queued),"
-	" offered = coalesce(excluded.offered, offered),"
-	" answered = coalesce(excluded.answered, answered),"
-	" ended = coalesce(excluded.ended, ended),"
-	" disposition = coalesce(excluded.disposition, disposition),"
-	" sip_code = coalesce(excluded.sip_code, sip_code),"
-	" reason = coalesce(excluded.reason, reason),"
-	" recording = coalesce(excluded.recording, recording),"
-	" updated = excluded.updated"
-	" WHERE tenant = excluded.tenant";
+    "INSERT INTO interaction (id, tenant, channel, caller, dialed, queue,"
+    " agent, arrived, queued, offered, answered, ended, disposition,"
+    " sip_code, reason, recording, updated)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+    " ?15, ?16, ?17)"
+    " ON CONFLICT (id) DO UPDATE SET"
+    " channel = excluded.channel,"
+    " caller = coalesce(excluded.caller, caller),"
+    " dialed = coalesce(excluded.dialed, dialed),"
+    " queue = coalesce(excluded.queue, queue),"
+    " agent = coalesce(excluded.agent, agent),"
+    " arrived = coalesce(excluded.arrived, arrived),"
+    " queued = coalesce(excluded.queued, queued),"
+    " offered = coalesce(excluded.offered, offered),"
+    " answered = coalesce(excluded.answered, answered),"
+    " ended = coalesce(excluded.ended, ended),"
+    " disposition = coalesce(excluded.disposition, disposition),"
+    " sip_code = coalesce(excluded.sip_code, sip_code),"
+    " reason = coalesce(excluded.reason, reason),"
+    " recording = coalesce(excluded.recording, recording),"
+    " updated = excluded.updated"
+    " WHERE tenant = excluded.tenant";
 
 int store_interaction_put(struct store *s, const struct store_interaction *in,
-			  store_done_h *done, void *arg)
+                          store_done_h *done, void *arg)
 {
 	struct store_interaction *c;
 	struct store_job *j;
@@ -78,19 +78,17 @@ int store_interaction_put(struct store *s, const struct store_interaction *in,
 	if (!s || !in)
 		return EINVAL;
 	idlen = strnlen(in->id, sizeof(in->id));
-	if (!idlen || idlen >= sizeof(in->id) || !in->tenant ||
-	    !*in->tenant || !in->channel || !*in->channel ||
+	if (!idlen || idlen >= sizeof(in->id) || !in->tenant || !*in->tenant ||
+	    !in->channel || !*in->channel ||
 	    (unsigned)in->disposition > STORE_DISP_FAILED)
 		return EINVAL;
 
-	j = store_job_alloc(OP_INTERACTION_PUT,
-			    store_strsz(in->tenant) + store_strsz(in->channel) +
-				    store_strsz(in->caller) +
-				    store_strsz(in->dialed) +
-				    store_strsz(in->queue) +
-				    store_strsz(in->agent) +
-				    store_strsz(in->reason) +
-				    store_strsz(in->recording));
+	j = store_job_alloc(
+	    OP_INTERACTION_PUT,
+	    store_strsz(in->tenant) + store_strsz(in->channel) +
+	        store_strsz(in->caller) + store_strsz(in->dialed) +
+	        store_strsz(in->queue) + store_strsz(in->agent) +
+	        store_strsz(in->reason) + store_strsz(in->recording));
 	if (!j)
 		return ENOMEM;
 	c = &j->u.in;
@@ -129,10 +127,9 @@ int store_interaction_exec_put(struct store_conn *c, struct store_job *j)
 	store_bind_ms(st, 10, in->offered);
 	store_bind_ms(st, 11, in->answered);
 	store_bind_ms(st, 12, in->ended);
-	store_bind_text(st, 13,
-			in->disposition ? store_disposition_name(
-						  in->disposition)
-					: NULL);
+	store_bind_text(
+	    st, 13,
+	    in->disposition ? store_disposition_name(in->disposition) : NULL);
 	store_bind_ms(st, 14, in->sip_code);
 	store_bind_text(st, 15, in->reason);
 	store_bind_text(st, 16, in->recording);
@@ -146,9 +143,9 @@ int store_interaction_exec_put(struct store_conn *c, struct store_job *j)
 	}
 	if (sqlite3_changes(c->db) == 0) {
 		HL_WARN(STORE_LOG,
-			"%s: interaction %s: refused update from tenant '%s' "
-			"(stored under another tenant)",
-			c->path, in->id, in->tenant);
+		        "%s: interaction %s: refused update from tenant '%s' "
+		        "(stored under another tenant)",
+		        c->path, in->id, in->tenant);
 		sqlite3_reset(st);
 		return EPERM;
 	}
@@ -181,36 +178,36 @@ static unsigned filter_mask(const struct store_interaction_filter *f)
 static void build_query(unsigned mask, char *sql, size_t sz)
 {
 	static const char *conds[] = {
-		"tenant = ?1", "id = ?2",       "agent = ?3",    "queue = ?4",
-		"caller = ?5", "arrived >= ?6", "arrived < ?7",
+	    "tenant = ?1", "id = ?2",       "agent = ?3",   "queue = ?4",
+	    "caller = ?5", "arrived >= ?6", "arrived < ?7",
 	};
 	size_t len;
 
 	len = (size_t)snprintf(
-		sql, sz,
-		"SELECT id, tenant, channel, caller, dialed, queue, agent,"
-		" arrived, queued, offered, answered, ended, disposition,"
-		" sip_code, reason, recording FROM interaction");
+	    sql, sz,
+	    "SELECT id, tenant, channel, caller, dialed, queue, agent,"
+	    " arrived, queued, offered, answered, ended, disposition,"
+	    " sip_code, reason, recording FROM interaction");
 	for (unsigned i = 0, first = 1; i < ARRAY_LEN(conds); i++) {
 		if (!(mask & (1u << i)))
 			continue;
 		len += (size_t)snprintf(sql + len, sz - len, "%s%s",
-					first ? " WHERE " : " AND ", conds[i]);
+		                        first ? " WHERE " : " AND ", conds[i]);
 		first = 0;
 	}
 	snprintf(sql + len, sz - len,
-		 " ORDER BY arrived DESC, id DESC LIMIT ?8");
+	         " ORDER BY arrived DESC, id DESC LIMIT ?8");
 }
 
 static const size_t str_fields[] = {
-	offsetof(struct store_interaction, tenant),
-	offsetof(struct store_interaction, channel),
-	offsetof(struct store_interaction, caller),
-	offsetof(struct store_interaction, dialed),
-	offsetof(struct store_interaction, queue),
-	offsetof(struct store_interaction, agent),
-	offsetof(struct store_interaction, reason),
-	offsetof(struct store_interaction, recording),
+    offsetof(struct store_interaction, tenant),
+    offsetof(struct store_interaction, channel),
+    offsetof(struct store_interaction, caller),
+    offsetof(struct store_interaction, dialed),
+    offsetof(struct store_interaction, queue),
+    offsetof(struct store_interaction, agent),
+    offsetof(struct store_interaction, reason),
+    offsetof(struct store_interaction, recording),
 };
 
 static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
@@ -248,17 +245,17 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 		t = sqlite3_column_text(st, 0);
 		snprintf(r->id, sizeof(r->id), "%s", t ? (const char *)t : "");
 		err |= store_rows_str(&rows, &r->tenant,
-				      sqlite3_column_text(st, 1));
+		                      sqlite3_column_text(st, 1));
 		err |= store_rows_str(&rows, &r->channel,
-				      sqlite3_column_text(st, 2));
+		                      sqlite3_column_text(st, 2));
 		err |= store_rows_str(&rows, &r->caller,
-				      sqlite3_column_text(st, 3));
+		                      sqlite3_column_text(st, 3));
 		err |= store_rows_str(&rows, &r->dialed,
-				      sqlite3_column_text(st, 4));
+		                      sqlite3_column_text(st, 4));
 		err |= store_rows_str(&rows, &r->queue,
-				      sqlite3_column_text(st, 5));
+		                      sqlite3_column_text(st, 5));
 		err |= store_rows_str(&rows, &r->agent,
-				      sqlite3_column_text(st, 6));
+		                      sqlite3_column_text(st, 6));
 		r->arrived = store_col_u64(st, 7);
 		r->queued = store_col_u64(st, 8);
 		r->offered = store_col_u64(st, 9);
@@ -270,9 +267,9 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 		r->disposition = d;
 		r->sip_code = (uint16_t)store_col_u64(st, 13);
 		err |= store_rows_str(&rows, &r->reason,
-				      sqlite3_column_text(st, 14));
+		                      sqlite3_column_text(st, 14));
 		err |= store_rows_str(&rows, &r->recording,
-				      sqlite3_column_text(st, 15));
+		                      sqlite3_column_text(st, 15));
 		if (err) {
 			err = ENOMEM;
 			break;
@@ -286,12 +283,12 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 		return err;
 	}
 	return store_rows_finish(&rows, str_fields, ARRAY_LEN(str_fields), vp,
-				 np);
+	                         np);
 }
 
 int store_interactions_get(struct store *s,
-			   const struct store_interaction_filter *f,
-			   store_interactions_h *h, void *arg)
+                           const struct store_interaction_filter *f,
+                           store_interactions_h *h, void *arg)
 {
 	struct store_interaction_filter *c;
 	struct store_job *j;
@@ -299,10 +296,9 @@ int store_interactions_get(struct store *s,
 	if (!s || !f || !h)
 		return EINVAL;
 	j = store_job_alloc(OP_INTERACTIONS_GET,
-			    store_strsz(f->tenant) + store_strsz(f->id) +
-				    store_strsz(f->agent) +
-				    store_strsz(f->queue) +
-				    store_strsz(f->caller));
+	                    store_strsz(f->tenant) + store_strsz(f->id) +
+	                        store_strsz(f->agent) + store_strsz(f->queue) +
+	                        store_strsz(f->caller));
 	if (!j)
 		return ENOMEM;
 	c = &j->u.fin;
@@ -325,12 +321,12 @@ int store_interaction_exec_get(struct store_conn *c, struct store_job *j)
 void store_interaction_deliver_get(struct store_job *j)
 {
 	j->cb.interactions(j->err, j->err ? NULL : j->rows,
-			   j->err ? 0 : j->nrows, j->arg);
+	                   j->err ? 0 : j->nrows, j->arg);
 }
 
 int store_interactions_get_sync(struct store *s,
-				const struct store_interaction_filter *f,
-				struct store_interaction **vp, size_t *np)
+                                const struct store_interaction_filter *f,
+                                struct store_interaction **vp, size_t *np)
 {
 	return store_read_sync(s, query, f, (void **)vp, np);
 }

@@ -24,16 +24,16 @@ enum store_slot {
 	SLOT_INTERACTION_PUT,
 	SLOT_INTERVAL_PUT,
 	SLOT_AGENT_STATE_PUT,
-	SLOT_INTERACTIONS_GET,                        /* + mask, 7 bits */
+	SLOT_INTERACTIONS_GET,                            /* + mask, 7 bits */
 	SLOT_INTERVALS_GET = SLOT_INTERACTIONS_GET + 128, /* + mask, 4 bits */
 	SLOT_AGENT_STATES_GET = SLOT_INTERVALS_GET + 16,  /* + mask, 4 bits */
 	SLOT_MAX = SLOT_AGENT_STATES_GET + 16,
 };
 
 struct store_conn {
-	sqlite3 *db;                    /* owned */
-	char *path;                     /* owned, for messages */
-	sqlite3_stmt *stmt[SLOT_MAX];   /* owned, prepared on first use */
+	sqlite3 *db;                  /* owned */
+	char *path;                   /* owned, for messages */
+	sqlite3_stmt *stmt[SLOT_MAX]; /* owned, prepared on first use */
 };
 
 /**
@@ -41,12 +41,12 @@ struct store_conn {
  * reader: no create, query_only.  On failure err names the path and why.
  */
 int store_conn_open(struct store_conn **cp, const char *path,
-		    const struct store_cfg *cfg, bool reader, char *err,
-		    size_t errsz);
+                    const struct store_cfg *cfg, bool reader, char *err,
+                    size_t errsz);
 /** The cached statement of slot (prepared from sql on first use), reset and
  *  with bindings cleared; NULL on error (logged). */
 sqlite3_stmt *store_conn_stmt(struct store_conn *c, unsigned slot,
-			      const char *sql);
+                              const char *sql);
 /** Log a failed SQLite call with HL_ERROR and map rc to an errno code. */
 int store_conn_fail(struct store_conn *c, int rc, const char *what);
 /** Map an SQLite result code to an errno code (0 for OK/ROW/DONE). */
@@ -68,12 +68,12 @@ uint64_t store_col_u64(sqlite3_stmt *st, int i);
 
 /** Bring the schema of c up to version target (each step one transaction). */
 int store_migrate(struct store_conn *c, unsigned target, char *err,
-		  size_t errsz);
+                  size_t errsz);
 /** Current schema version of c's database (0 if none). */
 int store_schema_version_get(struct store_conn *c, unsigned *vp);
 /** Test helper: create (or migrate) the database at path up to version. */
 int store_create_at_version(const char *path, unsigned version, char *err,
-			    size_t errsz);
+                            size_t errsz);
 
 /* --- rows.c: result arrays as one mem object ----------------------------- */
 
@@ -93,10 +93,10 @@ void store_rows_reset(struct store_rows *r);
 void *store_rows_add(struct store_rows *r);
 /** Copy the text into the string buffer and remember it in *field. */
 int store_rows_str(struct store_rows *r, const char **field,
-		   const unsigned char *text);
+                   const unsigned char *text);
 /** Pack: *vp is one mem object (NULL when empty); frees the scratch. */
-int store_rows_finish(struct store_rows *r, const size_t *stroffs,
-		      size_t nstr, void **vp, size_t *np);
+int store_rows_finish(struct store_rows *r, const size_t *stroffs, size_t nstr,
+                      void **vp, size_t *np);
 
 /* --- store.c: jobs ------------------------------------------------------- */
 
@@ -114,17 +114,17 @@ enum store_op {
  * in buf, handed to the worker through the queue, back to the owner
  * through the completion list, released after its callback. */
 struct store_job {
-	struct store_job *next;  /* queue / completion list link */
+	struct store_job *next; /* queue / completion list link */
 	enum store_op op;
-	uint64_t seq;            /* order of submission */
-	uint64_t time;           /* wall ms at submission */
+	uint64_t seq;  /* order of submission */
+	uint64_t time; /* wall ms at submission */
 	int err;
 	union {
 		store_done_h *done;
 		store_interactions_h *interactions;
 		store_intervals_h *intervals;
 		store_agent_states_h *agent_states;
-	} cb;                    /* may be NULL */
+	} cb; /* may be NULL */
 	void *arg;
 	union {
 		struct store_interaction in;
@@ -133,8 +133,8 @@ struct store_job {
 		struct store_interaction_filter fin;
 		struct store_interval_filter fiv;
 		struct store_agent_state_filter fas;
-	} u;                     /* string pointers point into buf */
-	void *rows;              /* read results, owned (mem object) */
+	} u;        /* string pointers point into buf */
+	void *rows; /* read results, owned (mem object) */
 	size_t nrows;
 	size_t buflen, bufpos;
 	char buf[];
@@ -149,9 +149,9 @@ const char *store_job_str(struct store_job *j, const char *s);
 int store_submit(struct store *s, struct store_job *j);
 /** Run fn on the reader connection on the calling thread. */
 int store_read_sync(struct store *s,
-		    int (*fn)(struct store_conn *c, const void *f, void **vp,
-			      size_t *np),
-		    const void *f, void **vp, size_t *np);
+                    int (*fn)(struct store_conn *c, const void *f, void **vp,
+                              size_t *np),
+                    const void *f, void **vp, size_t *np);
 
 /* Per operation: run on the worker's connection, deliver on the owner. */
 int store_interaction_exec_put(struct store_conn *c, struct store_job *j);

@@ -13,26 +13,26 @@
 #include "store/internal.h"
 
 static const char put_sql[] =
-	"INSERT INTO queue_interval (tenant, queue, start, length_s, offered,"
-	" answered, answered_in_sl, abandoned, short_abandoned,"
-	" abandoned_after_sl, overflowed, handled, wait_answered_ms,"
-	" wait_abandoned_ms, handle_ms)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15)"
-	" ON CONFLICT (tenant, queue, start) DO UPDATE SET"
-	" length_s = excluded.length_s, offered = excluded.offered,"
-	" answered = excluded.answered,"
-	" answered_in_sl = excluded.answered_in_sl,"
-	" abandoned = excluded.abandoned,"
-	" short_abandoned = excluded.short_abandoned,"
-	" abandoned_after_sl = excluded.abandoned_after_sl,"
-	" overflowed = excluded.overflowed, handled = excluded.handled,"
-	" wait_answered_ms = excluded.wait_answered_ms,"
-	" wait_abandoned_ms = excluded.wait_abandoned_ms,"
-	" handle_ms = excluded.handle_ms";
+    "INSERT INTO queue_interval (tenant, queue, start, length_s, offered,"
+    " answered, answered_in_sl, abandoned, short_abandoned,"
+    " abandoned_after_sl, overflowed, handled, wait_answered_ms,"
+    " wait_abandoned_ms, handle_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+    " ?15)"
+    " ON CONFLICT (tenant, queue, start) DO UPDATE SET"
+    " length_s = excluded.length_s, offered = excluded.offered,"
+    " answered = excluded.answered,"
+    " answered_in_sl = excluded.answered_in_sl,"
+    " abandoned = excluded.abandoned,"
+    " short_abandoned = excluded.short_abandoned,"
+    " abandoned_after_sl = excluded.abandoned_after_sl,"
+    " overflowed = excluded.overflowed, handled = excluded.handled,"
+    " wait_answered_ms = excluded.wait_answered_ms,"
+    " wait_abandoned_ms = excluded.wait_abandoned_ms,"
+    " handle_ms = excluded.handle_ms";
 
 int store_interval_put(struct store *s, const struct store_interval *iv,
-		       store_done_h *done, void *arg)
+                       store_done_h *done, void *arg)
 {
 	struct store_job *j;
 
@@ -40,7 +40,7 @@ int store_interval_put(struct store *s, const struct store_interval *iv,
 	    !*iv->queue)
 		return EINVAL;
 	j = store_job_alloc(OP_INTERVAL_PUT,
-			    store_strsz(iv->tenant) + store_strsz(iv->queue));
+	                    store_strsz(iv->tenant) + store_strsz(iv->queue));
 	if (!j)
 		return ENOMEM;
 	j->u.iv = *iv;
@@ -85,17 +85,17 @@ int store_interval_exec_put(struct store_conn *c, struct store_job *j)
 enum { F_TENANT = 1, F_QUEUE = 2, F_SINCE = 4, F_UNTIL = 8 };
 
 static const size_t str_fields[] = {
-	offsetof(struct store_interval, tenant),
-	offsetof(struct store_interval, queue),
+    offsetof(struct store_interval, tenant),
+    offsetof(struct store_interval, queue),
 };
 
 static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 {
 	static const char *conds[] = {"tenant = ?1", "queue = ?2",
-				      "start >= ?3", "start < ?4"};
+	                              "start >= ?3", "start < ?4"};
 	const struct store_interval_filter *f = fv;
 	unsigned mask = (f->tenant ? F_TENANT : 0) | (f->queue ? F_QUEUE : 0) |
-			(f->since ? F_SINCE : 0) | (f->until ? F_UNTIL : 0);
+	                (f->since ? F_SINCE : 0) | (f->until ? F_UNTIL : 0);
 	struct store_rows rows;
 	sqlite3_stmt *st;
 	char sql[512];
@@ -103,20 +103,20 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 	int rc, err = 0;
 
 	len = (size_t)snprintf(
-		sql, sizeof(sql),
-		"SELECT tenant, queue, start, length_s, offered, answered,"
-		" answered_in_sl, abandoned, short_abandoned,"
-		" abandoned_after_sl, overflowed, handled, wait_answered_ms,"
-		" wait_abandoned_ms, handle_ms FROM queue_interval");
+	    sql, sizeof(sql),
+	    "SELECT tenant, queue, start, length_s, offered, answered,"
+	    " answered_in_sl, abandoned, short_abandoned,"
+	    " abandoned_after_sl, overflowed, handled, wait_answered_ms,"
+	    " wait_abandoned_ms, handle_ms FROM queue_interval");
 	for (unsigned i = 0, first = 1; i < ARRAY_LEN(conds); i++) {
 		if (!(mask & (1u << i)))
 			continue;
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s%s",
-					first ? " WHERE " : " AND ", conds[i]);
+		                        first ? " WHERE " : " AND ", conds[i]);
 		first = 0;
 	}
 	snprintf(sql + len, sizeof(sql) - len,
-		 " ORDER BY start, queue LIMIT ?5");
+	         " ORDER BY start, queue LIMIT ?5");
 
 	st = store_conn_stmt(c, SLOT_INTERVALS_GET + mask, sql);
 	if (!st)
@@ -135,9 +135,9 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 			break;
 		}
 		err |= store_rows_str(&rows, &r->tenant,
-				      sqlite3_column_text(st, 0));
+		                      sqlite3_column_text(st, 0));
 		err |= store_rows_str(&rows, &r->queue,
-				      sqlite3_column_text(st, 1));
+		                      sqlite3_column_text(st, 1));
 		r->start = store_col_u64(st, 2);
 		r->length_s = (uint32_t)store_col_u64(st, 3);
 		r->offered = (uint32_t)store_col_u64(st, 4);
@@ -164,18 +164,18 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 		return err;
 	}
 	return store_rows_finish(&rows, str_fields, ARRAY_LEN(str_fields), vp,
-				 np);
+	                         np);
 }
 
 int store_intervals_get(struct store *s, const struct store_interval_filter *f,
-			store_intervals_h *h, void *arg)
+                        store_intervals_h *h, void *arg)
 {
 	struct store_job *j;
 
 	if (!s || !f || !h)
 		return EINVAL;
 	j = store_job_alloc(OP_INTERVALS_GET,
-			    store_strsz(f->tenant) + store_strsz(f->queue));
+	                    store_strsz(f->tenant) + store_strsz(f->queue));
 	if (!j)
 		return ENOMEM;
 	j->u.fiv = *f;
@@ -193,13 +193,13 @@ int store_interval_exec_get(struct store_conn *c, struct store_job *j)
 
 void store_interval_deliver_get(struct store_job *j)
 {
-	j->cb.intervals(j->err, j->err ? NULL : j->rows,
-			j->err ? 0 : j->nrows, j->arg);
+	j->cb.intervals(j->err, j->err ? NULL : j->rows, j->err ? 0 : j->nrows,
+	                j->arg);
 }
 
 int store_intervals_get_sync(struct store *s,
-			     const struct store_interval_filter *f,
-			     struct store_interval **vp, size_t *np)
+                             const struct store_interval_filter *f,
+                             struct store_interval **vp, size_t *np)
 {
 	return store_read_sync(s, query, f, (void **)vp, np);
 }

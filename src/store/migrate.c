@@ -24,49 +24,49 @@ struct migration {
 };
 
 static const struct migration migrations[] = {
-	{1, "initial",
-	 /* One row per contact, written as it progresses. */
-	 "CREATE TABLE interaction ("
-	 " id TEXT PRIMARY KEY,"
-	 " tenant TEXT NOT NULL,"
-	 " channel TEXT NOT NULL,"
-	 " caller TEXT, dialed TEXT, queue TEXT, agent TEXT,"
-	 " arrived INTEGER, queued INTEGER, offered INTEGER,"
-	 " answered INTEGER, ended INTEGER,"
-	 " disposition TEXT CHECK (disposition IN"
-	 "  ('answered', 'abandoned', 'overflowed', 'failed')),"
-	 " sip_code INTEGER, reason TEXT,"
-	 " updated INTEGER NOT NULL);"
-	 "CREATE INDEX interaction_tenant_arrived"
-	 " ON interaction (tenant, arrived);"
-	 "CREATE INDEX interaction_agent ON interaction (agent, arrived);"
-	 "CREATE INDEX interaction_caller ON interaction (caller, arrived);"
-	 "CREATE INDEX interaction_queue ON interaction (queue, arrived);"
-	 /* Closed statistics intervals of the routing engine. */
-	 "CREATE TABLE queue_interval ("
-	 " tenant TEXT NOT NULL, queue TEXT NOT NULL,"
-	 " start INTEGER NOT NULL, length_s INTEGER NOT NULL,"
-	 " offered INTEGER NOT NULL, answered INTEGER NOT NULL,"
-	 " answered_in_sl INTEGER NOT NULL, abandoned INTEGER NOT NULL,"
-	 " short_abandoned INTEGER NOT NULL,"
-	 " abandoned_after_sl INTEGER NOT NULL,"
-	 " overflowed INTEGER NOT NULL, handled INTEGER NOT NULL,"
-	 " wait_answered_ms INTEGER NOT NULL,"
-	 " wait_abandoned_ms INTEGER NOT NULL,"
-	 " handle_ms INTEGER NOT NULL,"
-	 " PRIMARY KEY (tenant, queue, start));"
-	 "CREATE INDEX queue_interval_tenant_start"
-	 " ON queue_interval (tenant, start);"
-	 /* Agent state changes, appended. */
-	 "CREATE TABLE agent_state ("
-	 " seq INTEGER PRIMARY KEY,"
-	 " tenant TEXT NOT NULL, agent TEXT NOT NULL,"
-	 " state TEXT NOT NULL, reason TEXT,"
-	 " time INTEGER NOT NULL);"
-	 "CREATE INDEX agent_state_agent ON agent_state (tenant, agent, time);"
-	 "CREATE INDEX agent_state_time ON agent_state (tenant, time);"},
-	{2, "interaction_recording",
-	 "ALTER TABLE interaction ADD COLUMN recording TEXT;"},
+    {1, "initial",
+     /* One row per contact, written as it progresses. */
+     "CREATE TABLE interaction ("
+     " id TEXT PRIMARY KEY,"
+     " tenant TEXT NOT NULL,"
+     " channel TEXT NOT NULL,"
+     " caller TEXT, dialed TEXT, queue TEXT, agent TEXT,"
+     " arrived INTEGER, queued INTEGER, offered INTEGER,"
+     " answered INTEGER, ended INTEGER,"
+     " disposition TEXT CHECK (disposition IN"
+     "  ('answered', 'abandoned', 'overflowed', 'failed')),"
+     " sip_code INTEGER, reason TEXT,"
+     " updated INTEGER NOT NULL);"
+     "CREATE INDEX interaction_tenant_arrived"
+     " ON interaction (tenant, arrived);"
+     "CREATE INDEX interaction_agent ON interaction (agent, arrived);"
+     "CREATE INDEX interaction_caller ON interaction (caller, arrived);"
+     "CREATE INDEX interaction_queue ON interaction (queue, arrived);"
+     /* Closed statistics intervals of the routing engine. */
+     "CREATE TABLE queue_interval ("
+     " tenant TEXT NOT NULL, queue TEXT NOT NULL,"
+     " start INTEGER NOT NULL, length_s INTEGER NOT NULL,"
+     " offered INTEGER NOT NULL, answered INTEGER NOT NULL,"
+     " answered_in_sl INTEGER NOT NULL, abandoned INTEGER NOT NULL,"
+     " short_abandoned INTEGER NOT NULL,"
+     " abandoned_after_sl INTEGER NOT NULL,"
+     " overflowed INTEGER NOT NULL, handled INTEGER NOT NULL,"
+     " wait_answered_ms INTEGER NOT NULL,"
+     " wait_abandoned_ms INTEGER NOT NULL,"
+     " handle_ms INTEGER NOT NULL,"
+     " PRIMARY KEY (tenant, queue, start));"
+     "CREATE INDEX queue_interval_tenant_start"
+     " ON queue_interval (tenant, start);"
+     /* Agent state changes, appended. */
+     "CREATE TABLE agent_state ("
+     " seq INTEGER PRIMARY KEY,"
+     " tenant TEXT NOT NULL, agent TEXT NOT NULL,"
+     " state TEXT NOT NULL, reason TEXT,"
+     " time INTEGER NOT NULL);"
+     "CREATE INDEX agent_state_agent ON agent_state (tenant, agent, time);"
+     "CREATE INDEX agent_state_time ON agent_state (tenant, time);"},
+    {2, "interaction_recording",
+     "ALTER TABLE interaction ADD COLUMN recording TEXT;"},
 };
 
 unsigned store_schema_latest(void)
@@ -80,9 +80,9 @@ static int exists_table(struct store_conn *c, const char *name, bool *yes)
 	int rc;
 
 	rc = sqlite3_prepare_v2(c->db,
-				"SELECT 1 FROM sqlite_master"
-				" WHERE type = 'table' AND name = ?1",
-				-1, &st, NULL);
+	                        "SELECT 1 FROM sqlite_master"
+	                        " WHERE type = 'table' AND name = ?1",
+	                        -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_conn_fail(c, rc, "schema lookup");
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -99,8 +99,8 @@ static int count_objects(struct store_conn *c, unsigned *np)
 	sqlite3_stmt *st;
 	int rc;
 
-	rc = sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_master",
-				-1, &st, NULL);
+	rc = sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_master", -1,
+	                        &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_conn_fail(c, rc, "schema lookup");
 	rc = sqlite3_step(st);
@@ -122,9 +122,9 @@ int store_schema_version_get(struct store_conn *c, unsigned *vp)
 	if (!yes)
 		return 0;
 	rc = sqlite3_prepare_v2(c->db,
-				"SELECT coalesce(max(version), 0)"
-				" FROM schema_version",
-				-1, &st, NULL);
+	                        "SELECT coalesce(max(version), 0)"
+	                        " FROM schema_version",
+	                        -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_conn_fail(c, rc, "schema version");
 	rc = sqlite3_step(st);
@@ -140,9 +140,9 @@ static int record_version(struct store_conn *c, const struct migration *m)
 	int rc;
 
 	rc = sqlite3_prepare_v2(c->db,
-				"INSERT INTO schema_version"
-				" (version, name, applied) VALUES (?1, ?2, ?3)",
-				-1, &st, NULL);
+	                        "INSERT INTO schema_version"
+	                        " (version, name, applied) VALUES (?1, ?2, ?3)",
+	                        -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_conn_fail(c, rc, "schema version");
 	sqlite3_bind_int(st, 1, (int)m->version);
@@ -157,7 +157,7 @@ static int record_version(struct store_conn *c, const struct migration *m)
  * process may have migrated meanwhile), apply the next migration if it is
  * still due.  *donep is set when the target is reached. */
 static int migrate_step(struct store_conn *c, unsigned target, bool *donep,
-			char *errbuf, size_t errsz)
+                        char *errbuf, size_t errsz)
 {
 	const struct migration *m = NULL;
 	char *msg = NULL;
@@ -168,7 +168,7 @@ static int migrate_step(struct store_conn *c, unsigned target, bool *donep,
 	err = store_conn_begin(c);
 	if (err) {
 		snprintf(errbuf, errsz, "%s: cannot start a transaction: %s",
-			 c->path, sqlite3_errmsg(c->db));
+		         c->path, sqlite3_errmsg(c->db));
 		return err;
 	}
 
@@ -181,18 +181,18 @@ static int migrate_step(struct store_conn *c, unsigned target, bool *donep,
 			goto fail;
 		if (nobj) {
 			snprintf(errbuf, errsz,
-				 "%s: not a hotline database (it has tables "
-				 "but no schema_version)",
-				 c->path);
+			         "%s: not a hotline database (it has tables "
+			         "but no schema_version)",
+			         c->path);
 			err = EPROTO;
 			goto fail;
 		}
 		rc = sqlite3_exec(c->db,
-				  "CREATE TABLE schema_version ("
-				  " version INTEGER PRIMARY KEY,"
-				  " name TEXT NOT NULL,"
-				  " applied INTEGER NOT NULL)",
-				  NULL, NULL, NULL);
+		                  "CREATE TABLE schema_version ("
+		                  " version INTEGER PRIMARY KEY,"
+		                  " name TEXT NOT NULL,"
+		                  " applied INTEGER NOT NULL)",
+		                  NULL, NULL, NULL);
 		if (rc != SQLITE_OK) {
 			err = store_conn_fail(c, rc, "create schema_version");
 			goto fail;
@@ -203,9 +203,9 @@ static int migrate_step(struct store_conn *c, unsigned target, bool *donep,
 		goto fail;
 	if (cur > store_schema_latest()) {
 		snprintf(errbuf, errsz,
-			 "%s: schema version %u is newer than this hotline "
-			 "knows (%u): upgrade hotline",
-			 c->path, cur, store_schema_latest());
+		         "%s: schema version %u is newer than this hotline "
+		         "knows (%u): upgrade hotline",
+		         c->path, cur, store_schema_latest());
 		err = EPROTO;
 		goto fail;
 	}
@@ -220,15 +220,15 @@ static int migrate_step(struct store_conn *c, unsigned target, bool *donep,
 	}
 	if (!m) {
 		snprintf(errbuf, errsz, "%s: no migration from version %u",
-			 c->path, cur);
+		         c->path, cur);
 		err = EPROTO;
 		goto fail;
 	}
 	rc = sqlite3_exec(c->db, m->sql, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
 		snprintf(errbuf, errsz, "%s: migration %03u_%s failed: %s",
-			 c->path, m->version, m->name,
-			 msg ? msg : sqlite3_errstr(rc));
+		         c->path, m->version, m->name,
+		         msg ? msg : sqlite3_errstr(rc));
 		sqlite3_free(msg);
 		err = store_errno(rc) ? store_errno(rc) : EIO;
 		goto fail;
@@ -239,24 +239,24 @@ static int migrate_step(struct store_conn *c, unsigned target, bool *donep,
 	err = store_conn_commit(c);
 	if (err) {
 		snprintf(errbuf, errsz, "%s: migration %03u_%s: commit: %s",
-			 c->path, m->version, m->name, sqlite3_errmsg(c->db));
+		         c->path, m->version, m->name, sqlite3_errmsg(c->db));
 		goto fail;
 	}
 	HL_INFO(STORE_LOG, "%s: schema migrated to version %u (%s)", c->path,
-		m->version, m->name);
+	        m->version, m->name);
 	goto out;
 
 fail:
 	if (errsz && !errbuf[0])
 		snprintf(errbuf, errsz, "%s: migration failed: %s", c->path,
-			 sqlite3_errmsg(c->db));
+		         sqlite3_errmsg(c->db));
 	store_conn_rollback(c);
 out:
 	return err;
 }
 
 int store_migrate(struct store_conn *c, unsigned target, char *err,
-		  size_t errsz)
+                  size_t errsz)
 {
 	bool done = false;
 	int e = 0;
@@ -271,7 +271,7 @@ int store_migrate(struct store_conn *c, unsigned target, char *err,
 }
 
 int store_create_at_version(const char *path, unsigned version, char *err,
-			    size_t errsz)
+                            size_t errsz)
 {
 	struct store_cfg cfg = {.busy_timeout_ms = 5000};
 	struct store_conn *c = NULL;

@@ -45,7 +45,7 @@ void *store_rows_add(struct store_rows *r)
 }
 
 int store_rows_str(struct store_rows *r, const char **field,
-		   const unsigned char *text)
+                   const unsigned char *text)
 {
 	size_t len;
 
@@ -71,8 +71,8 @@ int store_rows_str(struct store_rows *r, const char **field,
 	return 0;
 }
 
-int store_rows_finish(struct store_rows *r, const size_t *stroffs,
-		      size_t nstr, void **vp, size_t *np)
+int store_rows_finish(struct store_rows *r, const size_t *stroffs, size_t nstr,
+                      void **vp, size_t *np)
 {
 	size_t rowbytes = r->n * r->rowsz;
 	uint8_t *blk;

@@ -27,31 +27,31 @@
 
 struct store {
 	struct store_cfg cfg;
-	char *path;                /* owned */
-	pthread_t owner;           /* thread that opened; runs callbacks */
-	struct mqueue *mq;         /* owned; on the owner's loop */
+	char *path;        /* owned */
+	pthread_t owner;   /* thread that opened; runs callbacks */
+	struct mqueue *mq; /* owned; on the owner's loop */
 
-	struct store_conn *wconn;  /* owned; used only by the worker */
+	struct store_conn *wconn; /* owned; used only by the worker */
 	pthread_t worker;
 	bool worker_started;
 
-	pthread_mutex_t rlock;     /* guards rconn */
-	struct store_conn *rconn;  /* owned; sync reads, opened lazily */
+	pthread_mutex_t rlock;    /* guards rconn */
+	struct store_conn *rconn; /* owned; sync reads, opened lazily */
 
-	pthread_mutex_t lock;      /* guards everything below */
-	pthread_cond_t work_cond;  /* worker: queue non-empty or stopping */
-	pthread_cond_t done_cond;  /* flushers: done_seq advanced */
-	bool sync_init;            /* lock and conds initialised */
+	pthread_mutex_t lock;     /* guards everything below */
+	pthread_cond_t work_cond; /* worker: queue non-empty or stopping */
+	pthread_cond_t done_cond; /* flushers: done_seq advanced */
+	bool sync_init;           /* lock and conds initialised */
 	struct store_job *qhead, *qtail; /* queued, not yet taken */
 	struct store_job *chead, *ctail; /* finished, callback pending */
-	uint64_t seq;              /* seq of the last job queued */
-	uint64_t done_seq;         /* every job <= done_seq has finished */
-	uint64_t err_seq;          /* seq of the last failed job */
+	uint64_t seq;                    /* seq of the last job queued */
+	uint64_t done_seq; /* every job <= done_seq has finished */
+	uint64_t err_seq;  /* seq of the last failed job */
 	int last_err;
-	uint64_t flush_mark;       /* target of the previous flush */
-	bool stopping;             /* worker: finish the queue and exit */
-	bool closed;               /* no more work accepted */
-	bool wake_pending;         /* an mqueue message is on its way */
+	uint64_t flush_mark; /* target of the previous flush */
+	bool stopping;       /* worker: finish the queue and exit */
+	bool closed;         /* no more work accepted */
+	bool wake_pending;   /* an mqueue message is on its way */
 	struct store_stats stats;
 };
 
@@ -62,15 +62,15 @@ struct op_def {
 };
 
 static const struct op_def ops[OP_MAX] = {
-	[OP_INTERACTION_PUT] = {true, store_interaction_exec_put, NULL},
-	[OP_INTERVAL_PUT] = {true, store_interval_exec_put, NULL},
-	[OP_AGENT_STATE_PUT] = {true, store_agent_state_exec_put, NULL},
-	[OP_INTERACTIONS_GET] = {false, store_interaction_exec_get,
-				 store_interaction_deliver_get},
-	[OP_INTERVALS_GET] = {false, store_interval_exec_get,
-			      store_interval_deliver_get},
-	[OP_AGENT_STATES_GET] = {false, store_agent_state_exec_get,
-				 store_agent_state_deliver_get},
+    [OP_INTERACTION_PUT] = {true, store_interaction_exec_put, NULL},
+    [OP_INTERVAL_PUT] = {true, store_interval_exec_put, NULL},
+    [OP_AGENT_STATE_PUT] = {true, store_agent_state_exec_put, NULL},
+    [OP_INTERACTIONS_GET] = {false, store_interaction_exec_get,
+                             store_interaction_deliver_get},
+    [OP_INTERVALS_GET] = {false, store_interval_exec_get,
+                          store_interval_deliver_get},
+    [OP_AGENT_STATES_GET] = {false, store_agent_state_exec_get,
+                             store_agent_state_deliver_get},
 };
 
 /* --- jobs ---------------------------------------------------------------- */
@@ -154,7 +154,7 @@ int store_submit(struct store *s, struct store_job *j)
 
 	if (err == EBUSY)
 		HL_DEBUG(STORE_LOG, "%s: queue full (%u pending)", s->path,
-			 s->cfg.queue_max);
+		         s->cfg.queue_max);
 	if (err)
 		mem_deref(j);
 	return err;
@@ -178,8 +178,8 @@ static void run_writes(struct store *s, struct store_job *batch)
 		j->err = ops[j->op].exec(c, j);
 		if (j->err && !store_conn_in_txn(c)) {
 			HL_ERROR(STORE_LOG,
-				 "%s: transaction aborted; the batch fails",
-				 s->path);
+			         "%s: transaction aborted; the batch fails",
+			         s->path);
 			err = j->err;
 		}
 	}
@@ -262,7 +262,7 @@ static void run_batch(struct store *s, struct store_job *batch, uint32_t n)
 			/* Cannot happen with one message in flight; if it
 			 * does, the next flush or close still delivers. */
 			HL_ERROR(STORE_LOG, "%s: cannot wake the loop: %s",
-				 s->path, strerror(err));
+			         s->path, strerror(err));
 			pthread_mutex_lock(&s->lock);
 			s->wake_pending = false;
 			pthread_mutex_unlock(&s->lock);
@@ -393,7 +393,7 @@ int store_open(struct store **sp, const char *path, char *err, size_t errsz)
 }
 
 int store_open_cfg(struct store **sp, const char *path,
-		   const struct store_cfg *cfg, char *err, size_t errsz)
+                   const struct store_cfg *cfg, char *err, size_t errsz)
 {
 	char msg[512] = "";
 	struct store *s;
@@ -403,7 +403,7 @@ int store_open_cfg(struct store **sp, const char *path,
 		err[0] = '\0';
 	if (!sp || !path || !*path) {
 		snprintf(err ? err : msg, err ? errsz : sizeof(msg),
-			 "store: no database path");
+		         "store: no database path");
 		return EINVAL;
 	}
 
@@ -438,25 +438,24 @@ int store_open_cfg(struct store **sp, const char *path,
 	e = mqueue_alloc(&s->mq, mq_handler, s);
 	if (e) {
 		snprintf(msg, sizeof(msg), "%s: cannot create the mqueue: %s",
-			 path, strerror(e));
+		         path, strerror(e));
 		goto out;
 	}
 	e = pthread_create(&s->worker, NULL, worker_main, s);
 	if (e) {
 		snprintf(msg, sizeof(msg), "%s: cannot start the worker: %s",
-			 path, strerror(e));
+		         path, strerror(e));
 		goto out;
 	}
 	s->worker_started = true;
 	HL_DEBUG(STORE_LOG, "%s: open (schema %u, synchronous=%s)", path,
-		 store_schema_latest(),
-		 s->cfg.sync == STORE_SYNC_NORMAL ? "NORMAL" : "FULL");
+	         store_schema_latest(),
+	         s->cfg.sync == STORE_SYNC_NORMAL ? "NORMAL" : "FULL");
 
 out:
 	if (e) {
 		if (!msg[0])
-			snprintf(msg, sizeof(msg), "%s: %s", path,
-				 strerror(e));
+			snprintf(msg, sizeof(msg), "%s: %s", path, strerror(e));
 		HL_ERROR(STORE_LOG, "%s", msg);
 		if (err && errsz)
 			snprintf(err, errsz, "%s", msg);
@@ -518,9 +517,9 @@ void store_stats(struct store *s, struct store_stats *st)
 }
 
 int store_read_sync(struct store *s,
-		    int (*fn)(struct store_conn *c, const void *f, void **vp,
-			      size_t *np),
-		    const void *f, void **vp, size_t *np)
+                    int (*fn)(struct store_conn *c, const void *f, void **vp,
+                              size_t *np),
+                    const void *f, void **vp, size_t *np)
 {
 	char msg[512];
 	int err;
@@ -537,7 +536,7 @@ int store_read_sync(struct store *s,
 		goto out;
 	if (!s->rconn) {
 		err = store_conn_open(&s->rconn, s->path, &s->cfg, true, msg,
-				      sizeof(msg));
+		                      sizeof(msg));
 		if (err) {
 			HL_ERROR(STORE_LOG, "reader: %s", msg);
 			goto out;

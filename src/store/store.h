@@ -53,11 +53,11 @@
 
 struct store;
 
-#define STORE_ID_LEN 26            /* text ids: 26 chars + NUL */
-#define STORE_QUEUE_MAX 100000     /* default bound of pending work */
-#define STORE_BATCH_MAX 10000      /* default most changes per transaction */
+#define STORE_ID_LEN        26     /* text ids: 26 chars + NUL */
+#define STORE_QUEUE_MAX     100000 /* default bound of pending work */
+#define STORE_BATCH_MAX     10000  /* default most changes per transaction */
 #define STORE_LIMIT_DEFAULT 1000   /* rows returned when filter.limit is 0 */
-#define STORE_LIMIT_MAX 100000     /* larger limits are clamped to this */
+#define STORE_LIMIT_MAX     100000 /* larger limits are clamped to this */
 
 /** Completion of a write: err 0 = committed.  Runs on the owner thread. */
 typedef void(store_done_h)(int err, void *arg);
@@ -72,9 +72,10 @@ enum store_sync {
 /** Tunables; zero fields take the defaults. */
 struct store_cfg {
 	enum store_sync sync;
-	uint32_t queue_max;       /* pending operations; 0 = STORE_QUEUE_MAX */
-	uint32_t batch_max;       /* per transaction; 0 = STORE_BATCH_MAX */
-	uint32_t busy_timeout_ms; /* wait for another process's lock; 0 = 5000 */
+	uint32_t queue_max; /* pending operations; 0 = STORE_QUEUE_MAX */
+	uint32_t batch_max; /* per transaction; 0 = STORE_BATCH_MAX */
+	uint32_t
+	    busy_timeout_ms; /* wait for another process's lock; 0 = 5000 */
 };
 
 /**
@@ -95,7 +96,7 @@ struct store_cfg {
  */
 int store_open(struct store **sp, const char *path, char *err, size_t errsz);
 int store_open_cfg(struct store **sp, const char *path,
-		   const struct store_cfg *cfg, char *err, size_t errsz);
+                   const struct store_cfg *cfg, char *err, size_t errsz);
 
 /**
  * Stop accepting work (later calls return ESHUTDOWN), let the worker commit
@@ -118,11 +119,11 @@ int store_flush_sync(struct store *s);
 
 /** Counters for metrics and benchmarks (any thread). */
 struct store_stats {
-	uint32_t pending;     /* queued or in the running transaction */
-	uint64_t committed;   /* writes acknowledged with done(0) */
-	uint64_t failed;      /* operations that ended with an error */
-	uint64_t batches;     /* transactions committed */
-	uint32_t batch_peak;  /* largest batch so far */
+	uint32_t pending;    /* queued or in the running transaction */
+	uint64_t committed;  /* writes acknowledged with done(0) */
+	uint64_t failed;     /* operations that ended with an error */
+	uint64_t batches;    /* transactions committed */
+	uint32_t batch_peak; /* largest batch so far */
 };
 void store_stats(struct store *s, struct store_stats *st);
 
@@ -161,22 +162,22 @@ int store_disposition_parse(const char *s, enum store_disposition *dp);
 
 /** One contact (a call, a chat, ...) from arrival to end. */
 struct store_interaction {
-	char id[27];            /* store_new_id(); any text id up to 26 chars */
-	const char *tenant;     /* required */
-	const char *channel;    /* required: "voice", "chat", ... */
-	const char *caller;     /* may be NULL */
+	char id[27];         /* store_new_id(); any text id up to 26 chars */
+	const char *tenant;  /* required */
+	const char *channel; /* required: "voice", "chat", ... */
+	const char *caller;  /* may be NULL */
 	const char *dialed;
 	const char *queue;
 	const char *agent;
-	uint64_t arrived;       /* wall ms; 0 = never (yet) */
+	uint64_t arrived; /* wall ms; 0 = never (yet) */
 	uint64_t queued;
 	uint64_t offered;
 	uint64_t answered;
 	uint64_t ended;
 	enum store_disposition disposition;
-	uint16_t sip_code;      /* final SIP status, 0 = none */
-	const char *reason;     /* e.g. "caller hung up" */
-	const char *recording;  /* path of the recording, may be NULL */
+	uint16_t sip_code;     /* final SIP status, 0 = none */
+	const char *reason;    /* e.g. "caller hung up" */
+	const char *recording; /* path of the recording, may be NULL */
 };
 
 /**
@@ -194,7 +195,7 @@ struct store_interaction {
  *         non-zero, done will not be called
  */
 int store_interaction_put(struct store *s, const struct store_interaction *in,
-			  store_done_h *done, void *arg);
+                          store_done_h *done, void *arg);
 
 /** Which interactions to read; NULL / 0 fields do not filter. */
 struct store_interaction_filter {
@@ -203,9 +204,9 @@ struct store_interaction_filter {
 	const char *agent;
 	const char *queue;
 	const char *caller;
-	uint64_t since;   /* arrived >= since (ms) */
-	uint64_t until;   /* arrived < until (ms); 0 = no bound */
-	uint32_t limit;   /* 0 = STORE_LIMIT_DEFAULT, at most STORE_LIMIT_MAX */
+	uint64_t since; /* arrived >= since (ms) */
+	uint64_t until; /* arrived < until (ms); 0 = no bound */
+	uint32_t limit; /* 0 = STORE_LIMIT_DEFAULT, at most STORE_LIMIT_MAX */
 };
 
 /**
@@ -214,13 +215,13 @@ struct store_interaction_filter {
  * the call only.  Runs on the owner thread.
  */
 typedef void(store_interactions_h)(int err, const struct store_interaction *v,
-				   size_t n, void *arg);
+                                   size_t n, void *arg);
 
 /** Queue a read; h runs with the rows on the owner thread.  The filter is
  *  copied.  Returns 0 or EINVAL, EBUSY, ESHUTDOWN, ENOMEM (then no call). */
 int store_interactions_get(struct store *s,
-			   const struct store_interaction_filter *f,
-			   store_interactions_h *h, void *arg);
+                           const struct store_interaction_filter *f,
+                           store_interactions_h *h, void *arg);
 
 /**
  * Read on the calling thread through the reader connection.  Sees every
@@ -229,16 +230,16 @@ int store_interactions_get(struct store *s,
  *            (mem_deref it); NULL when *np is 0
  */
 int store_interactions_get_sync(struct store *s,
-				const struct store_interaction_filter *f,
-				struct store_interaction **vp, size_t *np);
+                                const struct store_interaction_filter *f,
+                                struct store_interaction **vp, size_t *np);
 
 /* --- interval.c: queue statistics per interval --------------------------- */
 
 /** One closed statistics interval of one queue (see struct acd_interval). */
 struct store_interval {
-	const char *tenant;   /* required */
-	const char *queue;    /* required */
-	uint64_t start;       /* ms */
+	const char *tenant; /* required */
+	const char *queue;  /* required */
+	uint64_t start;     /* ms */
 	uint32_t length_s;
 	uint32_t offered;
 	uint32_t answered;
@@ -256,57 +257,57 @@ struct store_interval {
 /** Insert, or replace the record with the same (tenant, queue, start).
  *  Same contract as store_interaction_put(). */
 int store_interval_put(struct store *s, const struct store_interval *iv,
-		       store_done_h *done, void *arg);
+                       store_done_h *done, void *arg);
 
 struct store_interval_filter {
 	const char *tenant;
 	const char *queue;
-	uint64_t since;   /* start >= since */
-	uint64_t until;   /* start < until; 0 = no bound */
-	uint32_t limit;   /* as for interactions */
+	uint64_t since; /* start >= since */
+	uint64_t until; /* start < until; 0 = no bound */
+	uint32_t limit; /* as for interactions */
 };
 
 /** Results in order of (start, queue), oldest first. */
 typedef void(store_intervals_h)(int err, const struct store_interval *v,
-				size_t n, void *arg);
+                                size_t n, void *arg);
 int store_intervals_get(struct store *s, const struct store_interval_filter *f,
-			store_intervals_h *h, void *arg);
+                        store_intervals_h *h, void *arg);
 int store_intervals_get_sync(struct store *s,
-			     const struct store_interval_filter *f,
-			     struct store_interval **vp, size_t *np);
+                             const struct store_interval_filter *f,
+                             struct store_interval **vp, size_t *np);
 
 /* --- agent_state.c: agent state changes ---------------------------------- */
 
 struct store_agent_state {
-	const char *tenant;  /* required */
-	const char *agent;   /* required */
-	const char *state;   /* required: "available", "not-ready", ... */
-	const char *reason;  /* may be NULL */
-	uint64_t time;       /* ms */
+	const char *tenant; /* required */
+	const char *agent;  /* required */
+	const char *state;  /* required: "available", "not-ready", ... */
+	const char *reason; /* may be NULL */
+	uint64_t time;      /* ms */
 };
 
 /** Append one state change; time 0 means now.  Failures are logged (there
  *  is no callback).  Returns 0 queued, EINVAL, EBUSY, ESHUTDOWN, ENOMEM. */
 int store_agent_state_put(struct store *s, const char *tenant,
-			  const char *agent, const char *state,
-			  const char *reason, uint64_t time);
+                          const char *agent, const char *state,
+                          const char *reason, uint64_t time);
 
 struct store_agent_state_filter {
 	const char *tenant;
 	const char *agent;
-	uint64_t since;   /* time >= since */
-	uint64_t until;   /* time < until; 0 = no bound */
+	uint64_t since; /* time >= since */
+	uint64_t until; /* time < until; 0 = no bound */
 	uint32_t limit;
 };
 
 /** Results oldest first, in the order they were put. */
 typedef void(store_agent_states_h)(int err, const struct store_agent_state *v,
-				   size_t n, void *arg);
+                                   size_t n, void *arg);
 int store_agent_states_get(struct store *s,
-			   const struct store_agent_state_filter *f,
-			   store_agent_states_h *h, void *arg);
+                           const struct store_agent_state_filter *f,
+                           store_agent_states_h *h, void *arg);
 int store_agent_states_get_sync(struct store *s,
-				const struct store_agent_state_filter *f,
-				struct store_agent_state **vp, size_t *np);
+                                const struct store_agent_state_filter *f,
+                                struct store_agent_state **vp, size_t *np);
 
 #endif

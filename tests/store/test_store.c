@@ -30,7 +30,7 @@
 static char tmpdir[256];
 
 static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *ftw)
+                  struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -131,8 +131,7 @@ static long raw_count(sqlite3 *db, const char *sql)
 {
 	sqlite3_stmt *st;
 	long n = -1;
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -140,7 +139,7 @@ static long raw_count(sqlite3 *db, const char *sql)
 }
 
 static size_t count_interactions(struct store *s,
-				 const struct store_interaction_filter *f)
+                                 const struct store_interaction_filter *f)
 {
 	struct store_interaction *v = NULL;
 	size_t n = 0;
@@ -170,8 +169,8 @@ static void test_open_empty(void **state)
 
 	db = raw_open(db_path("empty.db"));
 	assert_int_equal(raw_count(db, "SELECT max(version) FROM "
-				       "schema_version"),
-			 (long)store_schema_latest());
+	                               "schema_version"),
+	                 (long)store_schema_latest());
 	sqlite3_stmt *q;
 	sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &q, NULL);
 	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -260,7 +259,7 @@ static void test_newer_schema_refused(void **state)
 	raw_exec(db, "INSERT INTO schema_version VALUES (999, 'future', 0)");
 	sqlite3_close(db);
 	assert_int_equal(store_open(&s, db_path("newer.db"), err, sizeof(err)),
-			 EPROTO);
+	                 EPROTO);
 	assert_null(s);
 	assert_non_null(strstr(err, "newer"));
 	assert_non_null(strstr(err, "999"));
@@ -355,17 +354,14 @@ static void test_invalid_args(void **state)
 	in = mk("acme", 1);
 	in.disposition = (enum store_disposition)42;
 	assert_int_equal(store_interaction_put(s, &in, NULL, NULL), EINVAL);
-	assert_int_equal(store_interaction_put(NULL, &in, NULL, NULL),
-			 EINVAL);
+	assert_int_equal(store_interaction_put(NULL, &in, NULL, NULL), EINVAL);
 	assert_int_equal(store_interactions_get(s, &f, NULL, NULL), EINVAL);
 	iv.tenant = "acme";
 	assert_int_equal(store_interval_put(s, &iv, NULL, NULL), EINVAL);
-	assert_int_equal(store_agent_state_put(s, "acme", "1001", NULL, NULL,
-					       0),
-			 EINVAL);
-	assert_int_equal(store_agent_state_put(s, "acme", "", "available",
-					       NULL, 0),
-			 EINVAL);
+	assert_int_equal(
+	    store_agent_state_put(s, "acme", "1001", NULL, NULL, 0), EINVAL);
+	assert_int_equal(
+	    store_agent_state_put(s, "acme", "", "available", NULL, 0), EINVAL);
 	assert_int_equal(store_flush_sync(s), 0);
 	assert_int_equal(count_interactions(s, &f), 0);
 	close_store(s);
@@ -493,8 +489,8 @@ static void test_filters(void **state)
 
 	memset(&f, 0, sizeof(f));
 	f.limit = 10000;
-	f.since = t0 + 10 * 1000;  /* inclusive */
-	f.until = t0 + 20 * 1000;  /* exclusive */
+	f.since = t0 + 10 * 1000; /* inclusive */
+	f.until = t0 + 20 * 1000; /* exclusive */
 	assert_int_equal(count_interactions(s, &f), 10);
 	f.tenant = "acme";
 	assert_int_equal(count_interactions(s, &f), 5);
@@ -504,9 +500,9 @@ static void test_filters(void **state)
 	assert_int_equal(count_interactions(s, &f), 7);
 	f.limit = 0; /* default */
 	assert_int_equal(count_interactions(s, &f),
-			 (size_t)N + 1 < STORE_LIMIT_DEFAULT
-				 ? (size_t)N + 1
-				 : STORE_LIMIT_DEFAULT);
+	                 (size_t)N + 1 < STORE_LIMIT_DEFAULT
+	                     ? (size_t)N + 1
+	                     : STORE_LIMIT_DEFAULT);
 
 	memset(&f, 0, sizeof(f));
 	f.agent = "nobody";
@@ -516,30 +512,30 @@ static void test_filters(void **state)
 	sqlite3 *db = raw_open(db_path("filters.db"));
 	sqlite3_stmt *q;
 	const char *plans[][2] = {
-		{"SELECT id FROM interaction WHERE tenant = 'a' AND arrived "
-		 ">= 1 ORDER BY arrived DESC, id DESC",
-		 "interaction_tenant_arrived"},
-		{"SELECT id FROM interaction WHERE agent = 'a' ORDER BY "
-		 "arrived DESC, id DESC",
-		 "interaction_agent"},
-		{"SELECT id FROM interaction WHERE caller = 'a' ORDER BY "
-		 "arrived DESC, id DESC",
-		 "interaction_caller"},
+	    {"SELECT id FROM interaction WHERE tenant = 'a' AND arrived "
+	     ">= 1 ORDER BY arrived DESC, id DESC",
+	     "interaction_tenant_arrived"},
+	    {"SELECT id FROM interaction WHERE agent = 'a' ORDER BY "
+	     "arrived DESC, id DESC",
+	     "interaction_agent"},
+	    {"SELECT id FROM interaction WHERE caller = 'a' ORDER BY "
+	     "arrived DESC, id DESC",
+	     "interaction_caller"},
 	};
 	for (size_t i = 0; i < ARRAY_LEN(plans); i++) {
 		char sql[512];
 		bool found = false;
 		snprintf(sql, sizeof(sql), "EXPLAIN QUERY PLAN %s",
-			 plans[i][0]);
+		         plans[i][0]);
 		assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &q, NULL),
-				 SQLITE_OK);
+		                 SQLITE_OK);
 		while (sqlite3_step(q) == SQLITE_ROW)
 			found |= strstr((const char *)sqlite3_column_text(q, 3),
-					plans[i][1]) != NULL;
+			                plans[i][1]) != NULL;
 		sqlite3_finalize(q);
 		if (!found)
 			fail_msg("no index %s for %s", plans[i][1],
-				 plans[i][0]);
+			         plans[i][0]);
 	}
 	sqlite3_close(db);
 	close_store(s);
@@ -561,7 +557,7 @@ struct async_ctx {
 };
 
 static void async_read_h(int err, const struct store_interaction *v, size_t n,
-			 void *arg)
+                         void *arg)
 {
 	struct async_ctx *c = arg;
 	if (!pthread_equal(pthread_self(), c->loop_thread))
@@ -586,9 +582,9 @@ static void async_done_h(int err, void *arg)
 	if (++c->puts_done == c->want) {
 		/* read from the callback: the loop keeps going */
 		struct store_interaction_filter f = {.tenant = "acme",
-						     .limit = 10000};
+		                                     .limit = 10000};
 		assert_int_equal(
-			store_interactions_get(c->s, &f, async_read_h, c), 0);
+		    store_interactions_get(c->s, &f, async_read_h, c), 0);
 	}
 }
 
@@ -605,7 +601,7 @@ static void test_put_get_async(void **state)
 		struct store_interaction in = mk("acme", 5000 + i);
 		memcpy(last, in.id, sizeof(last));
 		assert_int_equal(
-			store_interaction_put(c.s, &in, async_done_h, &c), 0);
+		    store_interaction_put(c.s, &in, async_done_h, &c), 0);
 	}
 	/* nothing has been delivered before the loop runs */
 	assert_int_equal(c.puts_done, 0);
@@ -630,11 +626,10 @@ static void test_read_your_writes(void **state)
 	for (int i = 0; i < 20; i++) {
 		struct store_interaction in = mk("acme", 100 + i);
 		assert_int_equal(store_interaction_put(c.s, &in, NULL, NULL),
-				 0);
+		                 0);
 	}
 	struct store_interaction_filter f = {.tenant = "acme"};
-	assert_int_equal(store_interactions_get(c.s, &f, async_read_h, &c),
-			 0);
+	assert_int_equal(store_interactions_get(c.s, &f, async_read_h, &c), 0);
 	run_loop_until(&c.read_done);
 	assert_int_equal(c.got, 20);
 	close_store(c.s);
@@ -658,7 +653,7 @@ static void iv_done(int err, void *arg)
 }
 
 static void iv_read(int err, const struct store_interval *v, size_t n,
-		    void *arg)
+                    void *arg)
 {
 	struct iv_ctx *c = arg;
 	c->err |= err;
@@ -697,9 +692,8 @@ static void test_intervals(void **state)
 			iv.wait_answered_ms = 12345;
 			iv.wait_abandoned_ms = 678;
 			iv.handle_ms = 5000000000ull; /* > 32 bits */
-			assert_int_equal(store_interval_put(s, &iv, iv_done,
-							    &c),
-					 0);
+			assert_int_equal(
+			    store_interval_put(s, &iv, iv_done, &c), 0);
 		}
 	}
 	/* the same interval again replaces it */
@@ -754,7 +748,7 @@ static void test_intervals(void **state)
 static bool as_read;
 static size_t as_n;
 static void as_read_h(int err, const struct store_agent_state *v, size_t n,
-		      void *arg)
+                      void *arg)
 {
 	(void)arg;
 	assert_int_equal(err, 0);
@@ -775,25 +769,24 @@ static void test_agent_states(void **state)
 
 	(void)state;
 	s = open_ok("agent.db");
-	assert_int_equal(store_agent_state_put(s, "acme", "1001", "available",
-					       NULL, 1000),
-			 0);
+	assert_int_equal(
+	    store_agent_state_put(s, "acme", "1001", "available", NULL, 1000),
+	    0);
 	assert_int_equal(store_agent_state_put(s, "acme", "1001", "not-ready",
-					       "break", 2000),
-			 0);
-	assert_int_equal(store_agent_state_put(s, "acme", "1002", "available",
-					       NULL, 2000),
-			 0);
+	                                       "break", 2000),
+	                 0);
+	assert_int_equal(
+	    store_agent_state_put(s, "acme", "1002", "available", NULL, 2000),
+	    0);
 	/* same time: kept in the order put */
-	assert_int_equal(store_agent_state_put(s, "acme", "1001", "available",
-					       NULL, 2000),
-			 0);
-	assert_int_equal(store_agent_state_put(s, "globex", "1001",
-					       "available", NULL, 1500),
-			 0);
-	assert_int_equal(store_agent_state_put(s, "acme", "1001",
-					       "logged-out", NULL, 0),
-			 0);
+	assert_int_equal(
+	    store_agent_state_put(s, "acme", "1001", "available", NULL, 2000),
+	    0);
+	assert_int_equal(
+	    store_agent_state_put(s, "globex", "1001", "available", NULL, 1500),
+	    0);
+	assert_int_equal(
+	    store_agent_state_put(s, "acme", "1001", "logged-out", NULL, 0), 0);
 	assert_int_equal(store_flush_sync(s), 0);
 
 	f.tenant = "acme";
@@ -845,49 +838,47 @@ static void test_migrations(void **state)
 		size_t n;
 
 		snprintf(name, sizeof(name), "v%u.db", v);
-		if (store_create_at_version(db_path(name), v, err,
-					    sizeof(err)))
+		if (store_create_at_version(db_path(name), v, err, sizeof(err)))
 			fail_msg("create at %u: %s", v, err);
 		db = raw_open(db_path(name));
 		assert_int_equal(raw_count(db, "SELECT coalesce(max(version),"
-					       " 0) FROM schema_version"),
-				 (long)v);
+		                               " 0) FROM schema_version"),
+		                 (long)v);
 		if (v >= 1) {
 			/* data as a build of that version wrote it */
 			raw_exec(db,
-				 "INSERT INTO interaction (id, tenant, "
-				 "channel, caller, arrived, disposition, "
-				 "updated) VALUES ('01OLD', 'acme', 'voice', "
-				 "'+1', 42, 'abandoned', 1)");
+			         "INSERT INTO interaction (id, tenant, "
+			         "channel, caller, arrived, disposition, "
+			         "updated) VALUES ('01OLD', 'acme', 'voice', "
+			         "'+1', 42, 'abandoned', 1)");
 			raw_exec(db, "INSERT INTO queue_interval VALUES "
-				     "('acme', 'q', 0, 900, 1, 1, 1, 0, 0, 0, "
-				     "0, 1, 5, 0, 7)");
+			             "('acme', 'q', 0, 900, 1, 1, 1, 0, 0, 0, "
+			             "0, 1, 5, 0, 7)");
 			raw_exec(db, "INSERT INTO agent_state (tenant, agent, "
-				     "state, time) VALUES ('acme', '1', "
-				     "'available', 3)");
+			             "state, time) VALUES ('acme', '1', "
+			             "'available', 3)");
 		}
 		sqlite3_close(db);
 
 		s = open_ok(name);
 		db = raw_open(db_path(name));
 		assert_int_equal(raw_count(db, "SELECT max(version) FROM "
-					       "schema_version"),
-				 (long)latest);
+		                               "schema_version"),
+		                 (long)latest);
 		assert_int_equal(raw_count(db, "SELECT count(*) FROM "
-					       "schema_version"),
-				 (long)latest);
+		                               "schema_version"),
+		                 (long)latest);
 		sqlite3_close(db);
 
 		if (v >= 1) {
 			f.id = "01OLD";
 			assert_int_equal(
-				store_interactions_get_sync(s, &f, &rows, &n),
-				0);
+			    store_interactions_get_sync(s, &f, &rows, &n), 0);
 			assert_int_equal(n, 1);
 			assert_string_equal(rows[0].caller, "+1");
 			assert_int_equal(rows[0].arrived, 42);
 			assert_int_equal(rows[0].disposition,
-					 STORE_DISP_ABANDONED);
+			                 STORE_DISP_ABANDONED);
 			assert_null(rows[0].recording);
 			mem_deref(rows);
 		}
@@ -898,7 +889,7 @@ static void test_migrations(void **state)
 		assert_int_equal(store_flush_sync(s), 0);
 		f.id = in.id;
 		assert_int_equal(store_interactions_get_sync(s, &f, &rows, &n),
-				 0);
+		                 0);
 		assert_int_equal(n, 1);
 		assert_string_equal(rows[0].recording, "/rec/a.wav");
 		mem_deref(rows);
@@ -929,18 +920,16 @@ static void test_close_flushes(void **state)
 	for (int i = 0; i < N; i++) {
 		in = mk("acme", 1 + i);
 		assert_int_equal(store_interaction_put(
-					 s, &in, i % 2 ? close_cb : NULL, NULL),
-				 0);
+		                     s, &in, i % 2 ? close_cb : NULL, NULL),
+		                 0);
 	}
 	store_close(s); /* without running the loop */
 	assert_int_equal(close_cb_count, N / 2);
-	assert_int_equal(store_interaction_put(s, &in, NULL, NULL),
-			 ESHUTDOWN);
+	assert_int_equal(store_interaction_put(s, &in, NULL, NULL), ESHUTDOWN);
 	assert_int_equal(store_flush_sync(s), ESHUTDOWN);
 	struct store_interaction *v = NULL;
 	size_t n;
-	assert_int_equal(store_interactions_get_sync(s, &f, &v, &n),
-			 ESHUTDOWN);
+	assert_int_equal(store_interactions_get_sync(s, &f, &v, &n), ESHUTDOWN);
 	store_close(s); /* twice is harmless */
 	mem_deref(s);
 
@@ -954,7 +943,7 @@ static void test_close_flushes(void **state)
 	for (int i = 0; i < 100; i++) {
 		in = mk("acme", 1 + i);
 		assert_int_equal(store_interaction_put(s, &in, close_cb, NULL),
-				 0);
+		                 0);
 	}
 	mem_deref(s);
 	assert_int_equal(close_cb_count, 0);
@@ -981,12 +970,11 @@ static void gc_done(int err, void *arg)
 
 static void test_group_commit(void **state)
 {
-	struct store_interaction_filter f = {.tenant = "acme",
-					     .limit = 20000};
+	struct store_interaction_filter f = {.tenant = "acme", .limit = 20000};
 	struct gc_ctx c = {.want = 10000};
 	struct store_stats st;
 	struct store *s;
-	char (*ids)[27];
+	char(*ids)[27];
 	struct store_interaction *v = NULL;
 	size_t n;
 
@@ -999,8 +987,7 @@ static void test_group_commit(void **state)
 		in.caller = "+15550000";
 		in.queue = "support";
 		memcpy(ids[i], in.id, sizeof(in.id));
-		assert_int_equal(store_interaction_put(s, &in, gc_done, &c),
-				 0);
+		assert_int_equal(store_interaction_put(s, &in, gc_done, &c), 0);
 	}
 	run_loop_until(&c.all);
 	assert_int_equal(c.errs, 0);
@@ -1033,9 +1020,8 @@ static void test_queue_full(void **state)
 	int accepted = 0, e = 0;
 
 	(void)state;
-	assert_int_equal(store_open_cfg(&s, db_path("full.db"), &cfg, err,
-					sizeof(err)),
-			 0);
+	assert_int_equal(
+	    store_open_cfg(&s, db_path("full.db"), &cfg, err, sizeof(err)), 0);
 	/* Another process holds the write lock: the worker waits (busy
 	 * timeout) and the queue fills. */
 	db = raw_open(db_path("full.db"));
@@ -1050,7 +1036,7 @@ static void test_queue_full(void **state)
 	assert_int_equal(e, EBUSY);
 	assert_int_equal(accepted, 50);
 	assert_int_equal(store_agent_state_put(s, "a", "b", "c", NULL, 1),
-			 EBUSY);
+	                 EBUSY);
 	raw_exec(db, "COMMIT");
 	sqlite3_close(db);
 
@@ -1094,15 +1080,15 @@ static void test_failing_statement(void **state)
 	s = open_ok("fail.db");
 	db = raw_open(db_path("fail.db"));
 	raw_exec(db, "CREATE TRIGGER boom BEFORE INSERT ON interaction"
-		     " WHEN NEW.caller = 'boom'"
-		     " BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
+	             " WHEN NEW.caller = 'boom'"
+	             " BEGIN SELECT RAISE(ABORT, 'refused by test'); END");
 	sqlite3_close(db);
 
 	for (int i = 0; i < c.want; i++) {
 		struct store_interaction in = mk("acme", 1 + i);
 		in.caller = i % 10 == 3 ? "boom" : "+1";
 		assert_int_equal(store_interaction_put(s, &in, fail_done, &c),
-				 0);
+		                 0);
 	}
 	run_loop_until(&c.all);
 	assert_int_equal(c.failed, c.want / 10);
@@ -1121,9 +1107,9 @@ static void test_sync_normal(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(store_open_cfg(&s, db_path("normal.db"), &cfg, err,
-					sizeof(err)),
-			 0);
+	assert_int_equal(
+	    store_open_cfg(&s, db_path("normal.db"), &cfg, err, sizeof(err)),
+	    0);
 	assert_int_equal(store_interaction_put(s, &in, NULL, NULL), 0);
 	assert_int_equal(store_flush_sync(s), 0);
 	assert_int_equal(count_interactions(s, &f), 1);
@@ -1145,7 +1131,7 @@ static void test_ids_ordered(void **state)
 		store_new_id(id);
 		assert_int_equal(strlen(id), 26);
 		assert_int_equal(strspn(id, "0123456789ABCDEFGHJKMNPQRSTVWXYZ"),
-				 26);
+		                 26);
 		if (strcmp(prev, id) >= 0)
 			fail_msg("not increasing: %s then %s", prev, id);
 		memcpy(prev, id, sizeof(id));
@@ -1159,7 +1145,7 @@ static void test_ids_ordered(void **state)
 	assert_int_equal(store_id_time("0000000001zzzzzzzzzzzzzzzz"), 1);
 }
 
-#define ID_THREADS 4
+#define ID_THREADS    4
 #define ID_PER_THREAD 20000
 
 static void *id_thread(void *arg)
@@ -1184,15 +1170,15 @@ static void test_ids_unique_threads(void **state)
 	assert_non_null(ids);
 	for (int i = 0; i < ID_THREADS; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, id_thread,
-						ids + i * ID_PER_THREAD),
-				 0);
+		                                ids + i * ID_PER_THREAD),
+		                 0);
 	for (int i = 0; i < ID_THREADS; i++)
 		pthread_join(t[i], NULL);
 	/* each thread's own ids are increasing */
 	for (int k = 0; k < ID_THREADS; k++)
 		for (int i = 1; i < ID_PER_THREAD; i++)
 			assert_true(strcmp(ids[k * ID_PER_THREAD + i - 1],
-					   ids[k * ID_PER_THREAD + i]) < 0);
+			                   ids[k * ID_PER_THREAD + i]) < 0);
 	qsort(ids, ID_THREADS * ID_PER_THREAD, 27, cmp_id);
 	for (int i = 1; i < ID_THREADS * ID_PER_THREAD; i++)
 		assert_true(strcmp(ids[i - 1], ids[i]) < 0);
@@ -1205,15 +1191,14 @@ static void test_disposition_names(void **state)
 
 	(void)state;
 	for (int i = STORE_DISP_ANSWERED; i <= STORE_DISP_FAILED; i++) {
-		assert_int_equal(store_disposition_parse(
-					 store_disposition_name(
-						 (enum store_disposition)i),
-					 &d),
-				 0);
+		assert_int_equal(
+		    store_disposition_parse(
+		        store_disposition_name((enum store_disposition)i), &d),
+		    0);
 		assert_int_equal(d, i);
 	}
 	assert_string_equal(store_disposition_name(STORE_DISP_ABANDONED),
-			    "abandoned");
+	                    "abandoned");
 	assert_int_equal(store_disposition_parse("lost", &d), EINVAL);
 }
 
@@ -1234,42 +1219,31 @@ static int group_teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_open_empty, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_open_errors, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_put_get_sync, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_invalid_args, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_update_merge, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_put_get_async, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_read_your_writes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_intervals, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_agent_states, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_migrations, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_close_flushes, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_group_commit, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_queue_full, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_failing_statement, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_sync_normal, setup,
-						teardown),
-		cmocka_unit_test(test_ids_ordered),
-		cmocka_unit_test(test_ids_unique_threads),
-		cmocka_unit_test(test_disposition_names),
+	    cmocka_unit_test_setup_teardown(test_open_empty, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_open_errors, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_put_get_sync, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_invalid_args, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_update_merge, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_put_get_async, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_read_your_writes, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_intervals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_agent_states, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migrations, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_close_flushes, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_group_commit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_queue_full, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_failing_statement, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_sync_normal, setup, teardown),
+	    cmocka_unit_test(test_ids_ordered),
+	    cmocka_unit_test(test_ids_unique_threads),
+	    cmocka_unit_test(test_disposition_names),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

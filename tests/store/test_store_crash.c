@@ -106,8 +106,7 @@ static int writer(const char *path, const char *mode)
 	struct store_cfg cfg = {0};
 	char err[512];
 
-	cfg.sync = strcmp(mode, "normal") ? STORE_SYNC_FULL
-					  : STORE_SYNC_NORMAL;
+	cfg.sync = strcmp(mode, "normal") ? STORE_SYNC_FULL : STORE_SYNC_NORMAL;
 	cfg.queue_max = 5000;
 	if (libre_init())
 		return 1;
@@ -126,7 +125,7 @@ static int writer(const char *path, const char *mode)
 static char tmpdir[256];
 
 static int rm_one(const char *p, const struct stat *st, int flag,
-		  struct FTW *ftw)
+                  struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -152,7 +151,7 @@ static void idset_add(struct idset *s, const char *id)
 /* Run one writer, kill it after `after` acknowledgements, collect every
  * line it managed to write. */
 static void run_writer(const char *path, const char *mode, size_t after,
-		       struct idset *puts, struct idset *upds)
+                       struct idset *puts, struct idset *upds)
 {
 	char buf[8192], line[64];
 	size_t llen = 0, acks = 0;
@@ -221,10 +220,10 @@ static int cmp_id(const void *a, const void *b)
 }
 
 static void check_all_present(const char *path, const struct idset *puts,
-			      const struct idset *upds)
+                              const struct idset *upds)
 {
 	struct store_interaction_filter f = {.tenant = "acme",
-					     .limit = STORE_LIMIT_MAX};
+	                                     .limit = STORE_LIMIT_MAX};
 	struct store_interaction *v = NULL;
 	struct store *s = NULL;
 	char err[512], (*have)[27];
@@ -251,15 +250,14 @@ static void check_all_present(const char *path, const struct idset *puts,
 		struct store_interaction_filter g = {.id = upds->v[i]};
 		struct store_interaction *w = NULL;
 		size_t m;
-		assert_int_equal(store_interactions_get_sync(s, &g, &w, &m),
-				 0);
+		assert_int_equal(store_interactions_get_sync(s, &g, &w, &m), 0);
 		if (m != 1 || !w[0].answered || !w[0].agent)
 			fail_msg("acknowledged update %s lost", upds->v[i]);
 		mem_deref(w);
 	}
 	print_message("  %zu rows, %zu acknowledged inserts, %zu rows "
-		      "answered, %zu acknowledged updates: none lost\n",
-		      n, puts->n, answered, upds->n);
+	              "answered, %zu acknowledged updates: none lost\n",
+	              n, puts->n, answered, upds->n);
 	free(have);
 	mem_deref(v);
 	store_close(s);
@@ -314,8 +312,8 @@ static int teardown(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_crash_full),
-		cmocka_unit_test(test_crash_normal),
+	    cmocka_unit_test(test_crash_full),
+	    cmocka_unit_test(test_crash_normal),
 	};
 
 	if (argc == 4 && !strcmp(argv[1], "--writer"))
