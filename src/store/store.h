@@ -122,7 +122,7 @@ struct store_stats {
 	uint32_t pending;    /* queued or in the running transaction */
 	uint64_t committed;  /* writes acknowledged with done(0) */
 	uint64_t failed;     /* operations that ended with an error */
-	uint64_t batches;    /* transactions committed */
+	uint64_t batches;    /* write transactions run */
 	uint32_t batch_peak; /* largest batch so far */
 };
 void store_stats(struct store *s, struct store_stats *st);
