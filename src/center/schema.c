@@ -305,8 +305,7 @@ static const struct cfg_field server_fields[] = {
 		 "wallboard."},
 	{.key = "database", .type = CT_STRING,
 	 AT(struct center, server.database), .def = "var/hotline.db",
-	 .help = "SQLite file for contact records and statistics, relative "
-		 "to the working directory."},
+	 .help = "SQLite file for contact records and statistics."},
 	{.key = "log_level", .type = CT_ENUM, .as_text = true,
 	 AT(struct center, server.log_level), .names = log_level_names,
 	 .def = "info", .help = "Least severe log messages written."},
@@ -944,8 +943,7 @@ static const struct cfg_field agent_fields[] = {
 	 .help = "Display name shown to supervisors."},
 	{.key = "password", .type = CT_STRING, .subst_id = true,
 	 AT(struct center_agent, password),
-	 .help = "SIP digest password of the agent's phone (and of the "
-		 "agent desktop).  Without it the agent cannot register."},
+	 .help = "SIP digest password of the agent's phone."},
 	{.key = "skills", .type = CT_CUSTOM, .parse = parse_agent_skills,
 	 .doc_type = "map skill: level",
 	 .help = "The agent's skills, each at a level 1..10 (10 best).  "
@@ -1127,8 +1125,7 @@ static const struct cfg_field number_fields[] = {
 	{.key = "number", .type = CT_CUSTOM, .parse = parse_number,
 	 .required = true, .doc_type = "digits",
 	 .help = "The dialed number (the called party a trunk sends), such "
-		 "as \"12345\"; unique across all tenants.  Quote it so that "
-		 "leading zeros stay."},
+		 "as \"12345\"; unique across all tenants."},
 	{.key = "queue", .type = CT_NAME, AT(struct center_number, queue),
 	 .required = true,
 	 .help = "The voice queue a call to this number enters."},
