@@ -16,11 +16,10 @@
 #include "center/center.h"
 
 static int refused(const struct center *c, struct acd *acd, int e,
-		   unsigned line, char *err, size_t errsz, const char *fmt,
-		   ...) __attribute__((format(printf, 7, 8)));
+                   unsigned line, char *err, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 static int refused(const struct center *c, struct acd *acd, int e,
-		   unsigned line, char *err, size_t errsz, const char *fmt,
-		   ...)
+                   unsigned line, char *err, size_t errsz, const char *fmt, ...)
 {
 	char what[256];
 	va_list ap;
@@ -31,13 +30,13 @@ static int refused(const struct center *c, struct acd *acd, int e,
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	snprintf(err, errsz, "%s:%u: %s: the engine refused it: %s (%s)",
-		 c->path ? c->path : "center", line, what,
-		 acd_last_error(acd), strerror(e));
+	         c->path ? c->path : "center", line, what, acd_last_error(acd),
+	         strerror(e));
 	return e;
 }
 
 static int apply_tenant(const struct center *c, size_t ti, struct acd *acd,
-			char *err, size_t errsz)
+                        char *err, size_t errsz)
 {
 	const struct center_tenant *t = &c->tenants[ti];
 	struct acd_tenant *at;
@@ -46,13 +45,13 @@ static int apply_tenant(const struct center *c, size_t ti, struct acd *acd,
 	e = acd_tenant_add(acd, t->name, &at);
 	if (e)
 		return refused(c, acd, e, t->line, err, errsz,
-			       "tenants[%zu]: tenant '%s'", ti, t->name);
+		               "tenants[%zu]: tenant '%s'", ti, t->name);
 	for (size_t i = 0; i < t->nskills; i++) {
 		e = acd_skill_add(at, t->skills[i]);
 		if (e)
 			return refused(c, acd, e, t->line, err, errsz,
-				       "tenants[%zu].skills[%zu]: skill '%s'",
-				       ti, i, t->skills[i]);
+			               "tenants[%zu].skills[%zu]: skill '%s'",
+			               ti, i, t->skills[i]);
 	}
 	for (size_t i = 0; i < t->nqueues; i++) {
 		const struct center_queue *q = &t->queues[i];
@@ -60,8 +59,8 @@ static int apply_tenant(const struct center *c, size_t ti, struct acd *acd,
 		e = acd_queue_add(at, &q->cfg, NULL);
 		if (e)
 			return refused(c, acd, e, q->line, err, errsz,
-				       "tenants[%zu].queues[%zu]: queue '%s'",
-				       ti, i, q->cfg.name);
+			               "tenants[%zu].queues[%zu]: queue '%s'",
+			               ti, i, q->cfg.name);
 	}
 	for (size_t i = 0; i < t->nagents; i++) {
 		const struct center_agent *a = &t->agents[i];
@@ -69,18 +68,18 @@ static int apply_tenant(const struct center *c, size_t ti, struct acd *acd,
 		e = acd_agent_add(at, &a->cfg, NULL);
 		if (e)
 			return refused(c, acd, e, a->line, err, errsz,
-				       "tenants[%zu].agents: agent '%s'", ti,
-				       a->cfg.id);
+			               "tenants[%zu].agents: agent '%s'", ti,
+			               a->cfg.id);
 	}
 	e = acd_tenant_check_config(at);
 	if (e)
 		return refused(c, acd, e, t->line, err, errsz,
-			       "tenants[%zu]: tenant '%s'", ti, t->name);
+		               "tenants[%zu]: tenant '%s'", ti, t->name);
 	return 0;
 }
 
 int center_apply(const struct center *c, struct acd *acd, char *err,
-		 size_t errsz)
+                 size_t errsz)
 {
 	if (err && errsz)
 		err[0] = '\0';

@@ -13,15 +13,14 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: hotline config check FILE   validate a center "
-		"definition, print a summary\n"
-		"       hotline config doc          print the file format "
-		"reference (docs/center.md)\n"
-		"\n"
-		"check exits 0 when the file is valid, 1 with one line "
-		"FILE:LINE: FIELD: PROBLEM\n"
-		"when it is not, 2 on a usage error.\n");
+	fprintf(f, "usage: hotline config check FILE   validate a center "
+	           "definition, print a summary\n"
+	           "       hotline config doc          print the file format "
+	           "reference (docs/center.md)\n"
+	           "\n"
+	           "check exits 0 when the file is valid, 1 with one line "
+	           "FILE:LINE: FIELD: PROBLEM\n"
+	           "when it is not, 2 on a usage error.\n");
 }
 
 static void print_reqs(const struct acd_reqs *r)
@@ -63,8 +62,8 @@ static void summary(const struct center *c)
 
 	printf("%s: ok\n", c->path);
 	printf("server: sip %s, http %s, database %s, log %s\n",
-	       c->server.sip_listen, c->server.http_listen,
-	       c->server.database, c->server.log_level);
+	       c->server.sip_listen, c->server.http_listen, c->server.database,
+	       c->server.log_level);
 	for (size_t i = 0; i < c->ntrunks; i++) {
 		const struct center_trunk *t = &c->trunks[i];
 
@@ -105,8 +104,8 @@ int cmd_config(int argc, char **argv)
 	struct center *c = NULL;
 	char err[1024];
 
-	if (argc >= 2 && (!strcmp(argv[1], "--help") ||
-			  !strcmp(argv[1], "-h"))) {
+	if (argc >= 2 &&
+	    (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage(stdout);
 		return 0;
 	}

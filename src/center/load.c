@@ -86,7 +86,7 @@ int cfg_err(struct cfg_ctx *cx, unsigned line, const char *fmt, ...)
 	va_end(ap);
 	if (cx->plen)
 		snprintf(cx->err, cx->errsz, "%s:%u: %s: %s", cx->file, line,
-			 cx->path, msg);
+		         cx->path, msg);
 	else
 		snprintf(cx->err, cx->errsz, "%s:%u: %s", cx->file, line, msg);
 	return EINVAL;
@@ -106,7 +106,7 @@ size_t cfg_push(struct cfg_ctx *cx, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	n = vsnprintf(cx->path + cx->plen, sizeof(cx->path) - cx->plen, fmt,
-		      ap);
+	              ap);
 	va_end(ap);
 	if (n > 0)
 		cx->plen += (size_t)n;
@@ -155,15 +155,19 @@ const char *cfg_kind(const yaml_node_t *node)
 	if (cfg_is_null(node))
 		return "nothing";
 	switch (node->type) {
-	case YAML_MAPPING_NODE:  return "a mapping (key: value)";
-	case YAML_SEQUENCE_NODE: return "a list";
-	case YAML_SCALAR_NODE:   return "a single value";
-	default:                 return "nothing";
+	case YAML_MAPPING_NODE:
+		return "a mapping (key: value)";
+	case YAML_SEQUENCE_NODE:
+		return "a list";
+	case YAML_SCALAR_NODE:
+		return "a single value";
+	default:
+		return "nothing";
 	}
 }
 
 static yaml_node_pair_t *find_pair(struct cfg_ctx *cx, yaml_node_t *map,
-				   const char *key)
+                                   const char *key)
 {
 	yaml_node_pair_t *p;
 
@@ -188,8 +192,7 @@ yaml_node_t *cfg_get(struct cfg_ctx *cx, yaml_node_t *map, const char *key)
 	return cfg_is_null(v) ? NULL : v;
 }
 
-yaml_node_t *cfg_get_key(struct cfg_ctx *cx, yaml_node_t *map,
-			 const char *key)
+yaml_node_t *cfg_get_key(struct cfg_ctx *cx, yaml_node_t *map, const char *key)
 {
 	yaml_node_pair_t *p = find_pair(cx, map, key);
 
@@ -200,10 +203,9 @@ int cfg_want_scalar(struct cfg_ctx *cx, yaml_node_t *node, const char *what)
 {
 	if (node->type != YAML_SCALAR_NODE)
 		return cfg_err(cx, cfg_line(node), "expected %s, found %s",
-			       what, cfg_kind(node));
+		               what, cfg_kind(node));
 	if (strlen(cfg_text(node)) != node->data.scalar.length)
-		return cfg_err(cx, cfg_line(node),
-			       "contains a NUL character");
+		return cfg_err(cx, cfg_line(node), "contains a NUL character");
 	return 0;
 }
 
@@ -211,7 +213,7 @@ int cfg_want_seq(struct cfg_ctx *cx, yaml_node_t *node, const char *what)
 {
 	if (node->type != YAML_SEQUENCE_NODE)
 		return cfg_err(cx, cfg_line(node), "expected %s, found %s",
-			       what, cfg_kind(node));
+		               what, cfg_kind(node));
 	return 0;
 }
 
@@ -219,7 +221,7 @@ int cfg_want_map(struct cfg_ctx *cx, yaml_node_t *node, const char *what)
 {
 	if (node->type != YAML_MAPPING_NODE)
 		return cfg_err(cx, cfg_line(node), "expected %s, found %s",
-			       what, cfg_kind(node));
+		               what, cfg_kind(node));
 	return 0;
 }
 
@@ -362,8 +364,7 @@ static bool valid_hostport(const char *s)
 	if (hl >= 2 && s[0] == '[' && s[hl - 1] == ']') {
 		s++;
 		hl -= 2;
-	}
-	else if (memchr(s, ':', hl)) {
+	} else if (memchr(s, ':', hl)) {
 		return false; /* IPv6 needs brackets */
 	}
 	if (!hl || hl >= sizeof(host))
@@ -409,8 +410,8 @@ const char *cfg_names_join(const char *const *names, char *buf, size_t sz)
 
 	buf[0] = '\0';
 	for (size_t i = 0; names[i] && n < sz; i++) {
-		int w = snprintf(buf + n, sz - n, "%s%s", i ? ", " : "",
-				 names[i]);
+		int w =
+		    snprintf(buf + n, sz - n, "%s%s", i ? ", " : "", names[i]);
 		if (w < 0)
 			break;
 		n += (size_t)w;
@@ -423,10 +424,24 @@ const char *cfg_names_join(const char *const *names, char *buf, size_t sz)
 static void store_uint(void *p, size_t size, uint64_t v)
 {
 	switch (size) {
-	case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
-	case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
-	case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
-	default: memcpy(p, &v, 8); break;
+	case 1: {
+		uint8_t x = (uint8_t)v;
+		memcpy(p, &x, 1);
+		break;
+	}
+	case 2: {
+		uint16_t x = (uint16_t)v;
+		memcpy(p, &x, 2);
+		break;
+	}
+	case 4: {
+		uint32_t x = (uint32_t)v;
+		memcpy(p, &x, 4);
+		break;
+	}
+	default:
+		memcpy(p, &v, 8);
+		break;
 	}
 }
 
@@ -467,7 +482,7 @@ static int subst_id(char **dp, const char *s, const char *id)
 
 /* The value text s (from the file or the field's default) into base. */
 static int set_scalar(struct cfg_ctx *cx, const struct cfg_field *f,
-		      const char *s, unsigned line, void *base)
+                      const char *s, unsigned line, void *base)
 {
 	void *p = (char *)base + f->off;
 	char tbuf[160], nbuf[256];
@@ -491,9 +506,9 @@ static int set_scalar(struct cfg_ctx *cx, const struct cfg_field *f,
 	case CT_NAME:
 		if (!cfg_valid_name(s))
 			return cfg_err(cx, line,
-				       "'%s' is not a valid name (1 to 64 "
-				       "letters, digits, '_', '-' or '.')",
-				       s);
+			               "'%s' is not a valid name (1 to 64 "
+			               "letters, digits, '_', '-' or '.')",
+			               s);
 		if (str_dup(&dup, s))
 			return cfg_nomem(cx, line);
 		store_str(p, dup);
@@ -502,25 +517,21 @@ static int set_scalar(struct cfg_ctx *cx, const struct cfg_field *f,
 	case CT_BOOL:
 		if (parse_bool(s, &b))
 			return cfg_err(cx, line,
-				       "expected true or false, found '%s'",
-				       s);
+			               "expected true or false, found '%s'", s);
 		memcpy(p, &b, sizeof(b));
 		return 0;
 
 	case CT_UINT:
 	case CT_DURATION:
 		err = f->type == CT_UINT ? cfg_parse_uint(s, &v)
-					 : cfg_parse_duration(s, &v);
+		                         : cfg_parse_duration(s, &v);
 		if (err == EINVAL)
 			return cfg_err(cx, line, "expected %s, found '%s'",
-				       cfg_type_text(f, tbuf, sizeof(tbuf)),
-				       s);
+			               cfg_type_text(f, tbuf, sizeof(tbuf)), s);
 		if (err || v < f->min || v > f->max)
-			return cfg_err(cx, line,
-				       "%s out of range %u..%u%s", s, f->min,
-				       f->max,
-				       f->type == CT_DURATION ? " seconds"
-							      : "");
+			return cfg_err(
+			    cx, line, "%s out of range %u..%u%s", s, f->min,
+			    f->max, f->type == CT_DURATION ? " seconds" : "");
 		store_uint(p, f->size, v);
 		return 0;
 
@@ -528,28 +539,26 @@ static int set_scalar(struct cfg_ctx *cx, const struct cfg_field *f,
 		err = parse_ratio(s, &d);
 		if (err == ERANGE)
 			return cfg_err(cx, line,
-				       "%s out of range 0..1 (0%%..100%%)", s);
+			               "%s out of range 0..1 (0%%..100%%)", s);
 		if (err)
 			return cfg_err(cx, line,
-				       "expected a fraction such as 0.8 or "
-				       "80%%, found '%s'",
-				       s);
+			               "expected a fraction such as 0.8 or "
+			               "80%%, found '%s'",
+			               s);
 		memcpy(p, &d, sizeof(d));
 		return 0;
 
 	case CT_ENUM:
 		i = cfg_name_index(f->names, s);
 		if (i < 0)
-			return cfg_err(cx, line, "unknown %s '%s' (expected %s)",
-				       f->key, s,
-				       cfg_names_join(f->names, nbuf,
-						      sizeof(nbuf)));
+			return cfg_err(
+			    cx, line, "unknown %s '%s' (expected %s)", f->key,
+			    s, cfg_names_join(f->names, nbuf, sizeof(nbuf)));
 		if (f->as_text) {
 			if (str_dup(&dup, s))
 				return cfg_nomem(cx, line);
 			store_str(p, dup);
-		}
-		else {
+		} else {
 			store_uint(p, f->size, (uint64_t)i);
 		}
 		return 0;
@@ -559,28 +568,27 @@ static int set_scalar(struct cfg_ctx *cx, const struct cfg_field *f,
 	case CT_TIMEZONE:
 		if (f->type == CT_IP && !valid_ip(s))
 			return cfg_err(cx, line,
-				       "'%s' is not an IP address (such as "
-				       "192.0.2.10 or 2001:db8::10)",
-				       s);
+			               "'%s' is not an IP address (such as "
+			               "192.0.2.10 or 2001:db8::10)",
+			               s);
 		if (f->type == CT_HOSTPORT && !valid_hostport(s))
 			return cfg_err(cx, line,
-				       "'%s' is not an address and port "
-				       "(such as 127.0.0.1:5060 or "
-				       "[::1]:5060)",
-				       s);
+			               "'%s' is not an address and port "
+			               "(such as 127.0.0.1:5060 or "
+			               "[::1]:5060)",
+			               s);
 		if (f->type == CT_TIMEZONE && !valid_timezone(s))
 			return cfg_err(cx, line,
-				       "unknown time zone '%s' (an IANA name "
-				       "such as Asia/Shanghai or UTC)",
-				       s);
+			               "unknown time zone '%s' (an IANA name "
+			               "such as Asia/Shanghai or UTC)",
+			               s);
 		if (str_dup(&dup, s))
 			return cfg_nomem(cx, line);
 		store_str(p, dup);
 		return 0;
 
 	default:
-		return cfg_err(cx, line, "internal: no default for %s",
-			       f->key);
+		return cfg_err(cx, line, "internal: no default for %s", f->key);
 	}
 }
 
@@ -601,7 +609,7 @@ static size_t edit_distance(const char *a, const char *b)
 			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
 
 			cur[j] = sub < del ? (sub < ins ? sub : ins)
-					   : (del < ins ? del : ins);
+			                   : (del < ins ? del : ins);
 		}
 		memcpy(prev, cur, sizeof(prev));
 	}
@@ -609,7 +617,7 @@ static size_t edit_distance(const char *a, const char *b)
 }
 
 static int unknown_key(struct cfg_ctx *cx, const struct cfg_schema *s,
-		       yaml_node_t *key)
+                       yaml_node_t *key)
 {
 	const struct cfg_field *best = NULL;
 	size_t bestd = 3;
@@ -623,21 +631,20 @@ static int unknown_key(struct cfg_ctx *cx, const struct cfg_schema *s,
 			bestd = d;
 			best = f;
 		}
-		n += (size_t)snprintf(list + n, n < sizeof(list)
-						     ? sizeof(list) - n
-						     : 0,
-				      "%s%s", n ? ", " : "", f->key);
+		n += (size_t)snprintf(list + n,
+		                      n < sizeof(list) ? sizeof(list) - n : 0,
+		                      "%s%s", n ? ", " : "", f->key);
 		if (n >= sizeof(list))
 			n = sizeof(list) - 1;
 	}
 	if (best)
 		return cfg_err(cx, cfg_line(key),
-			       "unknown key (did you mean '%s'?)", best->key);
+		               "unknown key (did you mean '%s'?)", best->key);
 	return cfg_err(cx, cfg_line(key), "unknown key (expected %s)", list);
 }
 
 static int check_keys(struct cfg_ctx *cx, yaml_node_t *node,
-		      const struct cfg_schema *s)
+                      const struct cfg_schema *s)
 {
 	yaml_node_pair_t *start = node->data.mapping.pairs.start;
 
@@ -650,8 +657,8 @@ static int check_keys(struct cfg_ctx *cx, yaml_node_t *node,
 
 		if (k->type != YAML_SCALAR_NODE)
 			return cfg_err(cx, cfg_line(k),
-				       "a key must be a single word, found %s",
-				       cfg_kind(k));
+			               "a key must be a single word, found %s",
+			               cfg_kind(k));
 		for (f = s->fields; f->key; f++) {
 			if (!strcmp(f->key, cfg_text(k)))
 				break;
@@ -668,9 +675,9 @@ static int check_keys(struct cfg_ctx *cx, yaml_node_t *node,
 			if (k2->type == YAML_SCALAR_NODE &&
 			    !strcmp(cfg_text(k2), cfg_text(k))) {
 				err = cfg_err(cx, cfg_line(k),
-					      "duplicate key (first on line "
-					      "%u)",
-					      cfg_line(k2));
+				              "duplicate key (first on line "
+				              "%u)",
+				              cfg_line(k2));
 				cfg_pop(cx, old);
 				return err;
 			}
@@ -681,7 +688,7 @@ static int check_keys(struct cfg_ctx *cx, yaml_node_t *node,
 }
 
 static int set_field(struct cfg_ctx *cx, const struct cfg_field *f,
-		     yaml_node_t *v, void *base)
+                     yaml_node_t *v, void *base)
 {
 	char tbuf[160];
 	int err;
@@ -693,7 +700,7 @@ static int set_field(struct cfg_ctx *cx, const struct cfg_field *f,
 		return f->parse(cx, f, v, base);
 	default:
 		err = cfg_want_scalar(cx, v,
-				      cfg_type_text(f, tbuf, sizeof(tbuf)));
+		                      cfg_type_text(f, tbuf, sizeof(tbuf)));
 		if (err)
 			return err;
 		return set_scalar(cx, f, cfg_text(v), cfg_line(v), base);
@@ -701,7 +708,7 @@ static int set_field(struct cfg_ctx *cx, const struct cfg_field *f,
 }
 
 int cfg_map(struct cfg_ctx *cx, yaml_node_t *node, const struct cfg_schema *s,
-	    void *base)
+            void *base)
 {
 	/* an absent mapping reports missing fields at its parent's line */
 	unsigned line = node ? cfg_line(node) : cx->line;
@@ -712,8 +719,7 @@ int cfg_map(struct cfg_ctx *cx, yaml_node_t *node, const struct cfg_schema *s,
 	if (node && cfg_is_null(node))
 		node = NULL;
 	if (node) {
-		snprintf(what, sizeof(what), "a mapping of %s fields",
-			 s->name);
+		snprintf(what, sizeof(what), "a mapping of %s fields", s->name);
 		err = cfg_want_map(cx, node, what);
 		if (!err)
 			err = check_keys(cx, node, s);
@@ -727,17 +733,14 @@ int cfg_map(struct cfg_ctx *cx, yaml_node_t *node, const struct cfg_schema *s,
 
 		if (v) {
 			err = set_field(cx, f, v, base);
-		}
-		else if (f->type == CT_GROUP) {
+		} else if (f->type == CT_GROUP) {
 			err = cfg_map(cx, NULL, f->sub, base);
-		}
-		else if (f->required) {
+		} else if (f->required) {
 			yaml_node_t *k = cfg_get_key(cx, node, f->key);
 
 			err = k ? cfg_err(cx, cfg_line(k), "needs a value")
-				: cfg_err(cx, line, "required field missing");
-		}
-		else if (f->def) {
+			        : cfg_err(cx, line, "required field missing");
+		} else if (f->def) {
 			err = set_scalar(cx, f, f->def, line, base);
 		}
 		cfg_pop(cx, old);
@@ -751,7 +754,7 @@ int cfg_map(struct cfg_ctx *cx, yaml_node_t *node, const struct cfg_schema *s,
 /* --- center_load ---------------------------------------------------------- */
 
 static int syntax_error(const char *path, const yaml_parser_t *p, char *err,
-			size_t errsz)
+                        size_t errsz)
 {
 	if (p->error == YAML_MEMORY_ERROR) {
 		snprintf(err, errsz, "%s: out of memory", path);
@@ -759,24 +762,24 @@ static int syntax_error(const char *path, const yaml_parser_t *p, char *err,
 	}
 	if (p->error == YAML_READER_ERROR) {
 		snprintf(err, errsz, "%s: %s (byte %zu)", path,
-			 p->problem ? p->problem : "cannot read",
-			 p->problem_offset);
+		         p->problem ? p->problem : "cannot read",
+		         p->problem_offset);
 		return EINVAL;
 	}
 	if (p->context)
-		snprintf(err, errsz, "%s:%zu: syntax error: %s (%s on line %zu)",
-			 path, p->problem_mark.line + 1,
-			 p->problem ? p->problem : "?", p->context,
-			 p->context_mark.line + 1);
+		snprintf(err, errsz,
+		         "%s:%zu: syntax error: %s (%s on line %zu)", path,
+		         p->problem_mark.line + 1,
+		         p->problem ? p->problem : "?", p->context,
+		         p->context_mark.line + 1);
 	else
 		snprintf(err, errsz, "%s:%zu: syntax error: %s", path,
-			 p->problem_mark.line + 1,
-			 p->problem ? p->problem : "?");
+		         p->problem_mark.line + 1,
+		         p->problem ? p->problem : "?");
 	return EINVAL;
 }
 
-int center_load(struct center **cp, const char *path, char *err,
-		size_t errsz)
+int center_load(struct center **cp, const char *path, char *err, size_t errsz)
 {
 	char ebuf[16];
 	yaml_parser_t parser;
@@ -818,7 +821,7 @@ int center_load(struct center **cp, const char *path, char *err,
 	root = yaml_document_get_root_node(&doc);
 	if (!root) {
 		snprintf(err, errsz, "%s:1: the file holds no definition",
-			 path);
+		         path);
 		e = EINVAL;
 		goto out;
 	}
@@ -828,9 +831,9 @@ int center_load(struct center **cp, const char *path, char *err,
 	}
 	if (yaml_document_get_root_node(&doc2)) {
 		snprintf(err, errsz,
-			 "%s:%zu: only one document is allowed (a second "
-			 "begins here)",
-			 path, doc2.start_mark.line + 1);
+		         "%s:%zu: only one document is allowed (a second "
+		         "begins here)",
+		         path, doc2.start_mark.line + 1);
 		yaml_document_delete(&doc2);
 		e = EINVAL;
 		goto out;
@@ -852,7 +855,7 @@ int center_load(struct center **cp, const char *path, char *err,
 	cx.line = 1;
 	e = cfg_map(&cx, root, &cfg_root_schema, c);
 
- out:
+out:
 	if (have_doc)
 		yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);

@@ -8,7 +8,7 @@
 #include "center/center.h"
 
 const struct center_tenant *center_tenant(const struct center *c,
-					  const char *name)
+                                          const char *name)
 {
 	if (!c || !name)
 		return NULL;
@@ -20,7 +20,7 @@ const struct center_tenant *center_tenant(const struct center *c,
 }
 
 const struct center_agent *center_agent(const struct center_tenant *t,
-					const char *id)
+                                        const char *id)
 {
 	if (!t || !id)
 		return NULL;
@@ -32,8 +32,8 @@ const struct center_agent *center_agent(const struct center_tenant *t,
 }
 
 const struct center_number *center_number(const struct center *c,
-					  const char *number,
-					  const struct center_tenant **tp)
+                                          const char *number,
+                                          const struct center_tenant **tp)
 {
 	if (!c || !number)
 		return NULL;

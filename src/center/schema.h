@@ -46,7 +46,7 @@ struct cfg_field;
 /** Parse node (never NULL) into base; returns 0 or EINVAL/ENOMEM after
  *  writing the error with cfg_err(). */
 typedef int(cfg_parse_h)(struct cfg_ctx *cx, const struct cfg_field *f,
-			 yaml_node_t *node, void *base);
+                         yaml_node_t *node, void *base);
 /** Object-level checks after every field of a mapping was parsed. */
 typedef int(cfg_check_h)(struct cfg_ctx *cx, yaml_node_t *node, void *base);
 
@@ -55,17 +55,17 @@ struct cfg_schema;
 struct cfg_field {
 	const char *key;
 	enum cfg_type type;
-	size_t off;                     /* where in base the value goes */
-	size_t size;                    /* size of that member */
+	size_t off;  /* where in base the value goes */
+	size_t size; /* size of that member */
 	bool required;
-	bool as_text;                   /* CT_ENUM: store the name (char *) */
-	bool subst_id;                  /* CT_STRING: "{id}" -> agent id */
-	uint32_t min, max;              /* CT_UINT, CT_DURATION */
-	const char *def;                /* default, as a user would write it */
-	const char *const *names;       /* CT_ENUM, NULL-terminated */
-	const struct cfg_schema *sub;   /* CT_GROUP; list element (docs) */
-	cfg_parse_h *parse;             /* CT_CUSTOM */
-	const char *doc_type;           /* CT_CUSTOM: type shown in docs */
+	bool as_text;                 /* CT_ENUM: store the name (char *) */
+	bool subst_id;                /* CT_STRING: "{id}" -> agent id */
+	uint32_t min, max;            /* CT_UINT, CT_DURATION */
+	const char *def;              /* default, as a user would write it */
+	const char *const *names;     /* CT_ENUM, NULL-terminated */
+	const struct cfg_schema *sub; /* CT_GROUP; list element (docs) */
+	cfg_parse_h *parse;           /* CT_CUSTOM */
+	const char *doc_type;         /* CT_CUSTOM: type shown in docs */
 	const char *help;
 };
 
@@ -81,11 +81,11 @@ struct cfg_ctx {
 	const char *file;
 	yaml_document_t *doc;
 	struct center *c;
-	struct center_tenant *tenant;   /* being parsed */
+	struct center_tenant *tenant;        /* being parsed */
 	struct acd_agent_cfg agent_defaults; /* tenant's capacity/blocks */
-	const char *agent_id;           /* for "{id}" in agent strings */
-	unsigned line;                  /* of the mapping being walked */
-	char path[512];                 /* "tenants[0].queues[1]" */
+	const char *agent_id;                /* for "{id}" in agent strings */
+	unsigned line;                       /* of the mapping being walked */
+	char path[512];                      /* "tenants[0].queues[1]" */
 	size_t plen;
 	char *err;
 	size_t errsz;
@@ -94,19 +94,19 @@ struct cfg_ctx {
 /* --- schema.c ------------------------------------------------------------ */
 
 extern const struct cfg_schema cfg_root_schema;
-extern const char *const cfg_channel_names[];   /* acd_channel order */
-extern const char *const cfg_strategy_names[];  /* acd_strategy order */
-extern const char *const cfg_overflow_names[];  /* acd_overflow_action */
+extern const char *const cfg_channel_names[];  /* acd_channel order */
+extern const char *const cfg_strategy_names[]; /* acd_strategy order */
+extern const char *const cfg_overflow_names[]; /* acd_overflow_action */
 
 /* --- load.c: the walker -------------------------------------------------- */
 
 /** Write "file:line: path: message" and return EINVAL. */
 int cfg_err(struct cfg_ctx *cx, unsigned line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /** Append to the path ("%s" forms like ".queues" or "[%zu]"); returns
  *  the previous length for cfg_pop(). */
 size_t cfg_push(struct cfg_ctx *cx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void cfg_pop(struct cfg_ctx *cx, size_t len);
 
 unsigned cfg_line(const yaml_node_t *node);
@@ -114,8 +114,7 @@ yaml_node_t *cfg_node(struct cfg_ctx *cx, int index);
 /** The value of key in a mapping, NULL if absent or null. */
 yaml_node_t *cfg_get(struct cfg_ctx *cx, yaml_node_t *map, const char *key);
 /** The key node of key in a mapping (for error lines), or NULL. */
-yaml_node_t *cfg_get_key(struct cfg_ctx *cx, yaml_node_t *map,
-			 const char *key);
+yaml_node_t *cfg_get_key(struct cfg_ctx *cx, yaml_node_t *map, const char *key);
 bool cfg_is_null(const yaml_node_t *node);
 const char *cfg_text(const yaml_node_t *node); /* scalar value */
 const char *cfg_kind(const yaml_node_t *node); /* "a mapping", ... */
@@ -127,7 +126,7 @@ int cfg_want_map(struct cfg_ctx *cx, yaml_node_t *node, const char *what);
 
 /** Walk a mapping (NULL: absent, so defaults apply) with a schema. */
 int cfg_map(struct cfg_ctx *cx, yaml_node_t *node, const struct cfg_schema *s,
-	    void *base);
+            void *base);
 
 /** Value parsers, shared with the custom handlers. */
 int cfg_parse_uint(const char *s, uint64_t *vp);

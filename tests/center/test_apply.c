@@ -106,21 +106,21 @@ static void test_demo_applied(void **state)
 		assert_int_equal(cfg->reqs.n, mq->cfg.reqs.n);
 		for (size_t k = 0; k < cfg->reqs.n; k++) {
 			assert_string_equal(cfg->reqs.v[k].skill,
-					    mq->cfg.reqs.v[k].skill);
+			                    mq->cfg.reqs.v[k].skill);
 			assert_int_equal(cfg->reqs.v[k].min_level,
-					 mq->cfg.reqs.v[k].min_level);
+			                 mq->cfg.reqs.v[k].min_level);
 		}
 		assert_int_equal(cfg->nrelax, mq->cfg.nrelax);
 		for (size_t k = 0; k < cfg->nrelax; k++) {
 			assert_int_equal(cfg->relax[k].after_s,
-					 mq->cfg.relax[k].after_s);
+			                 mq->cfg.relax[k].after_s);
 			assert_int_equal(cfg->relax[k].reqs.n,
-					 mq->cfg.relax[k].reqs.n);
+			                 mq->cfg.relax[k].reqs.n);
 		}
 	}
 	{
 		const struct acd_queue_cfg *g =
-			acd_queue_config(acd_queue_find(at, "general"));
+		    acd_queue_config(acd_queue_find(at, "general"));
 
 		assert_int_equal(g->sl_threshold_s, 10);
 		assert_true(g->sl_target > 0.899 && g->sl_target < 0.901);
@@ -152,15 +152,12 @@ static void test_demo_applied(void **state)
 		/* configured agents start logged out */
 		assert_int_equal(acd_agent_state(a), ACD_AGENT_LOGGED_OUT);
 	}
-	assert_int_equal(acd_agent_skill_level(acd_agent_find(at, "1001"),
-					       "general"),
-			 8);
-	assert_int_equal(acd_agent_skill_level(acd_agent_find(at, "1011"),
-					       "korean"),
-			 10);
-	assert_int_equal(acd_agent_skill_level(acd_agent_find(at, "1001"),
-					       "korean"),
-			 0);
+	assert_int_equal(
+	    acd_agent_skill_level(acd_agent_find(at, "1001"), "general"), 8);
+	assert_int_equal(
+	    acd_agent_skill_level(acd_agent_find(at, "1011"), "korean"), 10);
+	assert_int_equal(
+	    acd_agent_skill_level(acd_agent_find(at, "1001"), "korean"), 0);
 	assert_null(acd_agent_find(at, "1021"));
 
 	mem_deref(acd);
@@ -183,9 +180,8 @@ static void test_demo_routes(void **state)
 	assert_int_equal(center_apply(c, acd, err, sizeof(err)), 0);
 	at = acd_tenant_find(acd, "demo");
 	a = acd_agent_find(at, "1003");
-	assert_int_equal(acd_agent_set_presence(a, ACD_PRESENCE_AVAILABLE,
-						NULL),
-			 0);
+	assert_int_equal(
+	    acd_agent_set_presence(a, ACD_PRESENCE_AVAILABLE, NULL), 0);
 	p.queue = acd_queue_find(at, "fault");
 	assert_int_equal(acd_contact_add(acd, &p, &id), 0);
 	assert_int_equal(acd_contact_info(acd, id, &info), 0);
@@ -206,9 +202,10 @@ static void test_apply_twice(void **state)
 
 	assert_int_equal(center_apply(c, acd, err, sizeof(err)), 0);
 	assert_int_equal(center_apply(c, acd, err, sizeof(err)), EEXIST);
-	snprintf(want, sizeof(want), "etc/demo.yaml:%u: tenants[0]: tenant "
-				     "'demo': the engine refused it: ",
-		 c->tenants[0].line);
+	snprintf(want, sizeof(want),
+	         "etc/demo.yaml:%u: tenants[0]: tenant "
+	         "'demo': the engine refused it: ",
+	         c->tenants[0].line);
 	assert_memory_equal(err, want, strlen(want));
 	assert_int_equal(center_apply(NULL, acd, err, sizeof(err)), EINVAL);
 
@@ -220,24 +217,24 @@ static void test_apply_twice(void **state)
 static void test_mixed_channels(void **state)
 {
 	static const char text[] =
-		"tenants:\n"
-		"  - name: a\n"
-		"    skills: [s, t]\n"
-		"    agent_defaults: {capacity: {chat: 2}}\n"
-		"    queues:\n"
-		"      - {name: v, skills: {s: 2}, strategy: ring-all, "
-		"ring_all_max: 2}\n"
-		"      - {name: c, channel: chat, skills: {t: 1}, "
-		"overflow: {action: queue, target: c2}, max_wait: 60}\n"
-		"      - {name: c2, channel: chat}\n"
-		"      - {name: e, channel: email, strategy: fewest-contacts}\n"
-		"    agents:\n"
-		"      - {ids: 2001-2050, password: \"pw{id}\", "
-		"skills: {s: 5, t: 3}, blocks: {chat: [voice]}}\n"
-		"  - name: b\n"
-		"    skills: [s]\n"
-		"    queues: [{name: v}]\n"
-		"    agents: [{id: \"2001\", skills: {s: 1}}]\n";
+	    "tenants:\n"
+	    "  - name: a\n"
+	    "    skills: [s, t]\n"
+	    "    agent_defaults: {capacity: {chat: 2}}\n"
+	    "    queues:\n"
+	    "      - {name: v, skills: {s: 2}, strategy: ring-all, "
+	    "ring_all_max: 2}\n"
+	    "      - {name: c, channel: chat, skills: {t: 1}, "
+	    "overflow: {action: queue, target: c2}, max_wait: 60}\n"
+	    "      - {name: c2, channel: chat}\n"
+	    "      - {name: e, channel: email, strategy: fewest-contacts}\n"
+	    "    agents:\n"
+	    "      - {ids: 2001-2050, password: \"pw{id}\", "
+	    "skills: {s: 5, t: 3}, blocks: {chat: [voice]}}\n"
+	    "  - name: b\n"
+	    "    skills: [s]\n"
+	    "    queues: [{name: v}]\n"
+	    "    agents: [{id: \"2001\", skills: {s: 1}}]\n";
 	char path[] = "/tmp/hotline-apply-XXXXXX";
 	int fd = mkstemp(path);
 	struct center *c;
@@ -247,7 +244,7 @@ static void test_mixed_channels(void **state)
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, sizeof(text) - 1),
-			 (ssize_t)(sizeof(text) - 1));
+	                 (ssize_t)(sizeof(text) - 1));
 	close(fd);
 	c = load(path);
 	unlink(path);
@@ -261,14 +258,13 @@ static void test_mixed_channels(void **state)
 	assert_int_equal(acd_agent_count(tb), 1);
 	/* the same id in two tenants: two agents */
 	assert_ptr_not_equal(acd_agent_find(ta, "2001"),
-			     acd_agent_find(tb, "2001"));
+	                     acd_agent_find(tb, "2001"));
 	assert_int_equal(acd_queue_config(acd_queue_find(ta, "c"))->channel,
-			 ACD_CH_CHAT);
+	                 ACD_CH_CHAT);
 	assert_string_equal(
-		acd_queue_config(acd_queue_find(ta, "c"))->overflow_target,
-		"c2");
+	    acd_queue_config(acd_queue_find(ta, "c"))->overflow_target, "c2");
 	assert_int_equal(acd_agent_skill_level(acd_agent_find(ta, "2050"), "t"),
-			 3);
+	                 3);
 
 	mem_deref(acd);
 	mem_deref(c);
@@ -280,26 +276,26 @@ static void test_names_agree(void **state)
 {
 	for (int i = 0; i < ACD_CH_MAX; i++)
 		assert_string_equal(cfg_channel_names[i],
-				    acd_channel_name((enum acd_channel)i));
+		                    acd_channel_name((enum acd_channel)i));
 	assert_null(cfg_channel_names[ACD_CH_MAX]);
 	for (int i = 0; i < ACD_STRAT_MAX; i++)
 		assert_string_equal(cfg_strategy_names[i],
-				    acd_strategy_name((enum acd_strategy)i));
+		                    acd_strategy_name((enum acd_strategy)i));
 	assert_null(cfg_strategy_names[ACD_STRAT_MAX]);
 	for (int i = 0; cfg_overflow_names[i]; i++)
 		assert_string_equal(
-			cfg_overflow_names[i],
-			acd_overflow_name((enum acd_overflow_action)i));
+		    cfg_overflow_names[i],
+		    acd_overflow_name((enum acd_overflow_action)i));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_demo_applied),
-		cmocka_unit_test(test_demo_routes),
-		cmocka_unit_test(test_apply_twice),
-		cmocka_unit_test(test_mixed_channels),
-		cmocka_unit_test(test_names_agree),
+	    cmocka_unit_test(test_demo_applied),
+	    cmocka_unit_test(test_demo_routes),
+	    cmocka_unit_test(test_apply_twice),
+	    cmocka_unit_test(test_mixed_channels),
+	    cmocka_unit_test(test_names_agree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
