@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <re.h>
@@ -1058,28 +1060,43 @@ static const struct cfg_schema agent_schema = {
     .fields = agent_fields,
 };
 
-/* One agent (of a range, when id is set) from the entry node. */
-static int add_agent(struct cfg_ctx *cx, yaml_node_t *item, const char *id,
-                     size_t *cap)
+struct agent_list {
+	size_t cap;
+	size_t *entry; /* entry[i]: the list entry agent i comes from */
+};
+
+/* One agent (of a range, when id is set) from list entry i. */
+static int add_agent(struct cfg_ctx *cx, struct agent_list *al, size_t i,
+                     yaml_node_t *item, const char *id)
 {
 	struct center_tenant *t = cx->tenant;
 	struct center_agent *a;
 	int err;
 
-	if (t->nagents == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
+	if (t->nagents == al->cap) {
+		size_t ncap = al->cap ? al->cap * 2 : 16;
 		void *p =
 		    t->agents
 		        ? mem_realloc(t->agents, ncap * sizeof(*t->agents))
 		        : mem_zalloc(ncap * sizeof(*t->agents), NULL);
+		void *e = NULL;
 
-		if (!p) {
+		/* libre's mem_realloc() does not take NULL */
+		if (p && al->entry)
+			e = mem_realloc(al->entry, ncap * sizeof(size_t));
+		else if (p)
+			e = mem_alloc(ncap * sizeof(size_t), NULL);
+
+		if (p)
+			t->agents = p;
+		if (!p || !e) {
 			cfg_err(cx, cfg_line(item), "out of memory");
 			return ENOMEM;
 		}
-		t->agents = p;
-		*cap = ncap;
+		al->entry = e;
+		al->cap = ncap;
 	}
+	al->entry[t->nagents] = i;
 	a = &t->agents[t->nagents++];
 	memset(a, 0, sizeof(*a));
 	a->line = cfg_line(item);
@@ -1090,22 +1107,73 @@ static int add_agent(struct cfg_ctx *cx, yaml_node_t *item, const char *id,
 	cx->agent_id = id;
 	err = cfg_map(cx, item, &agent_schema, a);
 	cx->agent_id = NULL;
-	if (err)
-		return err;
-	for (size_t j = 0; j + 1 < t->nagents; j++) {
-		if (strcmp(t->agents[j].cfg.id, a->cfg.id))
-			continue;
-		return key_err(cx, item, id ? "ids" : "id",
-		               "agent id '%s' is already defined on line %u",
-		               a->cfg.id, t->agents[j].line);
+	return err;
+}
+
+struct id_ref {
+	const char *id;
+	size_t ai; /* index in the tenant's agents */
+};
+
+static int id_ref_cmp(const void *a, const void *b)
+{
+	const struct id_ref *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : (x->ai > y->ai) - (x->ai < y->ai);
+}
+
+/* Unique ids, in O(n log n) for large ranges.  Reports the first agent in
+ * file order whose id an earlier agent has, as a linear check would. */
+static int check_agent_ids(struct cfg_ctx *cx, const struct agent_list *al,
+                           yaml_node_t *node)
+{
+	const struct center_tenant *t = cx->tenant;
+	size_t n = t->nagents, best = SIZE_MAX, first = 0;
+	struct id_ref *v;
+	yaml_node_t *item;
+	size_t old;
+	int err;
+
+	if (n < 2)
+		return 0;
+	v = mem_alloc(n * sizeof(*v), NULL);
+	if (!v) {
+		cfg_err(cx, cfg_line(node), "out of memory");
+		return ENOMEM;
 	}
-	return 0;
+	for (size_t i = 0; i < n; i++) {
+		v[i].id = t->agents[i].cfg.id;
+		v[i].ai = i;
+	}
+	qsort(v, n, sizeof(*v), id_ref_cmp);
+	for (size_t i = 1; i < n; i++) {
+		/* v[i - 1] starts or continues a run of equal ids; within a
+		 * run the second element is the first repeat in the file */
+		if (strcmp(v[i].id, v[i - 1].id) ||
+		    (i >= 2 && !strcmp(v[i - 1].id, v[i - 2].id)))
+			continue;
+		if (v[i].ai < best) {
+			best = v[i].ai;
+			first = v[i - 1].ai;
+		}
+	}
+	mem_deref(v);
+	if (best == SIZE_MAX)
+		return 0;
+	item = seq_at(cx, node, al->entry[best]);
+	old = cfg_push(cx, "[%zu]", al->entry[best]);
+	err = key_err(cx, item, cfg_get(cx, item, "ids") ? "ids" : "id",
+	              "agent id '%s' is already defined on line %u",
+	              t->agents[best].cfg.id, t->agents[first].line);
+	cfg_pop(cx, old);
+	return err;
 }
 
 static int parse_agents(struct cfg_ctx *cx, const struct cfg_field *f,
                         yaml_node_t *node, void *base)
 {
-	size_t cap = 0;
+	struct agent_list al = {0};
 	int err = cfg_want_seq(cx, node, "a list of agents");
 
 	for (size_t i = 0; !err && i < seq_len(node); i++) {
@@ -1129,7 +1197,7 @@ static int parse_agents(struct cfg_ctx *cx, const struct cfg_field *f,
 				              "required field missing (or "
 				              "ids for a range)");
 			else
-				err = add_agent(cx, item, NULL, &cap);
+				err = add_agent(cx, &al, i, item, NULL);
 			goto pop;
 		}
 		old2 = cfg_push(cx, ".ids");
@@ -1159,11 +1227,14 @@ static int parse_agents(struct cfg_ctx *cx, const struct cfg_field *f,
 
 			snprintf(idbuf, sizeof(idbuf), "%0*llu", width,
 			         (unsigned long long)id);
-			err = add_agent(cx, item, idbuf, &cap);
+			err = add_agent(cx, &al, i, item, idbuf);
 		}
 	pop:
 		cfg_pop(cx, old);
 	}
+	if (!err)
+		err = check_agent_ids(cx, &al, node);
+	mem_deref(al.entry);
 	return err;
 }
 

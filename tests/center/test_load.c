@@ -342,6 +342,39 @@ static void test_values(void **state)
 	mem_deref(c);
 }
 
+/* Large centers: 20,000 agents from two ranges load quickly (ids are
+ * checked for duplicates by sorting, not pairwise). */
+static void test_large_ranges(void **state)
+{
+	static const char text[] =
+	    "tenants:\n"
+	    "  - name: t\n"
+	    "    skills: [s]\n"
+	    "    agents:\n"
+	    "      - {ids: 10000-19999, password: \"pw{id}\", "
+	    "skills: {s: 3}}\n"
+	    "      - {ids: 20000-29999, name: \"Agent {id}\"}\n";
+	struct center *c = NULL;
+	const struct center_tenant *t;
+	const struct center_agent *a;
+	char err[512];
+
+	assert_int_equal(load_text(&c, text, err, sizeof(err)), 0);
+	t = &c->tenants[0];
+	assert_int_equal(t->nagents, 20000);
+	assert_string_equal(t->agents[0].cfg.id, "10000");
+	assert_string_equal(t->agents[19999].cfg.id, "29999");
+	a = center_agent(t, "19999");
+	assert_non_null(a);
+	assert_string_equal(a->password, "pw19999");
+	assert_int_equal(agent_level(a, "s"), 3);
+	a = center_agent(t, "20000");
+	assert_string_equal(a->cfg.name, "Agent 20000");
+	assert_null(a->password);
+	assert_int_equal(a->line, 6);
+	mem_deref(c);
+}
+
 static void test_missing_file(void **state)
 {
 	struct center *c = NULL;
@@ -696,6 +729,11 @@ static void test_broken(void **state)
 		char err[1024], want[1024];
 		int e;
 
+		/* zones are checked against the system's zoneinfo only
+		 * when it has one (scripts/install-deps installs tzdata) */
+		if (strstr(b->what, "time zone") &&
+		    access("/usr/share/zoneinfo", F_OK))
+			continue;
 		write_tmp(b->text);
 		e = center_load(&c, tmp_path, err, sizeof(err));
 		snprintf(want, sizeof(want), "%s:%s", tmp_path, b->error);
@@ -717,6 +755,7 @@ int main(void)
 	    cmocka_unit_test(test_demo),
 	    cmocka_unit_test(test_minimal_and_defaults),
 	    cmocka_unit_test(test_values),
+	    cmocka_unit_test(test_large_ranges),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_broken),
 	};
