@@ -753,15 +753,22 @@ int cfg_map(struct cfg_ctx *cx, yaml_node_t *node, const struct cfg_schema *s,
 
 /* --- center_load ---------------------------------------------------------- */
 
-static int syntax_error(const char *path, const yaml_parser_t *p, char *err,
-                        size_t errsz)
+static int syntax_error(const char *path, FILE *f, const yaml_parser_t *p,
+                        char *err, size_t errsz)
 {
 	if (p->error == YAML_MEMORY_ERROR) {
 		snprintf(err, errsz, "%s: out of memory", path);
 		return ENOMEM;
 	}
 	if (p->error == YAML_READER_ERROR) {
-		snprintf(err, errsz, "%s: %s (byte %zu)", path,
+		/* the reader knows only the byte offset: count the lines */
+		size_t line = 1, off = 0;
+		int ch;
+
+		rewind(f);
+		while (off++ < p->problem_offset && (ch = getc(f)) != EOF)
+			line += ch == '\n';
+		snprintf(err, errsz, "%s:%zu: %s (byte %zu)", path, line,
 		         p->problem ? p->problem : "cannot read",
 		         p->problem_offset);
 		return EINVAL;
@@ -814,7 +821,7 @@ int center_load(struct center **cp, const char *path, char *err, size_t errsz)
 	yaml_parser_set_input_file(&parser, f);
 
 	if (!yaml_parser_load(&parser, &doc)) {
-		e = syntax_error(path, &parser, err, errsz);
+		e = syntax_error(path, f, &parser, err, errsz);
 		goto out;
 	}
 	have_doc = true;
@@ -826,7 +833,7 @@ int center_load(struct center **cp, const char *path, char *err, size_t errsz)
 		goto out;
 	}
 	if (!yaml_parser_load(&parser, &doc2)) {
-		e = syntax_error(path, &parser, err, errsz);
+		e = syntax_error(path, f, &parser, err, errsz);
 		goto out;
 	}
 	if (yaml_document_get_root_node(&doc2)) {
