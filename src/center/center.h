@@ -94,7 +94,10 @@ int center_load(struct center **cp, const char *path, char *err,
 
 /* --- apply.c ------------------------------------------------------------- */
 
-/** Create the tenants, skills, queues and agents of c in the engine. */
+/** Create the tenants, skills, queues and agents of c in the engine.  The
+ *  engine copies what it keeps, so c may be freed afterwards.  On error
+ *  (EEXIST if a tenant is already there; the message names file, line and
+ *  the engine's reason) the engine holds part of the center: discard it. */
 int center_apply(const struct center *c, struct acd *acd, char *err,
 		 size_t errsz);
 
