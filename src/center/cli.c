@@ -8,7 +8,7 @@
 #include <re.h>
 
 #include "center/center.h"
-#include "center/schema.h"
+#include "center/center_int.h"
 #include "cli.h"
 
 static void usage(FILE *f)

@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "center/schema.h"
+#include "center/center_int.h"
 
 const char cfg_doc_example[] =
     "tenants:\n"

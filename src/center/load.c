@@ -11,7 +11,7 @@
 
 #include <re.h>
 
-#include "center/schema.h"
+#include "center/center_int.h"
 #include "core/core.h"
 
 /* --- the model's destructor ---------------------------------------------- */

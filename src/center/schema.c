@@ -12,7 +12,7 @@
 
 #include <re.h>
 
-#include "center/schema.h"
+#include "center/center_int.h"
 
 const char *const cfg_channel_names[] = {
     "voice",    "chat",     "email",     "message",

@@ -16,7 +16,7 @@
 #include <re.h>
 
 #include "center/center.h"
-#include "center/schema.h"
+#include "center/center_int.h"
 
 static char tmp_path[64];
 

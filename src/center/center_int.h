@@ -1,5 +1,5 @@
 /**
- * @file schema.h  Private to src/center: the declarative description of the
+ * @file center_int.h  Private to src/center: the declarative description of the
  * center definition file and the walker that applies it.
  *
  * Owns: nothing at run time; the tables are constant.
@@ -13,8 +13,8 @@
  *
  * Threads: any; a cfg_ctx belongs to one center_load() call.
  */
-#ifndef HOTLINE_CENTER_SCHEMA_H
-#define HOTLINE_CENTER_SCHEMA_H
+#ifndef HOTLINE_CENTER_INT_H
+#define HOTLINE_CENTER_INT_H
 
 #include <stdbool.h>
 #include <stddef.h>
