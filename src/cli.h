@@ -7,4 +7,7 @@
 #ifndef HOTLINE_CLI_H
 #define HOTLINE_CLI_H
 
+/** hotline config check FILE | doc  (src/center/cli.c) */
+int cmd_config(int argc, char **argv);
+
 #endif

@@ -15,6 +15,8 @@ struct command {
 
 static const struct command commands[] = {
 	/* rows are added by the subsystems that bring a subcommand */
+	{"config", "check a center definition, print its reference",
+	 cmd_config},
 	{NULL, NULL, NULL},
 };
 
