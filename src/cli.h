@@ -7,6 +7,9 @@
 #ifndef HOTLINE_CLI_H
 #define HOTLINE_CLI_H
 
-int cmd_simulate(int argc, char **argv); /* src/sim/cmd.c */
+/** hotline config check FILE | doc  (src/center/cli.c) */
+int cmd_config(int argc, char **argv);
+/** hotline simulate [OPTIONS]  (src/sim/cmd.c) */
+int cmd_simulate(int argc, char **argv);
 
 #endif

@@ -15,7 +15,10 @@ struct command {
 
 static const struct command commands[] = {
 	/* rows are added by the subsystems that bring a subcommand */
-	{"simulate", "simulate a center: service level, ASA, abandons, occupancy per queue", cmd_simulate},
+	{"config", "check a center definition, print its reference",
+	 cmd_config},
+	{"simulate", "simulate a center: service level, ASA, abandons, "
+		     "occupancy per queue", cmd_simulate},
 	{NULL, NULL, NULL},
 };
 

@@ -61,7 +61,13 @@ static void list_link(struct acd_contact *c)
 	struct le *le;
 
 	/* Ordered by arrival: new arrivals go at the tail in O(1); a requeued
-	 * contact keeps its place near the front. */
+	 * contact keeps its place, usually the front, also in O(1). */
+	le = list_head(l);
+	if (le && ((const struct acd_contact *)le->data)->arrived > c->arrived) {
+		list_prepend(l, &c->lq, c);
+		c->q->nwaiting++;
+		return;
+	}
 	for (le = list_tail(l); le; le = le->prev) {
 		const struct acd_contact *o = le->data;
 		if (o->arrived <= c->arrived)
