@@ -560,12 +560,13 @@ static json_t *result_json(const struct sim_result *r,
 	const struct sim_counts *k = &r->cohort;
 	const struct acd_stats *e = &r->engine;
 	char why[512];
-	json_t *o = counts_json(k);
+	json_t *o = json_object();
 	json_t *eng, *win;
 	int n;
 
 	json_object_set_new(o, "name", json_string(r->name));
 	json_object_set_new(o, "agents", json_integer(r->agents));
+	json_object_update_new(o, counts_json(k));
 	if (!is_total) {
 		json_object_set_new(o, "calls_per_hour",
 				    json_real(r->load.calls_per_hour));
@@ -676,16 +677,37 @@ static void print_json(const struct report *rp)
 	json_decref(root);
 }
 
+/* A figure, or "-" when there is nothing to measure it on. */
+static const char *fig(char *buf, size_t sz, bool have, const char *fmt,
+		       double v)
+{
+	if (!have)
+		return "-";
+	snprintf(buf, sz, fmt, v);
+	return buf;
+}
+
 static void print_row(const struct sim_result *r, const struct sim_metrics *m)
 {
-	printf("%-16s %6u %8llu %8llu %9llu %6.1f%% %6.1fs %5.1f%% %5.1f%% "
-	       "%6.1fs %7.1fs %+7.1fs\n",
-	       r->name, r->agents, (unsigned long long)r->cohort.offered,
-	       (unsigned long long)r->cohort.answered,
-	       (unsigned long long)r->cohort.abandoned,
-	       100 * m->service_level, m->asa_s, 100 * m->abandon_rate,
-	       100 * m->occupancy, m->aht_s, m->ewt_queued_mae_s,
-	       m->ewt_queued_bias_s);
+	const struct sim_counts *k = &r->cohort;
+	char b[6][24];
+
+	printf("%-12s %6u %8llu %8llu %7llu %7llu %6s %7s %6s %6.1f%% %7s "
+	       "%7s %8s\n",
+	       r->name, r->agents, (unsigned long long)k->offered,
+	       (unsigned long long)k->answered,
+	       (unsigned long long)k->abandoned,
+	       (unsigned long long)k->overflowed,
+	       fig(b[0], 24, k->answered + k->abandoned_after_sl, "%.1f%%",
+		   100 * m->service_level),
+	       fig(b[1], 24, k->answered, "%.1fs", m->asa_s),
+	       fig(b[2], 24, k->offered > k->short_abandoned, "%.1f%%",
+		   100 * m->abandon_rate),
+	       100 * m->occupancy,
+	       fig(b[3], 24, k->handled, "%.1fs", m->aht_s),
+	       fig(b[4], 24, r->ewt_queued_n, "%.1fs", m->ewt_queued_mae_s),
+	       fig(b[5], 24, r->ewt_queued_n, "%+.1fs",
+		   m->ewt_queued_bias_s));
 }
 
 static void print_table(const struct report *rp)
@@ -699,9 +721,9 @@ static void print_table(const struct report *rp)
 	       "drained %.0f s after the last arrival\n",
 	       c->hours, c->warmup_s, (unsigned long long)c->seed,
 	       (double)info.drain_ms / 1000);
-	printf("%-16s %6s %8s %8s %9s %7s %7s %6s %6s %7s %8s %8s\n",
-	       "queue", "agents", "offered", "answered", "abandoned", "SL",
-	       "ASA", "aband", "occup", "AHT", "EWT MAE", "EWT bias");
+	printf("%-12s %6s %8s %8s %7s %7s %6s %7s %6s %7s %7s %7s %8s\n",
+	       "queue", "agents", "offered", "answered", "abandon", "overfl",
+	       "SL", "ASA", "aband", "occup", "AHT", "EWT MAE", "EWT bias");
 	for (size_t i = 0; i < rp->n; i++)
 		print_row(&rp->r[i], &rp->m[i]);
 	if (rp->n > 1)
