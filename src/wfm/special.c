@@ -219,7 +219,8 @@ int wfm_lgamma_pint(double s, double w, double *lg)
 			t *= w / (s + k);
 			term = k * t;
 			sum += term;
-			if (term < EPS * sum && term <= prev)
+			/* t == 0: w so small that the terms underflow */
+			if (t == 0 || (term < EPS * sum && term <= prev))
 				break;
 			prev = term;
 		}
