@@ -7,4 +7,7 @@
 #ifndef HOTLINE_CLI_H
 #define HOTLINE_CLI_H
 
+/* src/wfm/cmd_erlang.c */
+int cmd_erlang(int argc, char **argv);
+
 #endif

@@ -15,6 +15,7 @@ struct command {
 
 static const struct command commands[] = {
 	/* rows are added by the subsystems that bring a subcommand */
+	{"erlang", "Erlang C / Erlang A staffing: agents needed, service level, ASA", cmd_erlang},
 	{NULL, NULL, NULL},
 };
 

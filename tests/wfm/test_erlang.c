@@ -614,6 +614,35 @@ static void test_large(void **state)
 	}
 }
 
+static void test_extremes(void **state)
+{
+	/* found by fuzzing: a threshold hundreds of patiences long makes
+	 * e^{-t/patience} underflow; the gamma series must stop at once */
+	static const struct wfm_erlang_in c[] = {
+		{1.43983, 2.65007, 69.9307, 9.94632, 0.0140066},
+		{32029.2, 17679.4, 642.539, 854.802, 1.20204},
+		{65441.2, 9.77281, 11.0476, 24.6747, 0.034253},
+		/* patience far beyond everything: nearly Erlang C */
+		{100, 1800, 180, 20, 1e11},
+		/* patience far below everything */
+		{100, 1800, 180, 20, 1e-6},
+	};
+	static const int n[] = {1, 2578, 36058, 12, 1};
+	struct wfm_erlang_out o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		double t0 = now_s();
+
+		assert_int_equal(wfm_erlang_eval(&c[i], n[i], &o), 0);
+		in_range(&o);
+		assert_true(now_s() - t0 < 1.0);
+		assert_int_equal(wfm_erlang_staff(&c[i], 0.8, &o), 0);
+		in_range(&o);
+		assert_true(now_s() - t0 < 2.0);
+	}
+}
+
 static void test_no_calls(void **state)
 {
 	struct wfm_erlang_out o;
@@ -702,6 +731,7 @@ int main(void)
 		cmocka_unit_test(test_erlang_a_to_c),
 		cmocka_unit_test(test_monotone),
 		cmocka_unit_test(test_large),
+		cmocka_unit_test(test_extremes),
 		cmocka_unit_test(test_no_calls),
 		cmocka_unit_test(test_bad_input),
 	};
