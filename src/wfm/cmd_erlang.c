@@ -18,6 +18,8 @@
 
 #define PROG "hotline erlang"
 
+/* the help text is laid out as printed */
+/* clang-format off */
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -62,12 +64,21 @@ static void usage(FILE *f)
 "2 bad usage.\n",
 		WFM_ERLANG_MAX_AGENTS, WFM_ERLANG_MAX_AGENTS);
 }
+/* clang-format on */
 
-enum opt_id { O_CALLS, O_INTERVAL, O_AHT, O_SL, O_ANSWER, O_PATIENCE,
-	      O_AGENTS, O_NOPTS };
+enum opt_id {
+	O_CALLS,
+	O_INTERVAL,
+	O_AHT,
+	O_SL,
+	O_ANSWER,
+	O_PATIENCE,
+	O_AGENTS,
+	O_NOPTS
+};
 
 static const char *const opt_names[O_NOPTS] = {
-	"calls", "interval", "aht", "sl", "answer", "patience", "agents",
+    "calls", "interval", "aht", "sl", "answer", "patience", "agents",
 };
 
 struct args {
@@ -117,22 +128,25 @@ static int parse_value(struct args *args, enum opt_id id, const char *val)
 	case O_AHT:
 		if (!(v > 0))
 			return bad("--%s must be > 0 seconds, got %s", name,
-				   val);
+			           val);
 		break;
 	case O_PATIENCE:
 		if (!(v > 0))
 			return bad("--%s must be > 0 seconds (leave it out for "
-				   "Erlang C), got %s", name, val);
+			           "Erlang C), got %s",
+			           name, val);
 		break;
 	case O_SL:
 		if (v < 0 || v > 1)
 			return bad("--%s must be a fraction between 0 and 1 "
-				   "(e.g. 0.80), got %s", name, val);
+			           "(e.g. 0.80), got %s",
+			           name, val);
 		break;
 	case O_AGENTS:
 		if (v != floor(v) || v < 0 || v > WFM_ERLANG_MAX_AGENTS)
 			return bad("--%s must be a whole number from 0 to %d, "
-				   "got %s", name, WFM_ERLANG_MAX_AGENTS, val);
+			           "got %s",
+			           name, WFM_ERLANG_MAX_AGENTS, val);
 		break;
 	default:
 		break;
@@ -146,7 +160,7 @@ static int parse_value(struct args *args, enum opt_id id, const char *val)
 static int parse_args(int argc, char **argv, struct args *args)
 {
 	static const enum opt_id required[] = {O_CALLS, O_INTERVAL, O_AHT,
-					       O_ANSWER};
+	                                       O_ANSWER};
 
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -173,11 +187,9 @@ static int parse_args(int argc, char **argv, struct args *args)
 
 		if (eq) {
 			val = eq + 1;
-		}
-		else if (i + 1 < argc) {
+		} else if (i + 1 < argc) {
 			val = argv[++i];
-		}
-		else {
+		} else {
 			return bad("--%s needs a value", opt_names[id]);
 		}
 		err = parse_value(args, (enum opt_id)id, val);
@@ -188,11 +200,11 @@ static int parse_args(int argc, char **argv, struct args *args)
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
 		if (!args->set[required[i]])
 			return bad("missing required option --%s",
-				   opt_names[required[i]]);
+			           opt_names[required[i]]);
 	}
 	if (!args->set[O_SL] && !args->set[O_AGENTS])
 		return bad("missing required option --sl (or give --agents to "
-			   "evaluate a staff)");
+		           "evaluate a staff)");
 	return 0;
 }
 
@@ -202,9 +214,8 @@ static json_t *jnum(double v)
 	return isfinite(v) ? json_real(v) : json_null();
 }
 
-static int print_json(const struct args *args,
-		      const struct wfm_erlang_in *in,
-		      const struct wfm_erlang_out *out, bool stable)
+static int print_json(const struct args *args, const struct wfm_erlang_in *in,
+                      const struct wfm_erlang_out *out, bool stable)
 {
 	bool erlang_a = args->set[O_PATIENCE];
 	json_t *o = json_object();
@@ -213,34 +224,30 @@ static int print_json(const struct args *args,
 
 	if (!o)
 		return ENOMEM;
-	err |= json_object_set_new(o, "model",
-				   json_string(erlang_a ? "erlang-a"
-							: "erlang-c"));
+	err |= json_object_set_new(
+	    o, "model", json_string(erlang_a ? "erlang-a" : "erlang-c"));
 	err |= json_object_set_new(o, "agents", json_integer(out->agents));
 	err |= json_object_set_new(o, "traffic_erlangs",
-				   jnum(out->traffic_erlangs));
+	                           jnum(out->traffic_erlangs));
 	err |= json_object_set_new(o, "p_wait", jnum(out->p_wait));
-	err |= json_object_set_new(o, "service_level",
-				   jnum(out->service_level));
+	err |=
+	    json_object_set_new(o, "service_level", jnum(out->service_level));
 	err |= json_object_set_new(o, "asa_s", jnum(out->asa_s));
 	err |= json_object_set_new(o, "occupancy", jnum(out->occupancy));
-	err |= json_object_set_new(o, "abandon_rate",
-				   jnum(out->abandon_rate));
+	err |= json_object_set_new(o, "abandon_rate", jnum(out->abandon_rate));
 	err |= json_object_set_new(o, "stable", json_boolean(stable));
 	err |= json_object_set_new(o, "calls", jnum(in->calls));
 	err |= json_object_set_new(o, "interval_s", jnum(in->interval_s));
 	err |= json_object_set_new(o, "aht_s", jnum(in->aht_s));
 	err |= json_object_set_new(o, "answer_s", jnum(in->answer_s));
-	err |= json_object_set_new(o, "patience_s",
-				   erlang_a ? jnum(in->patience_s)
-					    : json_null());
+	err |= json_object_set_new(
+	    o, "patience_s", erlang_a ? jnum(in->patience_s) : json_null());
 	if (args->set[O_SL]) {
-		err |= json_object_set_new(o, "sl_target",
-					   jnum(args->v[O_SL]));
+		err |= json_object_set_new(o, "sl_target", jnum(args->v[O_SL]));
 		err |= json_object_set_new(
-			o, "meets_target",
-			json_boolean(stable &&
-				     out->service_level >= args->v[O_SL]));
+		    o, "meets_target",
+		    json_boolean(stable &&
+		                 out->service_level >= args->v[O_SL]));
 	}
 	if (err) {
 		json_decref(o);
@@ -258,9 +265,8 @@ static int print_json(const struct args *args,
 	return 0;
 }
 
-static void print_table(const struct args *args,
-			const struct wfm_erlang_in *in,
-			const struct wfm_erlang_out *out, bool stable)
+static void print_table(const struct args *args, const struct wfm_erlang_in *in,
+                        const struct wfm_erlang_out *out, bool stable)
 {
 	bool erlang_a = args->set[O_PATIENCE];
 	const char *fmt = "%-15s ";
@@ -281,8 +287,8 @@ static void print_table(const struct args *args,
 	if (args->set[O_SL])
 		printf(" (target %.1f%%: %s)", 100 * args->v[O_SL],
 		       stable && out->service_level >= args->v[O_SL]
-			       ? "met"
-			       : "missed");
+		           ? "met"
+		           : "missed");
 	printf("\n");
 	printf(fmt, "waiting");
 	printf("%.1f%% of contacts wait\n", 100 * out->p_wait);
@@ -332,28 +338,28 @@ int cmd_erlang(int argc, char **argv)
 
 	if (err == ERANGE && !args.set[O_AGENTS]) {
 		fprintf(stderr,
-			PROG ": no staff up to %d agents meets service level "
-			"%g within %g s\n",
-			WFM_ERLANG_MAX_AGENTS, args.v[O_SL], in.answer_s);
+		        PROG ": no staff up to %d agents meets service level "
+		             "%g within %g s\n",
+		        WFM_ERLANG_MAX_AGENTS, args.v[O_SL], in.answer_s);
 		return 1;
 	}
 	if (err == EINVAL) {
 		/* each option is range-checked, so only the combination can
 		 * be out of range (e.g. calls / interval overflowing) */
 		fprintf(stderr,
-			PROG ": --calls, --interval, --aht and --patience "
-			"give rates out of range\n");
+		        PROG ": --calls, --interval, --aht and --patience "
+		             "give rates out of range\n");
 		return 2;
 	}
 	if (err) {
 		fprintf(stderr, PROG ": calculation failed: %s\n",
-			strerror(err));
+		        strerror(err));
 		return 1;
 	}
 
 	/* Erlang A is always stable: abandonment bounds the queue */
 	stable = args.set[O_PATIENCE] || in.calls == 0 ||
-		 out.agents > out.traffic_erlangs;
+	         out.agents > out.traffic_erlangs;
 
 	if (args.json) {
 		err = print_json(&args, &in, &out, stable);
@@ -361,8 +367,7 @@ int cmd_erlang(int argc, char **argv)
 			fprintf(stderr, PROG ": out of memory\n");
 			return 1;
 		}
-	}
-	else {
+	} else {
 		print_table(&args, &in, &out, stable);
 	}
 	return 0;

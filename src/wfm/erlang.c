@@ -113,7 +113,7 @@ static bool in_ok(const struct wfm_erlang_in *in)
 }
 
 static void erlang_c(const struct wfm_erlang_in *in, int n, double a,
-		     struct wfm_erlang_out *out)
+                     struct wfm_erlang_out *out)
 {
 	double lb, l1mb, lc, c;
 
@@ -132,7 +132,7 @@ static void erlang_c(const struct wfm_erlang_in *in, int n, double a,
 
 	out->p_wait = c;
 	out->service_level =
-		1 - c * exp(-((double)n - a) * in->answer_s / in->aht_s);
+	    1 - c * exp(-((double)n - a) * in->answer_s / in->aht_s);
 	out->asa_s = c * in->aht_s / ((double)n - a);
 	out->occupancy = a / n;
 }
@@ -185,7 +185,7 @@ static int asa_lsum(double x, double y, double *lsum)
 }
 
 static int erlang_a(const struct wfm_erlang_in *in, int n, double a,
-		    struct wfm_erlang_out *out)
+                    struct wfm_erlang_out *out)
 {
 	const double lambda = in->calls / in->interval_s;
 	const double x = n * in->patience_s / in->aht_s;
@@ -248,7 +248,7 @@ static int erlang_a(const struct wfm_erlang_in *in, int n, double a,
 }
 
 int wfm_erlang_eval(const struct wfm_erlang_in *in, int agents,
-		    struct wfm_erlang_out *out)
+                    struct wfm_erlang_out *out)
 {
 	double a;
 
@@ -277,7 +277,7 @@ int wfm_erlang_eval(const struct wfm_erlang_in *in, int agents,
 
 /* Does a staff of n meet sl?  *errp is set on a numerical failure. */
 static bool meets(const struct wfm_erlang_in *in, int n, double sl,
-		  struct wfm_erlang_out *out, int *errp)
+                  struct wfm_erlang_out *out, int *errp)
 {
 	int err = wfm_erlang_eval(in, n, out);
 
@@ -291,7 +291,7 @@ static bool meets(const struct wfm_erlang_in *in, int n, double sl,
 }
 
 int wfm_erlang_staff(const struct wfm_erlang_in *in, double sl,
-		     struct wfm_erlang_out *out)
+                     struct wfm_erlang_out *out)
 {
 	struct wfm_erlang_out tmp;
 	double a;
@@ -312,8 +312,8 @@ int wfm_erlang_staff(const struct wfm_erlang_in *in, double sl,
 		}
 		nmin = (int)floor(a) + 1;
 	}
-	guess = a >= WFM_ERLANG_MAX_AGENTS ? WFM_ERLANG_MAX_AGENTS
-					   : (int)ceil(a);
+	guess =
+	    a >= WFM_ERLANG_MAX_AGENTS ? WFM_ERLANG_MAX_AGENTS : (int)ceil(a);
 	if (guess < nmin)
 		guess = nmin;
 
@@ -327,14 +327,12 @@ int wfm_erlang_staff(const struct wfm_erlang_in *in, double sl,
 
 			if (meets(in, m, sl, &tmp, &err)) {
 				hi = m;
-			}
-			else {
+			} else {
 				lo = m;
 				break;
 			}
 		}
-	}
-	else {
+	} else {
 		lo = guess;
 		hi = -1;
 		for (step = 1; !err; step *= 2) {

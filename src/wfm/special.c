@@ -15,10 +15,10 @@
 #include "wfm/special.h"
 
 #define LN_SQRT_2PI 0.918938533204672741780329736406 /* ln sqrt(2 pi) */
-#define EPS 1e-17
-/* Iteration cap for the series and continued fraction: both need a few
- * times sqrt(s) terms near the transition w ~ s, so this allows shapes up
- * to ~1e13 (a patience 1e9 times the handle time) before giving up. */
+#define EPS         1e-17
+/* Iteration cap for the series and continued fraction: both need about
+ * 9 sqrt(s) terms near the transition w ~ s, so this allows shapes up to
+ * about 1e14 (agents * patience / aht) before giving up with ERANGE. */
 #define MAX_ITER 100000000L
 
 double wfm_log1mexp(double l)
@@ -49,10 +49,10 @@ static double stirlerr(double s)
 	const double s2 = 1.0 / (s * s);
 
 	return (1.0 / 12 -
-		s2 * (1.0 / 360 -
-		      s2 * (1.0 / 1260 -
-			    s2 * (1.0 / 1680 -
-				  s2 * (1.0 / 1188 - s2 * (691.0 / 360360)))))) /
+	        s2 * (1.0 / 360 - s2 * (1.0 / 1260 -
+	                                s2 * (1.0 / 1680 -
+	                                      s2 * (1.0 / 1188 -
+	                                            s2 * (691.0 / 360360)))))) /
 	       s;
 }
 
@@ -108,8 +108,7 @@ int wfm_lgamma_pq(double s, double w, double *lp, double *lq)
 	if (w == 0) {
 		lP = -INFINITY;
 		lQ = 0;
-	}
-	else if (w < s + 1) {
+	} else if (w < s + 1) {
 		/* P = e^-w w^s/Gamma(s+1) * sum_k w^k/((s+1)...(s+k)) */
 		double sum = 1, term = 1;
 		long k;
@@ -124,8 +123,7 @@ int wfm_lgamma_pq(double s, double w, double *lp, double *lq)
 			return ERANGE;
 		lP = wfm_lpois(s, w) + log(sum);
 		lQ = wfm_log1mexp(lP);
-	}
-	else {
+	} else {
 		/* Q = e^-w w^s/Gamma(s) * 1/(w+1-s- 1(1-s)/(w+3-s- 2(2-s)/...))
 		 * evaluated by the modified Lentz method. */
 		const double tiny = 1e-300;
@@ -175,18 +173,15 @@ int wfm_lgamma_pdiff(double s, double w1, double w2, double *ld)
 
 	if (w1 == w2) {
 		*ld = -INFINITY;
-	}
-	else if (lP2 < -M_LN2) {
+	} else if (lP2 < -M_LN2) {
 		/* both in the lower tail: P2 (1 - P1/P2) */
 		d = lP1 - lP2;
 		*ld = d >= 0 ? -INFINITY : lP2 + wfm_log1mexp(d);
-	}
-	else if (lQ1 < -M_LN2) {
+	} else if (lQ1 < -M_LN2) {
 		/* both in the upper tail: Q1 (1 - Q2/Q1) */
 		d = lQ2 - lQ1;
 		*ld = d >= 0 ? -INFINITY : lQ1 + wfm_log1mexp(d);
-	}
-	else {
+	} else {
 		/* straddling the middle: P1 and Q2 are both below 1/2 */
 		d = (0.5 - exp(lP1)) + (0.5 - exp(lQ2));
 		*ld = d > 0 ? log(d) : -INFINITY;
@@ -245,12 +240,11 @@ static double digamma_corr(double z)
 
 	return -0.5 / z -
 	       z2 * (1.0 / 12 -
-		     z2 * (1.0 / 120 -
-			   z2 * (1.0 / 252 -
-				 z2 * (1.0 / 240 -
-				       z2 * (1.0 / 132 -
-					     z2 * (691.0 / 32760 -
-						   z2 / 12))))));
+	             z2 * (1.0 / 120 -
+	                   z2 * (1.0 / 252 -
+	                         z2 * (1.0 / 240 -
+	                               z2 * (1.0 / 132 - z2 * (691.0 / 32760 -
+	                                                       z2 / 12))))));
 }
 
 double wfm_digamma_diff(double a, double b)

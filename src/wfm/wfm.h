@@ -62,23 +62,23 @@
 #define WFM_ERLANG_MAX_AGENTS 100000
 
 struct wfm_erlang_in {
-	double calls;       /* contacts arriving in the interval, >= 0 */
-	double interval_s;  /* interval length, seconds, > 0 */
-	double aht_s;       /* average handle time, seconds, > 0 */
-	double answer_s;    /* service-level threshold: answered within this,
-			       seconds, >= 0 */
-	double patience_s;  /* mean caller patience (exponential), seconds;
-			       0 = infinite -> Erlang C */
+	double calls;      /* contacts arriving in the interval, >= 0 */
+	double interval_s; /* interval length, seconds, > 0 */
+	double aht_s;      /* average handle time, seconds, > 0 */
+	double answer_s;   /* service-level threshold: answered within this,
+	                      seconds, >= 0 */
+	double patience_s; /* mean caller patience (exponential), seconds;
+	                      0 = infinite -> Erlang C */
 };
 
 struct wfm_erlang_out {
 	int agents;
-	double traffic_erlangs;   /* calls * aht / interval */
-	double p_wait;            /* probability a contact waits */
-	double service_level;     /* see the definitions above */
-	double asa_s;             /* average speed of answer, seconds */
-	double occupancy;         /* 0..1 */
-	double abandon_rate;      /* Erlang A; 0 for Erlang C */
+	double traffic_erlangs; /* calls * aht / interval */
+	double p_wait;          /* probability a contact waits */
+	double service_level;   /* see the definitions above */
+	double asa_s;           /* average speed of answer, seconds */
+	double occupancy;       /* 0..1 */
+	double abandon_rate;    /* Erlang A; 0 for Erlang C */
 };
 
 /* --- erlang.c ------------------------------------------------------------ */
@@ -88,11 +88,13 @@ struct wfm_erlang_out {
  *  @param agents  0..WFM_ERLANG_MAX_AGENTS
  *  @param out     filled on success (also for an unstable Erlang C)
  *  @return 0; EINVAL for bad input (NULL, negative, NaN or infinite
- *          values, zero interval or AHT, agents out of range); ERANGE if
- *          an iteration failed to converge (only for absurd ratios such
- *          as a patience 1e9 times the handle time). */
+ *          values, zero interval or AHT, agents out of range, rates
+ *          overflowing); ERANGE if an Erlang A iteration failed to
+ *          converge, which needs a shape agents * patience / aht beyond
+ *          about 1e14.  Erlang A costs grow like the square root of that
+ *          shape: 0.2 s at 19,000 agents with a patience of 1e11 s. */
 int wfm_erlang_eval(const struct wfm_erlang_in *in, int agents,
-		    struct wfm_erlang_out *out);
+                    struct wfm_erlang_out *out);
 
 /** Fewest agents whose service level is at least sl.
  *  For Erlang C only stable staffs (agents > traffic) count, whatever sl.
@@ -102,12 +104,13 @@ int wfm_erlang_eval(const struct wfm_erlang_in *in, int agents,
  *  for the Erlang B recursion plus O(sqrt(shape)) for Erlang A's gamma
  *  functions (a few milliseconds at 20,000 agents).
  *  @param sl   target, 0..1
- *  @param out  the evaluation of the staff found; on ERANGE the evaluation
- *              of WFM_ERLANG_MAX_AGENTS (or untouched if that is unstable)
+ *  @param out  the evaluation of the staff found; when no staff meets
+ *              sl, the evaluation of WFM_ERLANG_MAX_AGENTS
  *  @return 0; EINVAL for bad input; ERANGE if no staff up to
- *          WFM_ERLANG_MAX_AGENTS meets sl. */
+ *          WFM_ERLANG_MAX_AGENTS meets sl (or, as for eval, an iteration
+ *          did not converge; out is then untouched). */
 int wfm_erlang_staff(const struct wfm_erlang_in *in, double sl,
-		     struct wfm_erlang_out *out);
+                     struct wfm_erlang_out *out);
 
 /** Erlang B blocking probability B(n, A) of n servers offered A erlangs,
  *  by the recursion B(k) = A B(k-1) / (k + A B(k-1)), switched to log

@@ -20,13 +20,13 @@
 #include "wfm/wfm.h"
 
 static void near(double got, double want, double rtol, double atol,
-		 const char *what)
+                 const char *what)
 {
 	double err = fabs(got - want);
 
 	if (!(err <= atol || err <= rtol * fabs(want)))
 		fail_msg("%s: got %.17g want %.17g (rel err %.3g)", what, got,
-			 want, err / fabs(want));
+		         want, err / fabs(want));
 }
 
 static void in_range(const struct wfm_erlang_out *o)
@@ -39,7 +39,7 @@ static void in_range(const struct wfm_erlang_out *o)
 }
 
 static struct wfm_erlang_in mk(double calls, double interval, double aht,
-			       double answer, double patience)
+                               double answer, double patience)
 {
 	struct wfm_erlang_in in = {calls, interval, aht, answer, patience};
 
@@ -84,8 +84,7 @@ static long double lb_logsum(int n, long double a)
 		if (l > m) {
 			s = s * expl(m - l) + 1;
 			m = l;
-		}
-		else {
+		} else {
 			s += expl(l - m);
 		}
 	}
@@ -104,7 +103,7 @@ struct aref {
  * before t; abandoned after t = the probability still waiting at t times
  * the chance to abandon from there. */
 static void erlang_a_ref(double lambda, double mu, double theta, int n,
-			 double t, struct aref *r)
+                         double t, struct aref *r)
 {
 	const int imax = 4000;
 	long double *u = calloc(imax + 1, sizeof(*u));
@@ -176,21 +175,22 @@ static void erlang_a_ref(double lambda, double mu, double theta, int n,
 			const long double *prev = st ? ks[st - 1] : NULL;
 
 			for (i = 0; i < nq; i++)
-				tmp[i] = u[i] +
-					 (prev ? c[st] * h * prev[i] : 0);
+				tmp[i] =
+				    u[i] + (prev ? c[st] * h * prev[i] : 0);
 			for (i = 0; i < nq; i++) {
 				long double adv = nmu + i * theta;
 
-				ks[st][i] = -(adv + theta) * tmp[i] +
-					    (i + 1 < nq ? (adv + theta) *
-								  tmp[i + 1]
-							: 0);
+				ks[st][i] =
+				    -(adv + theta) * tmp[i] +
+				    (i + 1 < nq ? (adv + theta) * tmp[i + 1]
+				                : 0);
 			}
 			flow[st] = nmu * tmp[0];
 		}
 		for (i = 0; i < nq; i++)
 			u[i] += h / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
-		inflow += h / 6 * (flow[0] + 2 * flow[1] + 2 * flow[2] + flow[3]);
+		inflow +=
+		    h / 6 * (flow[0] + 2 * flow[1] + 2 * flow[2] + flow[3]);
 	}
 	for (i = 0; i < nq; i++)
 		ab_after += u[i] * (1 - ps[i]);
@@ -235,8 +235,8 @@ static void test_erlang_b_table(void **state)
 	static const struct {
 		int n;
 		double a;
-	} tab[] = {{5, 1.361}, {10, 4.461}, {20, 12.031}, {50, 37.901},
-		   {100, 84.064}};
+	} tab[] = {
+	    {5, 1.361}, {10, 4.461}, {20, 12.031}, {50, 37.901}, {100, 84.064}};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
@@ -249,8 +249,11 @@ static void test_erlang_b_large(void **state)
 	static const struct {
 		int n;
 		double a;
-	} c[] = {{20000, 19000}, {20000, 20000}, {20000, 21000},
-		 {20000, 100}, {100000, 99000}};
+	} c[] = {{20000, 19000},
+	         {20000, 20000},
+	         {20000, 21000},
+	         {20000, 100},
+	         {100000, 99000}};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
@@ -315,12 +318,12 @@ static void test_erlang_c_textbook(void **state)
 	near(o.traffic_erlangs, 10, 1e-15, 0, "traffic");
 	near(o.p_wait, 0.1741, 0, 5e-5, "C(14, 10), published to 4 places");
 	near(o.service_level,
-	     (double)(1 - c_direct(14, 10) * expl(-4 * 20.0L / 180)), 1e-12,
-	     0, "SL(14)");
+	     (double)(1 - c_direct(14, 10) * expl(-4 * 20.0L / 180)), 1e-12, 0,
+	     "SL(14)");
 	assert_int_equal(wfm_erlang_eval(&in, 13, &o), 0);
 	near(o.service_level,
-	     (double)(1 - c_direct(13, 10) * expl(-3 * 20.0L / 180)), 1e-12,
-	     0, "SL(13)");
+	     (double)(1 - c_direct(13, 10) * expl(-3 * 20.0L / 180)), 1e-12, 0,
+	     "SL(13)");
 	assert_true(o.service_level < 0.80);
 
 	/* 360 calls per half hour of 4 minutes (48 erlangs), 55 agents,
@@ -380,7 +383,7 @@ static void test_erlang_c_unstable(void **state)
 /* --- Erlang A ------------------------------------------------------------ */
 
 static void check_a(double calls, double interval, double aht, double answer,
-		    double patience, int n)
+                    double patience, int n)
 {
 	struct wfm_erlang_in in = mk(calls, interval, aht, answer, patience);
 	struct wfm_erlang_out o;
@@ -391,10 +394,10 @@ static void check_a(double calls, double interval, double aht, double answer,
 	in_range(&o);
 	erlang_a_ref(calls / interval, 1 / aht, 1 / patience, n, answer, &r);
 	snprintf(what, sizeof(what), "calls %g/%g aht %g t %g pat %g n %d",
-		 calls, interval, aht, answer, patience, n);
+	         calls, interval, aht, answer, patience, n);
 	print_message("%s: SL %.10f ref %.10f, ASA %.6f ref %.6f, ab %.6f\n",
-		      what, o.service_level, r.sl, o.asa_s, r.asa,
-		      o.abandon_rate);
+	              what, o.service_level, r.sl, o.asa_s, r.asa,
+	              o.abandon_rate);
 	near(o.p_wait, r.p_wait, 1e-10, 1e-300, what);
 	near(o.abandon_rate, r.ab, 1e-10, 1e-300, what);
 	near(o.asa_s, r.asa, 1e-9, 1e-300, what);
@@ -435,16 +438,19 @@ static void test_erlang_a_identities(void **state)
 	static const struct {
 		double calls, aht, patience;
 		int n;
-	} c[] = {{100, 180, 120, 10},     {100, 180, 5, 3},
-		 {190000, 180, 300, 17862}, {190000, 180, 300, 19500},
-		 {200000, 180, 60, 20000},  {180000, 180, 1e5, 18050},
-		 {5, 900, 10, 1}};
+	} c[] = {{100, 180, 120, 10},
+	         {100, 180, 5, 3},
+	         {190000, 180, 300, 17862},
+	         {190000, 180, 300, 19500},
+	         {200000, 180, 60, 20000},
+	         {180000, 180, 1e5, 18050},
+	         {5, 900, 10, 1}};
 	struct wfm_erlang_out o, o0;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
-		struct wfm_erlang_in in = mk(c[i].calls, 1800, c[i].aht, 20,
-					     c[i].patience);
+		struct wfm_erlang_in in =
+		    mk(c[i].calls, 1800, c[i].aht, 20, c[i].patience);
 		double a = c[i].calls * c[i].aht / 1800;
 
 		assert_int_equal(wfm_erlang_eval(&in, c[i].n, &o), 0);
@@ -505,9 +511,9 @@ static void monotone(const struct wfm_erlang_in *in, int from, int to)
 		      o.asa_s <= prev.asa_s && o.p_wait <= prev.p_wait &&
 		      o.abandon_rate <= prev.abandon_rate))
 			fail_msg("not monotone at n = %d (patience %g): SL "
-				 "%.17g -> %.17g, ASA %g -> %g",
-				 n, in->patience_s, prev.service_level,
-				 o.service_level, prev.asa_s, o.asa_s);
+			         "%.17g -> %.17g, ASA %g -> %g",
+			         n, in->patience_s, prev.service_level,
+			         o.service_level, prev.asa_s, o.asa_s);
 		prev = o;
 	}
 }
@@ -557,16 +563,15 @@ static void test_large(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(patience) / sizeof(patience[0]); i++) {
-		struct wfm_erlang_in in = mk(180000, 1800, 180, 20,
-					     patience[i]);
+		struct wfm_erlang_in in =
+		    mk(180000, 1800, 180, 20, patience[i]);
 		double t0 = now_s(), dt;
 
 		assert_int_equal(wfm_erlang_staff(&in, 0.80, &o), 0);
 		dt = now_s() - t0;
 		print_message("18000 erl, patience %g: %d agents, SL %.4f, "
-			      "%.1f ms\n",
-			      patience[i], o.agents, o.service_level,
-			      dt * 1e3);
+		              "%.1f ms\n",
+		              patience[i], o.agents, o.service_level, dt * 1e3);
 		in_range(&o);
 		assert_true(o.service_level >= 0.80);
 		if (patience[i] == 0) {
@@ -574,8 +579,7 @@ static void test_large(void **state)
 			assert_true(o.agents > 18000);
 			assert_true(o.agents < 18000 + 3 * sqrt(18000));
 			erlang_c_agents = o.agents;
-		}
-		else {
+		} else {
 			/* abandonment lets a big group run below the
 			 * traffic: the queue settles where the wait is
 			 * about (A/n - 1) * patience, i.e. near 20 s */
@@ -584,8 +588,7 @@ static void test_large(void **state)
 			assert_true(o.agents < erlang_c_agents);
 			assert_true(fabs(o.agents - fluid) < 0.02 * fluid);
 		}
-		assert_int_equal(wfm_erlang_eval(&in, o.agents - 1, &below),
-				 0);
+		assert_int_equal(wfm_erlang_eval(&in, o.agents - 1, &below), 0);
 		assert_true(below.service_level < 0.80);
 		/* generous: sanitizer build on a shared machine */
 		assert_true(dt < 2.0);
@@ -593,8 +596,8 @@ static void test_large(void **state)
 
 	/* 20,000 agents against 19,000 erlangs: finite, sane, fast */
 	for (size_t i = 0; i < sizeof(patience) / sizeof(patience[0]); i++) {
-		struct wfm_erlang_in in = mk(190000, 1800, 180, 20,
-					     patience[i]);
+		struct wfm_erlang_in in =
+		    mk(190000, 1800, 180, 20, patience[i]);
 
 		assert_int_equal(wfm_erlang_eval(&in, 20000, &o), 0);
 		in_range(&o);
@@ -607,9 +610,8 @@ static void test_large(void **state)
 	{
 		struct wfm_erlang_in in = mk(990000, 1800, 180, 20, 600);
 
-		assert_int_equal(wfm_erlang_eval(&in, WFM_ERLANG_MAX_AGENTS,
-						 &o),
-				 0);
+		assert_int_equal(
+		    wfm_erlang_eval(&in, WFM_ERLANG_MAX_AGENTS, &o), 0);
 		in_range(&o);
 	}
 }
@@ -619,13 +621,13 @@ static void test_extremes(void **state)
 	/* found by fuzzing: a threshold hundreds of patiences long makes
 	 * e^{-t/patience} underflow; the gamma series must stop at once */
 	static const struct wfm_erlang_in c[] = {
-		{1.43983, 2.65007, 69.9307, 9.94632, 0.0140066},
-		{32029.2, 17679.4, 642.539, 854.802, 1.20204},
-		{65441.2, 9.77281, 11.0476, 24.6747, 0.034253},
-		/* patience far beyond everything: nearly Erlang C */
-		{100, 1800, 180, 20, 1e11},
-		/* patience far below everything */
-		{100, 1800, 180, 20, 1e-6},
+	    {1.43983, 2.65007, 69.9307, 9.94632, 0.0140066},
+	    {32029.2, 17679.4, 642.539, 854.802, 1.20204},
+	    {65441.2, 9.77281, 11.0476, 24.6747, 0.034253},
+	    /* patience far beyond everything: nearly Erlang C */
+	    {100, 1800, 180, 20, 1e11},
+	    /* patience far below everything */
+	    {100, 1800, 180, 20, 1e-6},
 	};
 	static const int n[] = {1, 2578, 36058, 12, 1};
 	struct wfm_erlang_out o;
@@ -677,8 +679,8 @@ static void test_bad_input(void **state)
 	assert_int_equal(wfm_erlang_eval(NULL, 10, &o), EINVAL);
 	assert_int_equal(wfm_erlang_eval(&good, 10, NULL), EINVAL);
 	assert_int_equal(wfm_erlang_eval(&good, -1, &o), EINVAL);
-	assert_int_equal(
-		wfm_erlang_eval(&good, WFM_ERLANG_MAX_AGENTS + 1, &o), EINVAL);
+	assert_int_equal(wfm_erlang_eval(&good, WFM_ERLANG_MAX_AGENTS + 1, &o),
+	                 EINVAL);
 	assert_int_equal(wfm_erlang_staff(NULL, 0.8, &o), EINVAL);
 	assert_int_equal(wfm_erlang_staff(&good, 0.8, NULL), EINVAL);
 	assert_int_equal(wfm_erlang_staff(&good, -0.1, &o), EINVAL);
@@ -719,21 +721,21 @@ static void test_bad_input(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_erlang_b_direct),
-		cmocka_unit_test(test_erlang_b_table),
-		cmocka_unit_test(test_erlang_b_large),
-		cmocka_unit_test(test_erlang_c_direct),
-		cmocka_unit_test(test_erlang_c_textbook),
-		cmocka_unit_test(test_erlang_c_large),
-		cmocka_unit_test(test_erlang_c_unstable),
-		cmocka_unit_test(test_erlang_a_reference),
-		cmocka_unit_test(test_erlang_a_identities),
-		cmocka_unit_test(test_erlang_a_to_c),
-		cmocka_unit_test(test_monotone),
-		cmocka_unit_test(test_large),
-		cmocka_unit_test(test_extremes),
-		cmocka_unit_test(test_no_calls),
-		cmocka_unit_test(test_bad_input),
+	    cmocka_unit_test(test_erlang_b_direct),
+	    cmocka_unit_test(test_erlang_b_table),
+	    cmocka_unit_test(test_erlang_b_large),
+	    cmocka_unit_test(test_erlang_c_direct),
+	    cmocka_unit_test(test_erlang_c_textbook),
+	    cmocka_unit_test(test_erlang_c_large),
+	    cmocka_unit_test(test_erlang_c_unstable),
+	    cmocka_unit_test(test_erlang_a_reference),
+	    cmocka_unit_test(test_erlang_a_identities),
+	    cmocka_unit_test(test_erlang_a_to_c),
+	    cmocka_unit_test(test_monotone),
+	    cmocka_unit_test(test_large),
+	    cmocka_unit_test(test_extremes),
+	    cmocka_unit_test(test_no_calls),
+	    cmocka_unit_test(test_bad_input),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,13 +15,13 @@
 #include "wfm/special.h"
 
 static void near(double got, double want, double rtol, double atol,
-		 const char *what)
+                 const char *what)
 {
 	double err = fabs(got - want);
 
 	if (!(err <= atol || err <= rtol * fabs(want)))
 		fail_msg("%s: got %.17g want %.17g (rel err %.3g)", what, got,
-			 want, err / fabs(want));
+		         want, err / fabs(want));
 }
 
 /* For integer k: P(k, w) = e^-w sum_{i>=k} w^i/i! and Q(k, w) =
@@ -53,19 +53,18 @@ static void test_lpois(void **state)
 {
 	(void)state;
 	/* against lgammal in long double, where it is accurate enough */
-	static const double s[] = {0.5, 1, 3, 14.9, 15, 20, 100, 1e3, 1e4,
-				   2e4, 1e5};
+	static const double s[] = {0.5, 1,   3,   14.9, 15, 20,
+	                           100, 1e3, 1e4, 2e4,  1e5};
 	static const double f[] = {0.01, 0.5, 0.9, 1, 1.1, 2, 10};
 
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
 		for (size_t j = 0; j < sizeof(f) / sizeof(f[0]); j++) {
 			long double w = (long double)s[i] * f[j];
-			long double want = s[i] * logl(w) - w -
-					   lgammal((long double)s[i] + 1);
+			long double want =
+			    s[i] * logl(w) - w - lgammal((long double)s[i] + 1);
 			char what[64];
 
-			snprintf(what, sizeof(what), "lpois(%g, %Lg)", s[i],
-				 w);
+			snprintf(what, sizeof(what), "lpois(%g, %Lg)", s[i], w);
 			near(wfm_lpois(s[i], (double)w), (double)want, 1e-12,
 			     1e-11, what);
 		}
@@ -134,9 +133,9 @@ static void test_gamma_large_shape(void **state)
 		near(exp(lq), c, 0, 3 / s[i], what);
 
 		assert_int_equal(
-			wfm_lgamma_pq(s[i], s[i] + 1 - 1e-9, &lpa, NULL), 0);
+		    wfm_lgamma_pq(s[i], s[i] + 1 - 1e-9, &lpa, NULL), 0);
 		assert_int_equal(
-			wfm_lgamma_pq(s[i], s[i] + 1 + 1e-9, &lpb, NULL), 0);
+		    wfm_lgamma_pq(s[i], s[i] + 1 + 1e-9, &lpb, NULL), 0);
 		near(lpb, lpa, 1e-9, 1e-12, "continuity at w = s + 1");
 	}
 }
@@ -194,8 +193,7 @@ static void test_gamma_pint(void **state)
 
 		assert_int_equal(wfm_lgamma_pint(s[i], w[i], &lg), 0);
 		snprintf(what, sizeof(what), "G(%g, %g)", s[i], w[i]);
-		near(exp(lg), (double)pint_simpson(s[i], w[i]), 1e-8, 0,
-		     what);
+		near(exp(lg), (double)pint_simpson(s[i], w[i]), 1e-8, 0, what);
 	}
 	/* both branches agree with (w - s) P + s pois where no cancellation
 	 * happens (w > s): continuity at w = s + 1 */
@@ -222,10 +220,10 @@ static void test_digamma_diff(void **state)
 
 			for (int k = 0; k < m[j]; k++)
 				want += 1 / ((long double)b[i] + k);
-			snprintf(what, sizeof(what), "psi(%g+%d)-psi(%g)",
-				 b[i], m[j], b[i]);
-			near(wfm_digamma_diff(b[i] + m[j], b[i]),
-			     (double)want, 1e-13, 0, what);
+			snprintf(what, sizeof(what), "psi(%g+%d)-psi(%g)", b[i],
+			         m[j], b[i]);
+			near(wfm_digamma_diff(b[i] + m[j], b[i]), (double)want,
+			     1e-13, 0, what);
 		}
 	}
 	/* psi(1) = -gamma (Euler), psi(1/2) = -gamma - 2 ln 2 */
@@ -249,14 +247,14 @@ static void test_log_helpers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lpois),
-		cmocka_unit_test(test_gamma_pq_integer),
-		cmocka_unit_test(test_gamma_half),
-		cmocka_unit_test(test_gamma_large_shape),
-		cmocka_unit_test(test_gamma_pdiff),
-		cmocka_unit_test(test_gamma_pint),
-		cmocka_unit_test(test_digamma_diff),
-		cmocka_unit_test(test_log_helpers),
+	    cmocka_unit_test(test_lpois),
+	    cmocka_unit_test(test_gamma_pq_integer),
+	    cmocka_unit_test(test_gamma_half),
+	    cmocka_unit_test(test_gamma_large_shape),
+	    cmocka_unit_test(test_gamma_pdiff),
+	    cmocka_unit_test(test_gamma_pint),
+	    cmocka_unit_test(test_digamma_diff),
+	    cmocka_unit_test(test_log_helpers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
