@@ -9,5 +9,7 @@
 
 /** hotline config check FILE | doc  (src/center/cli.c) */
 int cmd_config(int argc, char **argv);
+/* src/wfm/cmd_erlang.c */
+int cmd_erlang(int argc, char **argv);
 
 #endif
