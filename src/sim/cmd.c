@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "core/core.h"
 #include "sim/sim.h"
+#include "wfm/wfm.h"
 
 #define MAX_AGENTS 100000
 #define MAX_QVALS 64
@@ -534,6 +535,9 @@ static bool set_queue_load(struct acd_queue *q, void *arg)
 struct report {
 	struct sim *sim;
 	const struct cli *c;
+	bool have_erlang;         /* one-queue mode: the formula's figures */
+	struct wfm_erlang_in ein;
+	struct wfm_erlang_out eout;
 	size_t n;                 /* queues */
 	struct sim_result *r;     /* n + 1: the last is the total */
 	struct sim_metrics *m;
@@ -662,6 +666,20 @@ static void print_json(const struct report *rp)
 		"timer_runs", (json_int_t)info.timer_runs,
 		"contacts", (json_int_t)info.contacts,
 		"requeues", (json_int_t)info.requeues));
+	if (rp->have_erlang) {
+		const struct wfm_erlang_out *e = &rp->eout;
+
+		json_object_set_new(root, "erlang", json_pack(
+			"{ss sf sf sf so sf sf}",
+			"model", rp->ein.patience_s > 0 ? "A" : "C",
+			"traffic_erlangs", e->traffic_erlangs,
+			"p_wait", e->p_wait,
+			"service_level", e->service_level,
+			"asa_s", isfinite(e->asa_s) ? json_real(e->asa_s)
+						    : json_null(),
+			"occupancy", e->occupancy,
+			"abandon_rate", e->abandon_rate));
+	}
 	if (c->timing) {
 		double wall = (double)sim_wall_ns(rp->sim) / 1e9;
 		double ev = (double)(info.calendar_events + info.engine_events);
@@ -710,6 +728,32 @@ static void print_row(const struct sim_result *r, const struct sim_metrics *m)
 		   m->ewt_queued_bias_s));
 }
 
+static void print_erlang(const struct report *rp)
+{
+	const struct wfm_erlang_in *in = &rp->ein;
+	const struct wfm_erlang_out *e = &rp->eout;
+	const struct cli *c = rp->c;
+	bool erlang_a = in->patience_s > 0;
+
+	printf("Erlang %s for comparison (%u agents, %.1f erlangs, AHT %.0f s",
+	       erlang_a ? "A" : "C", c->agents, e->traffic_erlangs, in->aht_s);
+	if (erlang_a)
+		printf(", patience %.0f s", in->patience_s);
+	if (!erlang_a && (double)c->agents <= e->traffic_erlangs) {
+		printf("): unstable, the queue grows without bound\n");
+		return;
+	}
+	printf("): SL %.1f%%, ASA %.1fs", 100 * e->service_level, e->asa_s);
+	if (erlang_a)
+		printf(", abandoned %.1f%%", 100 * e->abandon_rate);
+	printf(", occupancy %.1f%%\n", 100 * e->occupancy);
+	if (c->dist != SIM_DIST_EXP || c->wrapup_s || c->ring_s > 0)
+		printf("  (the formula assumes exponential handle times and "
+		       "answer at the offer; this run has %s)\n",
+		       c->dist != SIM_DIST_EXP ? "other handle times"
+		       : c->wrapup_s ? "a fixed wrap-up" : "a ring delay");
+}
+
 static void print_table(const struct report *rp)
 {
 	const struct cli *c = rp->c;
@@ -741,6 +785,8 @@ static void print_table(const struct report *rp)
 	if (!rp->mismatches)
 		printf("engine cross-check: ok (the engine's statistics "
 		       "equal the simulator's counts since the warm-up)\n");
+	if (rp->have_erlang)
+		print_erlang(rp);
 }
 
 /* --- the command ---------------------------------------------------------- */
@@ -883,6 +929,17 @@ int cmd_simulate(int argc, char **argv)
 
 	rp.sim = sim;
 	rp.c = &c;
+	if (!c.center) {
+		/* what queueing theory says about the same queue; the handle
+		 * time the formula needs is talk plus wrap-up */
+		rp.ein.calls = c.calls.set ? c.calls.v[0].v : c.cph.v[0].v;
+		rp.ein.interval_s = c.calls.set ? c.interval_s : 3600;
+		rp.ein.aht_s = c.aht.v[0].v + c.wrapup_s;
+		rp.ein.answer_s = c.answer_s;
+		rp.ein.patience_s = c.patience.set ? c.patience.v[0].v : 0;
+		rp.have_erlang = !wfm_erlang_eval(&rp.ein, (int)c.agents,
+						  &rp.eout);
+	}
 	rp.n = sim_queue_count(sim);
 	rp.r = calloc(rp.n + 1, sizeof(*rp.r));
 	rp.m = calloc(rp.n + 1, sizeof(*rp.m));
