@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <jansson.h>
 #include <re_types.h>
 #include <re_mem.h>
 
@@ -17,7 +16,7 @@
 #include "cli.h"
 #include "core/core.h"
 #include "sim/sim.h"
-#include "wfm/wfm.h"
+#include "sim/sim_int.h"
 
 #define MAX_AGENTS 100000
 #define MAX_QVALS 64
@@ -60,6 +59,10 @@ static const char usage_text[] =
 	"  --warmup S            simulated before measuring, seconds\n"
 	"                        (default 1800)\n"
 	"  --seed N              random seed (default 1); same seed, same result\n"
+	"  --runs N              N independent runs, seeds S, S+1, ... (S from\n"
+	"                        --seed): counts are totals, figures the mean\n"
+	"                        of the runs with a 95% confidence interval\n"
+	"                        (default 1)\n"
 	"  --json                JSON instead of a table\n"
 	"  --no-timing           leave the speed report out (JSON \"timing\",\n"
 	"                        the line on stderr): output is then a function\n"
@@ -98,6 +101,7 @@ struct cli {
 	double ring_s, hours;
 	uint32_t warmup_s;
 	uint64_t seed;
+	uint32_t runs;
 	bool json, timing, check;
 	char *lists; /* copies the qlist names point into, owned */
 };
@@ -217,7 +221,7 @@ static bool qlist_named(const struct qlist *l)
 enum opt_id {
 	O_AGENTS, O_CALLS, O_INTERVAL, O_CPH, O_AHT, O_ANSWER, O_WRAPUP,
 	O_STRATEGY, O_CENTER, O_TENANT, O_PATIENCE, O_DIST, O_CV, O_RING,
-	O_HOURS, O_WARMUP, O_SEED, O_JSON, O_NO_TIMING, O_CHECK, O_HELP,
+	O_HOURS, O_WARMUP, O_SEED, O_RUNS, O_JSON, O_NO_TIMING, O_CHECK, O_HELP,
 };
 
 static const struct {
@@ -242,6 +246,7 @@ static const struct {
 	{"--hours", O_HOURS, true},
 	{"--warmup", O_WARMUP, true},
 	{"--seed", O_SEED, true},
+	{"--runs", O_RUNS, true},
 	{"--json", O_JSON, false},
 	{"--no-timing", O_NO_TIMING, false},
 	{"--check", O_CHECK, false},
@@ -260,6 +265,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	c->hours = 8;
 	c->warmup_s = 1800;
 	c->seed = 1;
+	c->runs = 1;
 	c->timing = true;
 
 	for (int i = 1; i < argc; i++)
@@ -394,6 +400,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 				err = bad(name, "expected a whole number", val);
 			break;
 		}
+		case O_RUNS:
+			err = parse_u32(name, val, 1, 10000, &c->runs);
+			break;
 		case O_JSON:
 			c->json = true;
 			break;
@@ -530,265 +539,6 @@ static bool set_queue_load(struct acd_queue *q, void *arg)
 	return lc->err != 0;
 }
 
-/* --- the report ------------------------------------------------------------ */
-
-struct report {
-	struct sim *sim;
-	const struct cli *c;
-	bool have_erlang;         /* one-queue mode: the formula's figures */
-	struct wfm_erlang_in ein;
-	struct wfm_erlang_out eout;
-	size_t n;                 /* queues */
-	struct sim_result *r;     /* n + 1: the last is the total */
-	struct sim_metrics *m;
-	int mismatches;
-};
-
-static json_t *counts_json(const struct sim_counts *k)
-{
-	return json_pack("{sI sI sI sI sI sI sI sI}",
-			 "offered", (json_int_t)k->offered,
-			 "answered", (json_int_t)k->answered,
-			 "answered_in_sl", (json_int_t)k->answered_in_sl,
-			 "abandoned", (json_int_t)k->abandoned,
-			 "short_abandoned", (json_int_t)k->short_abandoned,
-			 "abandoned_after_sl",
-			 (json_int_t)k->abandoned_after_sl,
-			 "overflowed", (json_int_t)k->overflowed,
-			 "handled", (json_int_t)k->handled);
-}
-
-static json_t *result_json(const struct sim_result *r,
-			   const struct sim_metrics *m, bool is_total)
-{
-	const struct sim_counts *k = &r->cohort;
-	const struct acd_stats *e = &r->engine;
-	char why[512];
-	json_t *o = json_object();
-	json_t *eng, *win;
-	int n;
-
-	json_object_set_new(o, "name", json_string(r->name));
-	json_object_set_new(o, "agents", json_integer(r->agents));
-	json_object_update_new(o, counts_json(k));
-	if (!is_total) {
-		json_object_set_new(o, "calls_per_hour",
-				    json_real(r->load.calls_per_hour));
-		json_object_set_new(o, "aht_talk_s", json_real(r->load.aht_s));
-		json_object_set_new(o, "patience_s",
-				    r->load.patience_s > 0
-					    ? json_real(r->load.patience_s)
-					    : json_null());
-		json_object_set_new(o, "sl_threshold_s",
-				    json_integer(r->sl_threshold_s));
-		json_object_set_new(o, "sl_target", json_real(r->sl_target));
-	}
-	json_object_set_new(o, "unresolved", json_integer((json_int_t)
-							  r->unresolved));
-	json_object_set_new(o, "service_level", json_real(m->service_level));
-	json_object_set_new(o, "asa_s", json_real(m->asa_s));
-	json_object_set_new(o, "max_wait_s", json_real(m->max_wait_s));
-	json_object_set_new(o, "abandon_rate", json_real(m->abandon_rate));
-	json_object_set_new(o, "abandoned_fraction",
-			    json_real(m->abandoned_fraction));
-	json_object_set_new(o, "occupancy", json_real(m->occupancy));
-	json_object_set_new(o, "aht_s", json_real(m->aht_s));
-	json_object_set_new(o, "ewt", json_pack(
-		"{sI sf sf sI sf sf}",
-		"answered", (json_int_t)r->ewt_n,
-		"mae_s", m->ewt_mae_s, "bias_s", m->ewt_bias_s,
-		"queued", (json_int_t)r->ewt_queued_n,
-		"queued_mae_s", m->ewt_queued_mae_s,
-		"queued_bias_s", m->ewt_queued_bias_s));
-
-	/* the cross-check: what the simulator counted since the warm-up by
-	 * event time, and the engine's own statistics */
-	win = counts_json(&r->window);
-	json_object_set_new(win, "asa_s", json_real(
-		r->window.answered ? (double)r->window.wait_answered_ms /
-					     r->window.answered / 1000 : 0));
-	json_object_set_new(win, "aht_s", json_real(
-		r->window.handled ? (double)r->window.handle_ms /
-					    r->window.handled / 1000 : 0));
-	eng = json_pack("{si si si si si si si si sf sf sf sf}",
-			"offered", (int)e->offered,
-			"answered", (int)e->answered,
-			"answered_in_sl", (int)e->answered_in_sl,
-			"abandoned", (int)e->abandoned,
-			"short_abandoned", (int)e->short_abandoned,
-			"abandoned_after_sl", (int)e->abandoned_after_sl,
-			"overflowed", (int)e->overflowed,
-			"handled", (int)e->handled,
-			"service_level", e->service_level,
-			"asa_s", e->asa_s, "aht_s", e->aht_s,
-			"abandon_rate", e->abandon_rate);
-	n = sim_check_engine(r, why, sizeof(why));
-	json_object_set_new(o, "engine_check", json_pack(
-		"{sb ss so so}", "agrees", n == 0, "mismatches", why,
-		"simulator", win, "engine", eng));
-	return o;
-}
-
-static void print_json(const struct report *rp)
-{
-	const struct cli *c = rp->c;
-	struct sim_run_info info;
-	json_t *root, *qs;
-
-	sim_run_info(rp->sim, &info);
-	root = json_object();
-	json_object_set_new(root, "seed", json_integer((json_int_t)c->seed));
-	json_object_set_new(root, "warmup_s", json_integer(c->warmup_s));
-	json_object_set_new(root, "measured_s",
-			    json_integer((json_int_t)llround(c->hours * 3600)));
-	json_object_set_new(root, "drain_s",
-			    json_real((double)info.drain_ms / 1000));
-	json_object_set_new(root, "handle_dist",
-			    json_string(c->dist == SIM_DIST_LOGNORMAL ? "lognormal"
-					: c->dist == SIM_DIST_FIXED ? "fixed"
-								    : "exp"));
-	if (c->dist == SIM_DIST_LOGNORMAL)
-		json_object_set_new(root, "cv", json_real(c->cv));
-	json_object_set_new(root, "ring_s", json_real(c->ring_s));
-	qs = json_array();
-	for (size_t i = 0; i < rp->n; i++)
-		json_array_append_new(qs, result_json(&rp->r[i], &rp->m[i],
-						      false));
-	json_object_set_new(root, "queues", qs);
-	json_object_set_new(root, "total",
-			    result_json(&rp->r[rp->n], &rp->m[rp->n], true));
-	json_object_set_new(root, "engine_agrees",
-			    json_boolean(rp->mismatches == 0));
-	json_object_set_new(root, "events", json_pack(
-		"{sI sI sI sI sI}",
-		"calendar", (json_int_t)info.calendar_events,
-		"engine", (json_int_t)info.engine_events,
-		"timer_runs", (json_int_t)info.timer_runs,
-		"contacts", (json_int_t)info.contacts,
-		"requeues", (json_int_t)info.requeues));
-	if (rp->have_erlang) {
-		const struct wfm_erlang_out *e = &rp->eout;
-
-		json_object_set_new(root, "erlang", json_pack(
-			"{ss sf sf sf so sf sf}",
-			"model", rp->ein.patience_s > 0 ? "A" : "C",
-			"traffic_erlangs", e->traffic_erlangs,
-			"p_wait", e->p_wait,
-			"service_level", e->service_level,
-			"asa_s", isfinite(e->asa_s) ? json_real(e->asa_s)
-						    : json_null(),
-			"occupancy", e->occupancy,
-			"abandon_rate", e->abandon_rate));
-	}
-	if (c->timing) {
-		double wall = (double)sim_wall_ns(rp->sim) / 1e9;
-		double ev = (double)(info.calendar_events + info.engine_events);
-
-		json_object_set_new(root, "timing", json_pack(
-			"{sf sf sf}", "wall_s", wall,
-			"events_per_s", wall > 0 ? ev / wall : 0,
-			"simulated_s_per_wall_s",
-			wall > 0 ? (double)info.end_ms / 1000 / wall : 0));
-	}
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
-	fputc('\n', stdout);
-	json_decref(root);
-}
-
-/* A figure, or "-" when there is nothing to measure it on. */
-static const char *fig(char *buf, size_t sz, bool have, const char *fmt,
-		       double v)
-{
-	if (!have)
-		return "-";
-	snprintf(buf, sz, fmt, v);
-	return buf;
-}
-
-static void print_row(const struct sim_result *r, const struct sim_metrics *m)
-{
-	const struct sim_counts *k = &r->cohort;
-	char b[6][24];
-
-	printf("%-12s %6u %8llu %8llu %7llu %7llu %6s %7s %6s %6.1f%% %7s "
-	       "%7s %8s\n",
-	       r->name, r->agents, (unsigned long long)k->offered,
-	       (unsigned long long)k->answered,
-	       (unsigned long long)k->abandoned,
-	       (unsigned long long)k->overflowed,
-	       fig(b[0], 24, k->answered + k->abandoned_after_sl, "%.1f%%",
-		   100 * m->service_level),
-	       fig(b[1], 24, k->answered, "%.1fs", m->asa_s),
-	       fig(b[2], 24, k->offered > k->short_abandoned, "%.1f%%",
-		   100 * m->abandon_rate),
-	       100 * m->occupancy,
-	       fig(b[3], 24, k->handled, "%.1fs", m->aht_s),
-	       fig(b[4], 24, r->ewt_queued_n, "%.1fs", m->ewt_queued_mae_s),
-	       fig(b[5], 24, r->ewt_queued_n, "%+.1fs",
-		   m->ewt_queued_bias_s));
-}
-
-static void print_erlang(const struct report *rp)
-{
-	const struct wfm_erlang_in *in = &rp->ein;
-	const struct wfm_erlang_out *e = &rp->eout;
-	const struct cli *c = rp->c;
-	bool erlang_a = in->patience_s > 0;
-
-	printf("Erlang %s for comparison (%u agents, %.1f erlangs, AHT %.0f s",
-	       erlang_a ? "A" : "C", c->agents, e->traffic_erlangs, in->aht_s);
-	if (erlang_a)
-		printf(", patience %.0f s", in->patience_s);
-	if (!erlang_a && (double)c->agents <= e->traffic_erlangs) {
-		printf("): unstable, the queue grows without bound\n");
-		return;
-	}
-	printf("): SL %.1f%%, ASA %.1fs", 100 * e->service_level, e->asa_s);
-	if (erlang_a)
-		printf(", abandoned %.1f%%", 100 * e->abandon_rate);
-	printf(", occupancy %.1f%%\n", 100 * e->occupancy);
-	if (c->dist != SIM_DIST_EXP || c->wrapup_s || c->ring_s > 0)
-		printf("  (the formula assumes exponential handle times and "
-		       "answer at the offer; this run has %s)\n",
-		       c->dist != SIM_DIST_EXP ? "other handle times"
-		       : c->wrapup_s ? "a fixed wrap-up" : "a ring delay");
-}
-
-static void print_table(const struct report *rp)
-{
-	const struct cli *c = rp->c;
-	struct sim_run_info info;
-	uint64_t unresolved = rp->r[rp->n].unresolved;
-
-	sim_run_info(rp->sim, &info);
-	printf("simulated %.2f h after a %u s warm-up, seed %llu, "
-	       "drained %.0f s after the last arrival\n",
-	       c->hours, c->warmup_s, (unsigned long long)c->seed,
-	       (double)info.drain_ms / 1000);
-	printf("%-12s %6s %8s %8s %7s %7s %6s %7s %6s %7s %7s %7s %8s\n",
-	       "queue", "agents", "offered", "answered", "abandon", "overfl",
-	       "SL", "ASA", "aband", "occup", "AHT", "EWT MAE", "EWT bias");
-	for (size_t i = 0; i < rp->n; i++)
-		print_row(&rp->r[i], &rp->m[i]);
-	if (rp->n > 1)
-		print_row(&rp->r[rp->n], &rp->m[rp->n]);
-	printf("SL = answered within the queue's threshold / (answered + "
-	       "abandoned after it); aband excludes abandons under %u s;\n"
-	       "EWT = the engine's estimate at arrival minus the wait that "
-	       "followed, over %llu answered callers who queued\n",
-	       ACD_SHORT_ABANDON_MS / 1000,
-	       (unsigned long long)rp->r[rp->n].ewt_queued_n);
-	if (unresolved)
-		printf("warning: %llu callers still waiting when the drain "
-		       "gave up (no agent for them?)\n",
-		       (unsigned long long)unresolved);
-	if (!rp->mismatches)
-		printf("engine cross-check: ok (the engine's statistics "
-		       "equal the simulator's counts since the warm-up)\n");
-	if (rp->have_erlang)
-		print_erlang(rp);
-}
-
 /* --- the command ---------------------------------------------------------- */
 
 static int pick_tenant(const struct cli *c, const struct center *ctr,
@@ -814,45 +564,35 @@ static int pick_tenant(const struct cli *c, const struct center *ctr,
 	return 0;
 }
 
-int cmd_simulate(int argc, char **argv)
+/* One run with the given seed: build the center in a fresh engine, load,
+ * simulate, add the results to the report.  Returns 0, 1 (failed) or 2
+ * (the options do not fit the center). */
+static int run_once(const struct cli *c, const struct center *ctr,
+		    uint64_t seed, struct sim_report *rp)
 {
-	struct cli c = {0};
 	struct sim_opts so = {0};
+	struct sim_run_info info;
 	struct sim *sim = NULL;
-	struct center *ctr = NULL;
-	struct report rp = {0};
+	struct sim_result r;
 	char err_text[512];
-	int rc, err;
+	int rc = 0, err;
 
-	rc = parse_args(argc, argv, &c);
-	if (rc) {
-		rc = rc < 0 ? 0 : rc;
-		goto out;
-	}
-
-	so.seed = c.seed;
-	so.warmup_s = c.warmup_s;
-	so.duration_s = (uint32_t)llround(c.hours * 3600);
-	so.ring_ms = (uint32_t)llround(c.ring_s * 1000);
-	so.check = c.check;
+	so.seed = seed;
+	so.warmup_s = c->warmup_s;
+	so.duration_s = rp->measured_s;
+	so.ring_ms = (uint32_t)llround(c->ring_s * 1000);
+	so.check = c->check;
 	err = sim_alloc(&sim, &so);
 	if (err) {
 		fprintf(stderr, "simulate: cannot create the simulation: %s\n",
 			strerror(err));
-		rc = 1;
-		goto out;
+		return 1;
 	}
 
-	if (c.center) {
+	if (ctr) {
 		struct acd_tenant *t;
-		struct load_ctx lc = {.c = &c, .sim = sim};
+		struct load_ctx lc = {.c = c, .sim = sim};
 
-		err = center_load(&ctr, c.center, err_text, sizeof(err_text));
-		if (err) {
-			fprintf(stderr, "simulate: %s\n", err_text);
-			rc = 1;
-			goto out;
-		}
 		err = center_apply(ctr, sim_acd(sim), err_text,
 				   sizeof(err_text));
 		if (err) {
@@ -860,15 +600,15 @@ int cmd_simulate(int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
-		rc = pick_tenant(&c, ctr, sim_acd(sim), &t);
+		rc = pick_tenant(c, ctr, sim_acd(sim), &t);
 		if (!rc)
-			rc = check_names(&c.calls, "--calls", t);
+			rc = check_names(&c->calls, "--calls", t);
 		if (!rc)
-			rc = check_names(&c.cph, "--calls-per-hour", t);
+			rc = check_names(&c->cph, "--calls-per-hour", t);
 		if (!rc)
-			rc = check_names(&c.aht, "--aht", t);
+			rc = check_names(&c->aht, "--aht", t);
 		if (!rc)
-			rc = check_names(&c.patience, "--patience", t);
+			rc = check_names(&c->patience, "--patience", t);
 		if (rc)
 			goto out;
 		err = sim_set_tenant(sim, t);
@@ -890,8 +630,8 @@ int cmd_simulate(int argc, char **argv)
 	}
 	else {
 		struct sim_single s = {
-			.agents = c.agents, .answer_s = c.answer_s,
-			.wrapup_s = c.wrapup_s, .strategy = c.strategy,
+			.agents = c->agents, .answer_s = c->answer_s,
+			.wrapup_s = c->wrapup_s, .strategy = c->strategy,
 		};
 		struct sim_load l = {0};
 
@@ -903,13 +643,13 @@ int cmd_simulate(int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
-		l.calls_per_hour = c.calls.set ? c.calls.v[0].v * 3600 /
-							 c.interval_s
-					       : c.cph.v[0].v;
-		l.aht_s = c.aht.v[0].v;
-		l.dist = c.dist;
-		l.cv = c.cv;
-		l.patience_s = c.patience.set ? c.patience.v[0].v : 0;
+		l.calls_per_hour = c->calls.set ? c->calls.v[0].v * 3600 /
+							  c->interval_s
+						: c->cph.v[0].v;
+		l.aht_s = c->aht.v[0].v;
+		l.dist = c->dist;
+		l.cv = c->cv;
+		l.patience_s = c->patience.set ? c->patience.v[0].v : 0;
 		err = sim_set_load(sim, "queue", &l);
 		if (err) {
 			fprintf(stderr, "simulate: bad load: %s\n",
@@ -921,17 +661,94 @@ int cmd_simulate(int argc, char **argv)
 
 	err = sim_run(sim);
 	if (err) {
-		fprintf(stderr, "simulate: the simulation failed: %s\n",
-			sim_last_error(sim));
+		fprintf(stderr, "simulate: the simulation (seed %llu) failed: "
+			"%s\n", (unsigned long long)seed, sim_last_error(sim));
 		rc = 1;
 		goto out;
 	}
 
-	rp.sim = sim;
-	rp.c = &c;
-	if (!c.center) {
+	if (!rp->q) {
+		rp->nq = sim_queue_count(sim);
+		rp->q = calloc(rp->nq + 1, sizeof(*rp->q));
+		if (!rp->q) {
+			fprintf(stderr, "simulate: out of memory\n");
+			rc = 1;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i <= rp->nq; i++) {
+		int before = rp->q[i].mismatches;
+
+		if (i < rp->nq)
+			sim_queue_result(sim, i, &r);
+		else
+			sim_total_result(sim, &r);
+		if (sim_report_add(rp, i, &r)) {
+			fprintf(stderr, "simulate: out of memory\n");
+			rc = 1;
+			goto out;
+		}
+		if (rp->q[i].mismatches != before) {
+			char why[512];
+
+			sim_check_engine(&r, why, sizeof(why));
+			fprintf(stderr, "simulate: engine cross-check failed "
+				"for %s (seed %llu): %s\n", r.name,
+				(unsigned long long)seed, why);
+		}
+	}
+	sim_run_info(sim, &info);
+	rp->info.calendar_events += info.calendar_events;
+	rp->info.engine_events += info.engine_events;
+	rp->info.timer_runs += info.timer_runs;
+	rp->info.contacts += info.contacts;
+	rp->info.requeues += info.requeues;
+	rp->info.end_ms += info.end_ms;
+	if (info.drain_ms > rp->drain_max_ms)
+		rp->drain_max_ms = info.drain_ms;
+	rp->wall_ns += sim_wall_ns(sim);
+
+out:
+	mem_deref(sim);
+	return rc;
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+	struct cli c = {0};
+	struct center *ctr = NULL;
+	struct sim_report rp = {0};
+	char err_text[512];
+	int rc, err;
+
+	rc = parse_args(argc, argv, &c);
+	if (rc) {
+		rc = rc < 0 ? 0 : rc;
+		goto out;
+	}
+
+	rp.seed = c.seed;
+	rp.runs = c.runs;
+	rp.warmup_s = c.warmup_s;
+	rp.measured_s = (uint32_t)llround(c.hours * 3600);
+	rp.dist = c.dist;
+	rp.cv = c.cv;
+	rp.ring_s = c.ring_s;
+	rp.timing = c.timing;
+
+	if (c.center) {
+		err = center_load(&ctr, c.center, err_text, sizeof(err_text));
+		if (err) {
+			fprintf(stderr, "simulate: %s\n", err_text);
+			rc = 1;
+			goto out;
+		}
+	}
+	else {
 		/* what queueing theory says about the same queue; the handle
 		 * time the formula needs is talk plus wrap-up */
+		rp.agents = c.agents;
+		rp.wrapup_s = c.wrapup_s;
 		rp.ein.calls = c.calls.set ? c.calls.v[0].v : c.cph.v[0].v;
 		rp.ein.interval_s = c.calls.set ? c.interval_s : 3600;
 		rp.ein.aht_s = c.aht.v[0].v + c.wrapup_s;
@@ -940,47 +757,32 @@ int cmd_simulate(int argc, char **argv)
 		rp.have_erlang = !wfm_erlang_eval(&rp.ein, (int)c.agents,
 						  &rp.eout);
 	}
-	rp.n = sim_queue_count(sim);
-	rp.r = calloc(rp.n + 1, sizeof(*rp.r));
-	rp.m = calloc(rp.n + 1, sizeof(*rp.m));
-	if (!rp.r || !rp.m) {
-		fprintf(stderr, "simulate: out of memory\n");
-		rc = 1;
-		goto out;
-	}
-	for (size_t i = 0; i <= rp.n; i++) {
-		if (i < rp.n)
-			sim_queue_result(sim, i, &rp.r[i]);
-		else
-			sim_total_result(sim, &rp.r[i]);
-		sim_metrics(&rp.r[i], &rp.m[i]);
-		if (sim_check_engine(&rp.r[i], err_text, sizeof(err_text))) {
-			rp.mismatches++;
-			fprintf(stderr, "simulate: engine cross-check failed "
-				"for %s: %s\n", rp.r[i].name, err_text);
-		}
+
+	/* replications: consecutive seeds, each run independent */
+	for (uint32_t i = 0; i < c.runs; i++) {
+		rc = run_once(&c, ctr, c.seed + i, &rp);
+		if (rc)
+			goto out;
 	}
 
 	if (c.json)
-		print_json(&rp);
+		sim_report_json(&rp, stdout);
 	else
-		print_table(&rp);
+		sim_report_table(&rp, stdout);
 	if (c.timing && !c.json) {
-		struct sim_run_info info;
-		double wall = (double)sim_wall_ns(sim) / 1e9;
+		double wall = (double)rp.wall_ns / 1e9;
 
-		sim_run_info(sim, &info);
 		fprintf(stderr, "simulate: %.1f simulated hours in %.3f s, "
-			"%.0f events/s\n", (double)info.end_ms / 3.6e6, wall,
-			wall > 0 ? (double)(info.calendar_events +
-					    info.engine_events) / wall : 0);
+			"%.0f events/s\n", (double)rp.info.end_ms / 3.6e6,
+			wall,
+			wall > 0 ? (double)(rp.info.calendar_events +
+					    rp.info.engine_events) / wall
+				 : 0);
 	}
 	rc = rp.mismatches ? 1 : 0;
 
 out:
-	free(rp.r);
-	free(rp.m);
-	mem_deref(sim);
+	sim_report_free(&rp);
 	mem_deref(ctr);
 	free(c.lists);
 	return rc;

@@ -1063,7 +1063,7 @@ void sim_queue_result(const struct sim *sim, size_t i, struct sim_result *r)
 	fill_result(&sim->queues[i], r);
 }
 
-static void add_counts(struct sim_counts *a, const struct sim_counts *b)
+void sim_counts_add(struct sim_counts *a, const struct sim_counts *b)
 {
 	a->offered += b->offered;
 	a->answered += b->answered;
@@ -1093,8 +1093,8 @@ void sim_total_result(const struct sim *sim, struct sim_result *r)
 			r->sl_threshold_s = sq->sl_ms / 1000;
 			r->sl_target = sq->sl_target;
 		}
-		add_counts(&r->cohort, &sq->cohort);
-		add_counts(&r->window, &sq->window);
+		sim_counts_add(&r->cohort, &sq->cohort);
+		sim_counts_add(&r->window, &sq->window);
 		r->unresolved += sq->unresolved;
 		r->ewt_n += sq->ewt_n;
 		r->ewt_abs_err_ms += sq->ewt_abs;

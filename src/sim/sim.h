@@ -221,6 +221,8 @@ void sim_run_info(const struct sim *sim, struct sim_run_info *info);
 /** Real time sim_run() took, in ns (for the speed report only). */
 uint64_t sim_wall_ns(const struct sim *sim);
 
+/** a += b (sums; the maximum wait is the larger). */
+void sim_counts_add(struct sim_counts *a, const struct sim_counts *b);
 /** Derive the figures of a result. */
 void sim_metrics(const struct sim_result *r, struct sim_metrics *m);
 /** Compare what the simulator counted since the warm-up with the engine's
