@@ -200,12 +200,23 @@ static void print_erlang(const struct sim_report *rp, FILE *f)
 	if (erlang_a)
 		fprintf(f, ", abandoned %.1f%%", 100 * e->abandon_rate);
 	fprintf(f, ", occupancy %.1f%%\n", 100 * e->occupancy);
-	if (rp->dist != SIM_DIST_EXP || rp->wrapup_s || rp->ring_s > 0)
+	if (rp->dist != SIM_DIST_EXP || rp->wrapup_s || rp->ring_s > 0) {
+		const char *why[3];
+		int n = 0;
+
+		if (rp->dist != SIM_DIST_EXP)
+			why[n++] = "non-exponential handle times";
+		if (rp->wrapup_s)
+			why[n++] = "a fixed wrap-up";
+		if (rp->ring_s > 0)
+			why[n++] = "a ring delay (counted in the wait)";
 		fprintf(f, "  (the formula assumes exponential handle times "
-			"and answer at the offer; this run has %s)\n",
-			rp->dist != SIM_DIST_EXP ? "other handle times"
-			: rp->wrapup_s	  ? "a fixed wrap-up"
-					  : "a ring delay");
+			"and answer at the offer; this run has ");
+		for (int i = 0; i < n; i++)
+			fprintf(f, "%s%s", i ? (i == n - 1 ? " and " : ", ")
+					     : "", why[i]);
+		fprintf(f, ")\n");
+	}
 }
 
 void sim_report_table(const struct sim_report *rp, FILE *f)
