@@ -254,10 +254,17 @@ void sim_report_table(const struct sim_report *rp, FILE *f)
 		fprintf(f, "counts are totals of the %u runs; figures are the "
 			"mean of the runs, +-95%% the half-width of its "
 			"confidence interval\n", rp->runs);
+	if (rp->info.requeues)
+		fprintf(f, "note: %llu offers were not answered in time "
+			"(--ring against the queue's offer timeout) and went "
+			"back to the queue\n",
+			(unsigned long long)rp->info.requeues);
 	if (tot->r.unresolved)
 		fprintf(f, "warning: %llu callers still waiting when the "
-			"drain gave up (no agent for them?)\n",
-			(unsigned long long)tot->r.unresolved);
+			"drain gave up after %.0f s (no agent for them, or "
+			"no offer answered in time)\n",
+			(unsigned long long)tot->r.unresolved,
+			(double)rp->drain_max_ms / 1000);
 	if (!rp->mismatches)
 		fprintf(f, "engine cross-check: ok (the engine's statistics "
 			"equal the simulator's counts since the warm-up%s)\n",

@@ -32,7 +32,8 @@ enum ev_type {
 	EV_WARMUP_END = 0,
 	EV_PERIOD_END,
 	EV_ARRIVAL,   /* p = struct sim_queue */
-	EV_ACCEPT,    /* p = struct sim_agent, id = contact id */
+	EV_ACCEPT,    /* p = struct sim_agent, id = contact id, gen = the
+			 offer's serial */
 	EV_COMPLETE,  /* p = struct sim_contact */
 	EV_PATIENCE,  /* p = struct sim_contact */
 	EV_AVAILABLE, /* p = struct sim_agent */
@@ -51,6 +52,8 @@ struct sim_contact {
 	uint64_t talk_ms;          /* drawn at arrival */
 	uint64_t ewt_ms;           /* the engine's estimate at arrival */
 	bool queued;               /* was waiting after acd_contact_add() */
+	bool no_ewt;               /* the engine had no estimate (no agent
+				      serves the queue) */
 	bool cohort;               /* arrived in the measured period */
 	bool connected;
 	bool done;                 /* left the engine */
@@ -77,12 +80,21 @@ struct sim_queue {
 	double ewt_abs, ewt_err, ewt_queued_abs, ewt_queued_err;
 };
 
+/* An offer ringing at an agent.  The serial tells a new offer of the same
+ * contact (after a ring timeout) from the old one, whose acceptance is
+ * due later. */
+struct sim_offer {
+	uint64_t id;
+	uint32_t serial;
+};
+
 struct sim_agent {
 	struct acd_agent *a;       /* borrowed from the engine */
 	enum acd_agent_state state;
 	uint64_t since;            /* of state */
-	uint64_t *offers;          /* contact ids offered and not ended */
+	struct sim_offer *offers;  /* offers made and not ended, owned */
 	size_t noffers, offers_cap;
+	uint32_t offer_serial;
 	uint64_t staffed_ms, occupied_ms;       /* in the measured period */
 	uint64_t w_staffed_ms, w_occupied_ms;   /* since the warm-up */
 	uint8_t *serves;           /* per queue: matches its step 0 */
@@ -94,6 +106,11 @@ struct sim_agent {
 	uint64_t wrap_talk_ms, wrap_start;
 };
 
+struct agent_ref {
+	uintptr_t a;               /* the engine's agent */
+	size_t i;                  /* index in sim->agents */
+};
+
 struct sim {
 	struct sim_opts opts;
 	struct acd *acd;            /* owned */
@@ -102,7 +119,7 @@ struct sim {
 	size_t nqueues;
 	struct sim_agent *agents;   /* owned array, tenant order */
 	size_t nagents;
-	size_t *by_ptr;             /* agent indexes sorted by pointer */
+	struct agent_ref *by_ptr;   /* agents sorted by engine pointer */
 	struct sim_cal cal;
 	void **blocks;              /* contact blocks, owned */
 	size_t nblocks;
@@ -228,11 +245,11 @@ static struct sim_agent *agent_find(struct sim *sim, const struct acd_agent *a)
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		const struct acd_agent *m = sim->agents[sim->by_ptr[mid]].a;
+		uintptr_t m = sim->by_ptr[mid].a;
 
-		if (m == a)
-			return &sim->agents[sim->by_ptr[mid]];
-		if ((uintptr_t)m < (uintptr_t)a)
+		if (m == (uintptr_t)a)
+			return &sim->agents[sim->by_ptr[mid].i];
+		if (m < (uintptr_t)a)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -314,31 +331,43 @@ static void agent_state(struct sim *sim, const struct acd_event *ev)
 		schedule(sim, sim->now, EV_AVAILABLE, sa, 0, 0);
 }
 
-static void offer_add(struct sim *sim, struct sim_agent *sa, uint64_t id)
+/* Returns the offer's serial. */
+static uint32_t offer_add(struct sim *sim, struct sim_agent *sa, uint64_t id)
 {
 	if (sa->noffers == sa->offers_cap) {
 		size_t cap = sa->offers_cap ? sa->offers_cap * 2 : 4;
-		uint64_t *v = realloc(sa->offers, cap * sizeof(*v));
+		struct sim_offer *v = realloc(sa->offers, cap * sizeof(*v));
 
 		if (!v) {
 			set_error(sim, ENOMEM, "out of memory");
-			return;
+			return 0;
 		}
 		sa->offers = v;
 		sa->offers_cap = cap;
 	}
-	sa->offers[sa->noffers++] = id;
+	sa->offers[sa->noffers].id = id;
+	sa->offers[sa->noffers].serial = ++sa->offer_serial;
+	return sa->offers[sa->noffers++].serial;
 }
 
-static bool offer_del(struct sim_agent *sa, uint64_t id)
+static bool offer_live(const struct sim_agent *sa, uint64_t id,
+		       uint32_t serial)
 {
 	for (size_t i = 0; i < sa->noffers; i++) {
-		if (sa->offers[i] == id) {
-			sa->offers[i] = sa->offers[--sa->noffers];
-			return true;
-		}
+		if (sa->offers[i].id == id)
+			return sa->offers[i].serial == serial;
 	}
 	return false;
+}
+
+static void offer_del(struct sim_agent *sa, uint64_t id)
+{
+	for (size_t i = 0; i < sa->noffers; i++) {
+		if (sa->offers[i].id == id) {
+			sa->offers[i] = sa->offers[--sa->noffers];
+			return;
+		}
+	}
 }
 
 /* --- counting ------------------------------------------------------------ */
@@ -412,6 +441,7 @@ static void contact_event(struct sim *sim, const struct acd_event *ev)
 {
 	struct sim_contact *ct = ev->owner;
 	struct sim_agent *sa;
+	uint32_t serial;
 	int qi;
 
 	if (!ct)
@@ -442,9 +472,9 @@ static void contact_event(struct sim *sim, const struct acd_event *ev)
 			set_error(sim, EPROTO, "offer to an unknown agent");
 			return;
 		}
-		offer_add(sim, sa, ev->contact_id);
-		schedule(sim, ev->time + sim->opts.ring_ms, EV_ACCEPT, sa, 0,
-			 ev->contact_id);
+		serial = offer_add(sim, sa, ev->contact_id);
+		schedule(sim, ev->time + sim->opts.ring_ms, EV_ACCEPT, sa,
+			 serial, ev->contact_id);
 		break;
 
 	case ACD_EV_OFFER_ENDED:
@@ -464,7 +494,7 @@ static void contact_event(struct sim *sim, const struct acd_event *ev)
 		ct->connected = true;
 		ct->answered = ev->time;
 		tally(sim, ct, qi, T_ANSWERED, wait);
-		if (ct->cohort) {
+		if (ct->cohort && !ct->no_ewt) {
 			struct sim_queue *q0 = &sim->queues[ct->qi0];
 			double err = (double)ct->ewt_ms -
 				     (double)(ev->time - ct->arrived);
@@ -648,12 +678,10 @@ static bool fill_agent(struct acd_agent *a, void *arg)
 	return false;
 }
 
-static const struct sim *sort_sim; /* qsort has no argument */
-
-static int cmp_agent_ptr(const void *x, const void *y)
+static int cmp_agent_ref(const void *x, const void *y)
 {
-	uintptr_t a = (uintptr_t)sort_sim->agents[*(const size_t *)x].a;
-	uintptr_t b = (uintptr_t)sort_sim->agents[*(const size_t *)y].a;
+	uintptr_t a = ((const struct agent_ref *)x)->a;
+	uintptr_t b = ((const struct agent_ref *)y)->a;
 
 	return a < b ? -1 : a > b;
 }
@@ -704,11 +732,11 @@ int sim_set_tenant(struct sim *sim, struct acd_tenant *t)
 			sa->serves[j] = agent_matches(sa->a, &cfg->reqs);
 			sim->queues[j].agents += sa->serves[j];
 		}
-		sim->by_ptr[i] = i;
+		sim->by_ptr[i].a = (uintptr_t)sa->a;
+		sim->by_ptr[i].i = i;
 	}
-	sort_sim = sim;
-	qsort(sim->by_ptr, na, sizeof(*sim->by_ptr), cmp_agent_ptr);
-	sort_sim = NULL;
+	/* the order only serves the lookup: nothing iterates it */
+	qsort(sim->by_ptr, na, sizeof(*sim->by_ptr), cmp_agent_ref);
 
 	sim->tenant = t;
 	return 0;
@@ -811,6 +839,7 @@ static int arrival(struct sim *sim, struct sim_queue *sq)
 		    !acd_contact_ewt(sim->acd, id, &ewt)) {
 			ct->queued = true;
 			ct->ewt_ms = ewt;
+			ct->no_ewt = ewt == ACD_NONE;
 		}
 	}
 	if (patience && !ct->done)
@@ -843,10 +872,10 @@ static int dispatch(struct sim *sim, const struct sim_ev *ev)
 
 	case EV_ACCEPT:
 		/* the offer may have ended while ringing (caller hung up,
-		 * ring timeout, another agent took it) */
-		if (!offer_del(sa, ev->id))
+		 * ring timeout, another agent took it); the engine's
+		 * ACCEPTED event removes it from the list */
+		if (!offer_live(sa, ev->id, ev->gen))
 			break;
-		offer_add(sim, sa, ev->id); /* the engine's event removes it */
 		err = acd_contact_accept(sim->acd, ev->id, sa->a);
 		if (err)
 			set_error(sim, err, "acd_contact_accept(%llu, %s): %s",
@@ -991,8 +1020,10 @@ int sim_run(struct sim *sim)
 			break;
 
 		if (dl != ACD_NONE && (!top || dl <= top->time)) {
-			if (dl >= sim->t_stop)
+			if (dl >= sim->t_stop) {
+				sim->now = sim->t_stop; /* the drain gives up */
 				break;
+			}
 			if (dl > sim->now)
 				sim->now = dl;
 			if (dl == last_dl && ++same > MAX_SAME_DEADLINE) {
@@ -1011,8 +1042,10 @@ int sim_run(struct sim *sim)
 			continue;
 		}
 
-		if (top->time >= sim->t_stop)
+		if (top->time >= sim->t_stop) {
+			sim->now = sim->t_stop;
 			break;
+		}
 		sim_cal_pop(&sim->cal, &ev);
 		if (ev.time > sim->now)
 			sim->now = ev.time;

@@ -110,6 +110,7 @@ struct run {
 	uint64_t seed;
 	uint32_t agents, answer_s, wrapup_s, warmup_s, hours;
 	double cph, aht_s, patience_s, ring_s;
+	enum acd_strategy strategy;
 	bool check;
 };
 
@@ -128,7 +129,7 @@ static void run_single(const struct run *p, struct outcome *o)
 	};
 	struct sim_single s = {
 		.agents = p->agents, .answer_s = p->answer_s,
-		.wrapup_s = p->wrapup_s,
+		.wrapup_s = p->wrapup_s, .strategy = p->strategy,
 	};
 	struct sim_load l = {
 		.calls_per_hour = p->cph, .aht_s = p->aht_s,
@@ -496,6 +497,101 @@ static void test_multi_queue(void **state)
 	mem_deref(sim);
 }
 
+/* Offers nobody answers in time: the agents pick up after 25 s, the
+ * queue's offer timeout is the default 20 s.  Every offer times out, the
+ * contact goes back to the queue, the engine makes the agent not ready and
+ * the simulator makes it available again; an acceptance due from an
+ * earlier offer of the same contact must not answer the new one.  Callers
+ * leave after a minute on average. */
+static void test_ring_timeout(void **state)
+{
+	struct run p = {
+		.seed = 4, .agents = 4, .answer_s = 20, .warmup_s = 300,
+		.hours = 1, .cph = 60, .aht_s = 120, .patience_s = 60,
+		.ring_s = 25, .check = true,
+	};
+	struct outcome o;
+
+	(void)state;
+	run_single(&p, &o);
+	assert_true(o.r.cohort.offered > 30);
+	assert_int_equal(o.r.cohort.answered, 0);
+	assert_int_equal(o.r.cohort.abandoned, o.r.cohort.offered);
+	assert_true(o.info.requeues > o.r.cohort.offered);
+}
+
+/* Ring-all: every free agent rings, the first to answer takes it, the
+ * other offers end (TAKEN) and their pending acceptances lapse. */
+static void test_ring_all(void **state)
+{
+	struct run p = {
+		.seed = 8, .agents = 6, .answer_s = 20, .warmup_s = 300,
+		.hours = 2, .cph = 90, .aht_s = 150, .ring_s = 2,
+		.strategy = ACD_STRAT_RING_ALL, .check = true,
+	};
+	struct outcome o;
+
+	(void)state;
+	run_single(&p, &o);
+	assert_true(o.r.cohort.offered > 120);
+	assert_int_equal(o.r.cohort.answered, o.r.cohort.offered);
+	/* answered after the 2-s ring at the earliest */
+	assert_true(o.m.asa_s >= 2.0);
+}
+
+/* A queue no agent can serve: callers with infinite patience wait until
+ * the drain gives up; the run still ends, they are counted unresolved,
+ * and the engine's "no estimate" (ACD_NONE) is kept out of the EWT error. */
+static void test_unserved(void **state)
+{
+	static const struct acd_skill_req r_x[] = {{"x", 1}};
+	struct sim_opts so = {.seed = 2, .warmup_s = 60, .duration_s = 1800,
+			      .drain_max_s = 600};
+	struct acd_queue_cfg qc = {.name = "lost", .channel = ACD_CH_VOICE,
+				   .reqs = {r_x, 1}};
+	struct acd_queue_cfg qok = {.name = "fine", .channel = ACD_CH_VOICE};
+	struct sim_load l = {.calls_per_hour = 60, .aht_s = 60};
+	struct sim *sim = NULL;
+	struct acd_tenant *t;
+	struct acd_queue *q;
+	struct acd_agent *a;
+	struct acd_agent_cfg ac = {.id = "3001"};
+	struct sim_result r;
+	struct sim_run_info info;
+	char why[512];
+
+	(void)state;
+	assert_int_equal(sim_alloc(&sim, &so), 0);
+	assert_int_equal(acd_tenant_add(sim_acd(sim), "t", &t), 0);
+	assert_int_equal(acd_skill_add(t, "x"), 0);
+	assert_int_equal(acd_queue_add(t, &qc, &q), 0);
+	assert_int_equal(acd_queue_add(t, &qok, &q), 0);
+	assert_int_equal(acd_agent_add(t, &ac, &a), 0);
+	assert_int_equal(sim_set_tenant(sim, t), 0);
+	assert_int_equal(sim_set_load(sim, "lost", &l), 0);
+	assert_int_equal(sim_set_load(sim, "fine", &l), 0);
+	assert_int_equal(sim_run(sim), 0);
+
+	sim_queue_result(sim, 0, &r);
+	assert_string_equal(r.name, "lost");
+	assert_int_equal(r.agents, 0);
+	assert_true(r.cohort.offered > 10);
+	assert_int_equal(r.cohort.answered, 0);
+	assert_int_equal(r.unresolved, r.cohort.offered);
+	assert_int_equal(r.ewt_n, 0);
+	assert_int_equal(sim_check_engine(&r, why, sizeof(why)), 0);
+
+	sim_queue_result(sim, 1, &r);
+	assert_int_equal(r.unresolved, 0);
+	assert_int_equal(r.cohort.answered, r.cohort.offered);
+	if (sim_check_engine(&r, why, sizeof(why)))
+		fail_msg("engine disagrees: %s", why);
+
+	sim_run_info(sim, &info);
+	assert_int_equal(info.drain_ms, 600 * 1000);
+	mem_deref(sim);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -506,6 +602,9 @@ int main(void)
 		cmocka_unit_test(test_engine_invariants),
 		cmocka_unit_test(test_edges),
 		cmocka_unit_test(test_multi_queue),
+		cmocka_unit_test(test_ring_timeout),
+		cmocka_unit_test(test_ring_all),
+		cmocka_unit_test(test_unserved),
 		cmocka_unit_test(test_erlang_c),
 		cmocka_unit_test(test_erlang_a),
 	};
