@@ -19,59 +19,59 @@
 #include "sim/sim_int.h"
 
 #define MAX_AGENTS 100000
-#define MAX_QVALS 64
+#define MAX_QVALS  64
 
 static const char usage_text[] =
-	"usage: hotline simulate [OPTIONS]\n"
-	"\n"
-	"Simulate a center with the real routing engine in virtual time and\n"
-	"report service level, ASA, abandons, occupancy, AHT and the accuracy\n"
-	"of the engine's estimated wait, per queue and in total.\n"
-	"\n"
-	"One queue from the command line:\n"
-	"  --agents N            agents logged in (any agent serves the queue)\n"
-	"  --calls N             calls per --interval (Poisson arrivals)\n"
-	"  --interval S          length of the interval --calls counts,\n"
-	"                        seconds (default 3600)\n"
-	"  --calls-per-hour N    instead of --calls\n"
-	"  --aht S               mean talk time, seconds\n"
-	"  --answer S            service-level threshold, seconds (default 20)\n"
-	"  --wrapup S            after-call work, seconds (default 0)\n"
-	"  --strategy NAME       agent selection (default longest-idle)\n"
-	"\n"
-	"A center definition (agents, skills, queues from the file):\n"
-	"  --center FILE         e.g. etc/demo.yaml\n"
-	"  --tenant NAME         which tenant (needed if the file has several)\n"
-	"  --calls-per-hour L    L = NUMBER for every queue, or\n"
-	"                        QUEUE=NUMBER,QUEUE=NUMBER,... (others get none)\n"
-	"  --calls L             the same per --interval\n"
-	"  --aht L               mean talk time (default: the queue's aht hint)\n"
-	"  --patience L          mean patience (default: infinite)\n"
-	"\n"
-	"Either way:\n"
-	"  --patience S          mean caller patience, exponential, seconds;\n"
-	"                        0 or 'inf' = callers never hang up (default)\n"
-	"  --handle-dist D       exp (default), lognormal or fixed\n"
-	"  --cv X                coefficient of variation for lognormal\n"
-	"                        (default 1.0)\n"
-	"  --ring S              seconds from offer to answer (default 0)\n"
-	"  --hours H             measured period, hours (default 8)\n"
-	"  --warmup S            simulated before measuring, seconds\n"
-	"                        (default 1800)\n"
-	"  --seed N              random seed (default 1); same seed, same result\n"
-	"  --runs N              N independent runs, seeds S, S+1, ... (S from\n"
-	"                        --seed): counts are totals, figures the mean\n"
-	"                        of the runs with a 95% confidence interval\n"
-	"                        (default 1)\n"
-	"  --json                JSON instead of a table\n"
-	"  --no-timing           leave the speed report out (JSON \"timing\",\n"
-	"                        the line on stderr): output is then a function\n"
-	"                        of the inputs alone\n"
-	"  --check               the engine checks its invariants after every\n"
-	"                        operation (slow)\n"
-	"\n"
-	"Exit status: 0 ok, 1 the simulation failed or the engine's own\n"
-	"statistics disagree with the simulator's counts, 2 bad options.\n";
+    "usage: hotline simulate [OPTIONS]\n"
+    "\n"
+    "Simulate a center with the real routing engine in virtual time and\n"
+    "report service level, ASA, abandons, occupancy, AHT and the accuracy\n"
+    "of the engine's estimated wait, per queue and in total.\n"
+    "\n"
+    "One queue from the command line:\n"
+    "  --agents N            agents logged in (any agent serves the queue)\n"
+    "  --calls N             calls per --interval (Poisson arrivals)\n"
+    "  --interval S          length of the interval --calls counts,\n"
+    "                        seconds (default 3600)\n"
+    "  --calls-per-hour N    instead of --calls\n"
+    "  --aht S               mean talk time, seconds\n"
+    "  --answer S            service-level threshold, seconds (default 20)\n"
+    "  --wrapup S            after-call work, seconds (default 0)\n"
+    "  --strategy NAME       agent selection (default longest-idle)\n"
+    "\n"
+    "A center definition (agents, skills, queues from the file):\n"
+    "  --center FILE         e.g. etc/demo.yaml\n"
+    "  --tenant NAME         which tenant (needed if the file has several)\n"
+    "  --calls-per-hour L    L = NUMBER for every queue, or\n"
+    "                        QUEUE=NUMBER,QUEUE=NUMBER,... (others get none)\n"
+    "  --calls L             the same per --interval\n"
+    "  --aht L               mean talk time (default: the queue's aht hint)\n"
+    "  --patience L          mean patience (default: infinite)\n"
+    "\n"
+    "Either way:\n"
+    "  --patience S          mean caller patience, exponential, seconds;\n"
+    "                        0 or 'inf' = callers never hang up (default)\n"
+    "  --handle-dist D       exp (default), lognormal or fixed\n"
+    "  --cv X                coefficient of variation for lognormal\n"
+    "                        (default 1.0)\n"
+    "  --ring S              seconds from offer to answer (default 0)\n"
+    "  --hours H             measured period, hours (default 8)\n"
+    "  --warmup S            simulated before measuring, seconds\n"
+    "                        (default 1800)\n"
+    "  --seed N              random seed (default 1); same seed, same result\n"
+    "  --runs N              N independent runs, seeds S, S+1, ... (S from\n"
+    "                        --seed): counts are totals, figures the mean\n"
+    "                        of the runs with a 95% confidence interval\n"
+    "                        (default 1)\n"
+    "  --json                JSON instead of a table\n"
+    "  --no-timing           leave the speed report out (JSON \"timing\",\n"
+    "                        the line on stderr): output is then a function\n"
+    "                        of the inputs alone\n"
+    "  --check               the engine checks its invariants after every\n"
+    "                        operation (slow)\n"
+    "\n"
+    "Exit status: 0 ok, 1 the simulation failed or the engine's own\n"
+    "statistics disagree with the simulator's counts, 2 bad options.\n";
 
 /* A per-queue value: name NULL means every queue. */
 struct qval {
@@ -112,8 +112,8 @@ static int bad(const char *opt, const char *what, const char *got)
 	return 2;
 }
 
-static int parse_double(const char *opt, const char *s, double min,
-			double max, double *out)
+static int parse_double(const char *opt, const char *s, double min, double max,
+                        double *out)
 {
 	char *end;
 	double v;
@@ -124,15 +124,15 @@ static int parse_double(const char *opt, const char *s, double min,
 		char what[96];
 
 		snprintf(what, sizeof(what), "expected a number from %g to %g",
-			 min, max);
+		         min, max);
 		return bad(opt, what, s);
 	}
 	*out = v;
 	return 0;
 }
 
-static int parse_u32(const char *opt, const char *s, uint32_t min,
-		     uint32_t max, uint32_t *out)
+static int parse_u32(const char *opt, const char *s, uint32_t min, uint32_t max,
+                     uint32_t *out)
 {
 	char *end;
 	unsigned long long v;
@@ -143,7 +143,7 @@ static int parse_u32(const char *opt, const char *s, uint32_t min,
 		char what[96];
 
 		snprintf(what, sizeof(what),
-			 "expected a whole number from %u to %u", min, max);
+		         "expected a whole number from %u to %u", min, max);
 		return bad(opt, what, s);
 	}
 	*out = (uint32_t)v;
@@ -152,7 +152,7 @@ static int parse_u32(const char *opt, const char *s, uint32_t min,
 
 /* "300" or "general=300,enquiry=120".  s is modified (names point in). */
 static int parse_qlist(const char *opt, char *s, double min, double max,
-		       bool allow_inf, struct qlist *l)
+                       bool allow_inf, struct qlist *l)
 {
 	char *save = NULL, *tok;
 	const char *orig = s;
@@ -173,13 +173,12 @@ static int parse_qlist(const char *opt, char *s, double min, double max,
 		if (eq) {
 			*eq = '\0';
 			if (!*tok)
-				return bad(opt, "a queue name before '='",
-					   "");
+				return bad(opt, "a queue name before '='", "");
 			qv->name = tok;
 			val = eq + 1;
 		}
-		if (allow_inf && (!strcmp(val, "inf") ||
-				  !strcmp(val, "infinite"))) {
+		if (allow_inf &&
+		    (!strcmp(val, "inf") || !strcmp(val, "infinite"))) {
 			qv->v = 0;
 		} else {
 			err = parse_double(opt, val, min, max, &qv->v);
@@ -219,9 +218,28 @@ static bool qlist_named(const struct qlist *l)
 }
 
 enum opt_id {
-	O_AGENTS, O_CALLS, O_INTERVAL, O_CPH, O_AHT, O_ANSWER, O_WRAPUP,
-	O_STRATEGY, O_CENTER, O_TENANT, O_PATIENCE, O_DIST, O_CV, O_RING,
-	O_HOURS, O_WARMUP, O_SEED, O_RUNS, O_JSON, O_NO_TIMING, O_CHECK, O_HELP,
+	O_AGENTS,
+	O_CALLS,
+	O_INTERVAL,
+	O_CPH,
+	O_AHT,
+	O_ANSWER,
+	O_WRAPUP,
+	O_STRATEGY,
+	O_CENTER,
+	O_TENANT,
+	O_PATIENCE,
+	O_DIST,
+	O_CV,
+	O_RING,
+	O_HOURS,
+	O_WARMUP,
+	O_SEED,
+	O_RUNS,
+	O_JSON,
+	O_NO_TIMING,
+	O_CHECK,
+	O_HELP,
 };
 
 static const struct {
@@ -229,29 +247,29 @@ static const struct {
 	enum opt_id id;
 	bool arg;
 } opts[] = {
-	{"--agents", O_AGENTS, true},
-	{"--calls", O_CALLS, true},
-	{"--interval", O_INTERVAL, true},
-	{"--calls-per-hour", O_CPH, true},
-	{"--aht", O_AHT, true},
-	{"--answer", O_ANSWER, true},
-	{"--wrapup", O_WRAPUP, true},
-	{"--strategy", O_STRATEGY, true},
-	{"--center", O_CENTER, true},
-	{"--tenant", O_TENANT, true},
-	{"--patience", O_PATIENCE, true},
-	{"--handle-dist", O_DIST, true},
-	{"--cv", O_CV, true},
-	{"--ring", O_RING, true},
-	{"--hours", O_HOURS, true},
-	{"--warmup", O_WARMUP, true},
-	{"--seed", O_SEED, true},
-	{"--runs", O_RUNS, true},
-	{"--json", O_JSON, false},
-	{"--no-timing", O_NO_TIMING, false},
-	{"--check", O_CHECK, false},
-	{"--help", O_HELP, false},
-	{"-h", O_HELP, false},
+    {"--agents", O_AGENTS, true},
+    {"--calls", O_CALLS, true},
+    {"--interval", O_INTERVAL, true},
+    {"--calls-per-hour", O_CPH, true},
+    {"--aht", O_AHT, true},
+    {"--answer", O_ANSWER, true},
+    {"--wrapup", O_WRAPUP, true},
+    {"--strategy", O_STRATEGY, true},
+    {"--center", O_CENTER, true},
+    {"--tenant", O_TENANT, true},
+    {"--patience", O_PATIENCE, true},
+    {"--handle-dist", O_DIST, true},
+    {"--cv", O_CV, true},
+    {"--ring", O_RING, true},
+    {"--hours", O_HOURS, true},
+    {"--warmup", O_WARMUP, true},
+    {"--seed", O_SEED, true},
+    {"--runs", O_RUNS, true},
+    {"--json", O_JSON, false},
+    {"--no-timing", O_NO_TIMING, false},
+    {"--check", O_CHECK, false},
+    {"--help", O_HELP, false},
+    {"-h", O_HELP, false},
 };
 
 /* Returns 0, 2 (usage error, message printed) or -1 (--help printed). */
@@ -285,8 +303,10 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		int err = 0;
 
 		if (a[0] != '-') {
-			fprintf(stderr, "simulate: unexpected argument '%s' "
-				"(see --help)\n", a);
+			fprintf(stderr,
+			        "simulate: unexpected argument '%s' "
+			        "(see --help)\n",
+			        a);
 			return 2;
 		}
 		for (k = 0; k < ARRAY_LEN(opts); k++) {
@@ -296,8 +316,10 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		}
 		snprintf(name, sizeof(name), "%.*s", (int)nlen, a);
 		if (k == ARRAY_LEN(opts)) {
-			fprintf(stderr, "simulate: unknown option '%s' "
-				"(see --help)\n", name);
+			fprintf(stderr,
+			        "simulate: unknown option '%s' "
+			        "(see --help)\n",
+			        name);
 			return 2;
 		}
 		if (opts[k].arg) {
@@ -307,7 +329,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 				val = argv[++i];
 			else {
 				fprintf(stderr, "simulate: %s needs a value\n",
-					name);
+				        name);
 				return 2;
 			}
 		} else if (eq) {
@@ -326,15 +348,15 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		case O_PATIENCE: {
 			char *copy = c->lists + lists_used;
 			struct qlist *l = opts[k].id == O_CALLS ? &c->calls
-					  : opts[k].id == O_CPH ? &c->cph
-					  : opts[k].id == O_AHT ? &c->aht
-								: &c->patience;
+			                  : opts[k].id == O_CPH ? &c->cph
+			                  : opts[k].id == O_AHT ? &c->aht
+			                                        : &c->patience;
 
 			strcpy(copy, val);
 			lists_used += strlen(val) + 1;
 			if (opts[k].id == O_AHT)
 				err = parse_qlist(name, copy, 0.001, 1e6, false,
-						  l);
+				                  l);
 			else if (opts[k].id == O_PATIENCE)
 				err = parse_qlist(name, copy, 0, 1e7, true, l);
 			else
@@ -343,7 +365,7 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		}
 		case O_INTERVAL:
 			err = parse_double(name, val, 1, 86400 * 7,
-					   &c->interval_s);
+			                   &c->interval_s);
 			c->interval_set = true;
 			break;
 		case O_ANSWER:
@@ -374,8 +396,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 				c->dist = SIM_DIST_FIXED;
 			else
 				err = bad(name,
-					  "expected exp, lognormal or fixed",
-					  val);
+				          "expected exp, lognormal or fixed",
+				          val);
 			break;
 		case O_CV:
 			err = parse_double(name, val, 0.01, 10, &c->cv);
@@ -385,8 +407,8 @@ static int parse_args(int argc, char **argv, struct cli *c)
 			err = parse_double(name, val, 0, 3600, &c->ring_s);
 			break;
 		case O_HOURS:
-			err = parse_double(name, val, 0.01, 24 * 366,
-					   &c->hours);
+			err =
+			    parse_double(name, val, 0.01, 24 * 366, &c->hours);
 			break;
 		case O_WARMUP:
 			err = parse_u32(name, val, 0, 86400 * 7, &c->warmup_s);
@@ -422,35 +444,39 @@ static int parse_args(int argc, char **argv, struct cli *c)
 
 	if (c->calls.set && c->cph.set) {
 		fprintf(stderr, "simulate: --calls and --calls-per-hour both "
-			"given; use one\n");
+		                "given; use one\n");
 		return 2;
 	}
 	if (c->cv_set && c->dist != SIM_DIST_LOGNORMAL) {
 		fprintf(stderr, "simulate: --cv applies to --handle-dist "
-			"lognormal only\n");
+		                "lognormal only\n");
 		return 2;
 	}
 	if (c->interval_set && !c->calls.set) {
-		fprintf(stderr, "simulate: --interval is the period of --calls, "
-			"which is missing\n");
+		fprintf(stderr,
+		        "simulate: --interval is the period of --calls, "
+		        "which is missing\n");
 		return 2;
 	}
 
 	if (c->center) {
-		const char *single = c->agents_set ? "--agents"
-				     : c->answer_set ? "--answer"
-				     : c->wrapup_set ? "--wrapup"
-				     : c->strategy_set ? "--strategy" : NULL;
+		const char *single = c->agents_set     ? "--agents"
+		                     : c->answer_set   ? "--answer"
+		                     : c->wrapup_set   ? "--wrapup"
+		                     : c->strategy_set ? "--strategy"
+		                                       : NULL;
 
 		if (single) {
-			fprintf(stderr, "simulate: %s is for the one-queue "
-				"mode; with --center the file defines it\n",
-				single);
+			fprintf(stderr,
+			        "simulate: %s is for the one-queue "
+			        "mode; with --center the file defines it\n",
+			        single);
 			return 2;
 		}
 		if (!c->calls.set && !c->cph.set) {
-			fprintf(stderr, "simulate: --calls-per-hour (or "
-				"--calls) is required: the load per queue\n");
+			fprintf(stderr,
+			        "simulate: --calls-per-hour (or "
+			        "--calls) is required: the load per queue\n");
 			return 2;
 		}
 		return 0;
@@ -462,12 +488,12 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	}
 	if (!c->agents_set) {
 		fprintf(stderr, "simulate: --agents is required "
-			"(or --center FILE)\n");
+		                "(or --center FILE)\n");
 		return 2;
 	}
 	if (!c->calls.set && !c->cph.set) {
 		fprintf(stderr, "simulate: --calls (or --calls-per-hour) is "
-			"required\n");
+		                "required\n");
 		return 2;
 	}
 	if (!c->aht.set) {
@@ -478,13 +504,15 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		const struct qlist *l;
 		const char *name;
 	} lists[] = {{&c->calls, "--calls"},
-		     {&c->cph, "--calls-per-hour"},
-		     {&c->aht, "--aht"},
-		     {&c->patience, "--patience"}};
+	             {&c->cph, "--calls-per-hour"},
+	             {&c->aht, "--aht"},
+	             {&c->patience, "--patience"}};
 	for (size_t i = 0; i < ARRAY_LEN(lists); i++) {
 		if (qlist_named(lists[i].l) || lists[i].l->n > 1) {
-			fprintf(stderr, "simulate: %s: per-queue values need "
-				"--center; give one number\n", lists[i].name);
+			fprintf(stderr,
+			        "simulate: %s: per-queue values need "
+			        "--center; give one number\n",
+			        lists[i].name);
 			return 2;
 		}
 	}
@@ -495,13 +523,14 @@ static int parse_args(int argc, char **argv, struct cli *c)
 
 /* Every queue named in a per-queue list must exist. */
 static int check_names(const struct qlist *l, const char *opt,
-		       const struct acd_tenant *t)
+                       const struct acd_tenant *t)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		if (l->v[i].name && !acd_queue_find(t, l->v[i].name)) {
-			fprintf(stderr, "simulate: %s: no queue '%s' in tenant "
-				"'%s'\n", opt, l->v[i].name,
-				acd_tenant_name(t));
+			fprintf(stderr,
+			        "simulate: %s: no queue '%s' in tenant "
+			        "'%s'\n",
+			        opt, l->v[i].name, acd_tenant_name(t));
 			return 2;
 		}
 	}
@@ -524,12 +553,12 @@ static bool set_queue_load(struct acd_queue *q, void *arg)
 	struct sim_load l = {0};
 
 	if (c->calls.set)
-		l.calls_per_hour = qlist_get(&c->calls, name, 0) * 3600 /
-				   c->interval_s;
+		l.calls_per_hour =
+		    qlist_get(&c->calls, name, 0) * 3600 / c->interval_s;
 	else
 		l.calls_per_hour = qlist_get(&c->cph, name, 0);
-	l.aht_s = qlist_get(&c->aht, name,
-			    cfg->aht_hint_s ? cfg->aht_hint_s : 180);
+	l.aht_s =
+	    qlist_get(&c->aht, name, cfg->aht_hint_s ? cfg->aht_hint_s : 180);
 	l.dist = c->dist;
 	l.cv = c->dist == SIM_DIST_LOGNORMAL ? c->cv : 1.0;
 	l.patience_s = qlist_get(&c->patience, name, 0);
@@ -542,15 +571,16 @@ static bool set_queue_load(struct acd_queue *q, void *arg)
 /* --- the command ---------------------------------------------------------- */
 
 static int pick_tenant(const struct cli *c, const struct center *ctr,
-		       struct acd *acd, struct acd_tenant **tp)
+                       struct acd *acd, struct acd_tenant **tp)
 {
 	const char *name = c->tenant;
 
 	if (!name) {
 		if (ctr->ntenants != 1) {
-			fprintf(stderr, "simulate: %s has %zu tenants; "
-				"choose one with --tenant\n", ctr->path,
-				ctr->ntenants);
+			fprintf(stderr,
+			        "simulate: %s has %zu tenants; "
+			        "choose one with --tenant\n",
+			        ctr->path, ctr->ntenants);
 			return 2;
 		}
 		name = ctr->tenants[0].name;
@@ -558,7 +588,7 @@ static int pick_tenant(const struct cli *c, const struct center *ctr,
 	*tp = acd_tenant_find(acd, name);
 	if (!*tp) {
 		fprintf(stderr, "simulate: --tenant: no tenant '%s' in %s\n",
-			name, ctr->path);
+		        name, ctr->path);
 		return 2;
 	}
 	return 0;
@@ -568,7 +598,7 @@ static int pick_tenant(const struct cli *c, const struct center *ctr,
  * simulate, add the results to the report.  Returns 0, 1 (failed) or 2
  * (the options do not fit the center). */
 static int run_once(const struct cli *c, const struct center *ctr,
-		    uint64_t seed, struct sim_report *rp)
+                    uint64_t seed, struct sim_report *rp)
 {
 	struct sim_opts so = {0};
 	struct sim_run_info info;
@@ -585,7 +615,7 @@ static int run_once(const struct cli *c, const struct center *ctr,
 	err = sim_alloc(&sim, &so);
 	if (err) {
 		fprintf(stderr, "simulate: cannot create the simulation: %s\n",
-			strerror(err));
+		        strerror(err));
 		return 1;
 	}
 
@@ -593,8 +623,8 @@ static int run_once(const struct cli *c, const struct center *ctr,
 		struct acd_tenant *t;
 		struct load_ctx lc = {.c = c, .sim = sim};
 
-		err = center_apply(ctr, sim_acd(sim), err_text,
-				   sizeof(err_text));
+		err =
+		    center_apply(ctr, sim_acd(sim), err_text, sizeof(err_text));
 		if (err) {
 			fprintf(stderr, "simulate: %s\n", err_text);
 			rc = 1;
@@ -622,30 +652,34 @@ static int run_once(const struct cli *c, const struct center *ctr,
 			goto out;
 		}
 		if (!lc.loaded) {
-			fprintf(stderr, "simulate: no queue of tenant '%s' gets "
-				"any calls\n", acd_tenant_name(t));
+			fprintf(stderr,
+			        "simulate: no queue of tenant '%s' gets "
+			        "any calls\n",
+			        acd_tenant_name(t));
 			rc = 2;
 			goto out;
 		}
-	}
-	else {
+	} else {
 		struct sim_single s = {
-			.agents = c->agents, .answer_s = c->answer_s,
-			.wrapup_s = c->wrapup_s, .strategy = c->strategy,
+		    .agents = c->agents,
+		    .answer_s = c->answer_s,
+		    .wrapup_s = c->wrapup_s,
+		    .strategy = c->strategy,
 		};
 		struct sim_load l = {0};
 
 		err = sim_build_single(sim, &s);
 		if (err) {
-			fprintf(stderr, "simulate: cannot build the queue: %s "
-				"(%s)\n", strerror(err),
-				acd_last_error(sim_acd(sim)));
+			fprintf(stderr,
+			        "simulate: cannot build the queue: %s "
+			        "(%s)\n",
+			        strerror(err), acd_last_error(sim_acd(sim)));
 			rc = 1;
 			goto out;
 		}
-		l.calls_per_hour = c->calls.set ? c->calls.v[0].v * 3600 /
-							  c->interval_s
-						: c->cph.v[0].v;
+		l.calls_per_hour = c->calls.set
+		                       ? c->calls.v[0].v * 3600 / c->interval_s
+		                       : c->cph.v[0].v;
 		l.aht_s = c->aht.v[0].v;
 		l.dist = c->dist;
 		l.cv = c->cv;
@@ -653,7 +687,7 @@ static int run_once(const struct cli *c, const struct center *ctr,
 		err = sim_set_load(sim, "queue", &l);
 		if (err) {
 			fprintf(stderr, "simulate: bad load: %s\n",
-				strerror(err));
+			        strerror(err));
 			rc = 2;
 			goto out;
 		}
@@ -661,8 +695,10 @@ static int run_once(const struct cli *c, const struct center *ctr,
 
 	err = sim_run(sim);
 	if (err) {
-		fprintf(stderr, "simulate: the simulation (seed %llu) failed: "
-			"%s\n", (unsigned long long)seed, sim_last_error(sim));
+		fprintf(stderr,
+		        "simulate: the simulation (seed %llu) failed: "
+		        "%s\n",
+		        (unsigned long long)seed, sim_last_error(sim));
 		rc = 1;
 		goto out;
 	}
@@ -692,9 +728,10 @@ static int run_once(const struct cli *c, const struct center *ctr,
 			char why[512];
 
 			sim_check_engine(&r, why, sizeof(why));
-			fprintf(stderr, "simulate: engine cross-check failed "
-				"for %s (seed %llu): %s\n", r.name,
-				(unsigned long long)seed, why);
+			fprintf(stderr,
+			        "simulate: engine cross-check failed "
+			        "for %s (seed %llu): %s\n",
+			        r.name, (unsigned long long)seed, why);
 		}
 	}
 	sim_run_info(sim, &info);
@@ -743,8 +780,7 @@ int cmd_simulate(int argc, char **argv)
 			rc = 1;
 			goto out;
 		}
-	}
-	else {
+	} else {
 		/* what queueing theory says about the same queue; the handle
 		 * time the formula needs is talk plus wrap-up */
 		rp.agents = c.agents;
@@ -754,8 +790,8 @@ int cmd_simulate(int argc, char **argv)
 		rp.ein.aht_s = c.aht.v[0].v + c.wrapup_s;
 		rp.ein.answer_s = c.answer_s;
 		rp.ein.patience_s = c.patience.set ? c.patience.v[0].v : 0;
-		rp.have_erlang = !wfm_erlang_eval(&rp.ein, (int)c.agents,
-						  &rp.eout);
+		rp.have_erlang =
+		    !wfm_erlang_eval(&rp.ein, (int)c.agents, &rp.eout);
 	}
 
 	/* replications: consecutive seeds, each run independent */
@@ -772,12 +808,14 @@ int cmd_simulate(int argc, char **argv)
 	if (c.timing && !c.json) {
 		double wall = (double)rp.wall_ns / 1e9;
 
-		fprintf(stderr, "simulate: %.1f simulated hours in %.3f s, "
-			"%.0f events/s\n", (double)rp.info.end_ms / 3.6e6,
-			wall,
-			wall > 0 ? (double)(rp.info.calendar_events +
-					    rp.info.engine_events) / wall
-				 : 0);
+		fprintf(stderr,
+		        "simulate: %.1f simulated hours in %.3f s, "
+		        "%.0f events/s\n",
+		        (double)rp.info.end_ms / 3.6e6, wall,
+		        wall > 0 ? (double)(rp.info.calendar_events +
+		                            rp.info.engine_events) /
+		                       wall
+		                 : 0);
 	}
 	rc = rp.mismatches ? 1 : 0;
 

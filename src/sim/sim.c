@@ -22,7 +22,7 @@
 /* Virtual time starts at 2026-01-01T00:00:00Z rather than at 0: the engine
  * uses 0 for "not yet" in some fields (e.g. the answer time of a contact),
  * and a real-looking epoch keeps its interval records aligned. */
-#define SIM_EPOCH_MS 1767225600000ull
+#define SIM_EPOCH_MS  1767225600000ull
 #define CONTACT_BLOCK 4096
 /* acd_run_timers() at one instant this many times without the deadline
  * moving means the engine is stuck: stop instead of spinning. */
@@ -31,46 +31,46 @@
 enum ev_type {
 	EV_WARMUP_END = 0,
 	EV_PERIOD_END,
-	EV_ARRIVAL,   /* p = struct sim_queue */
-	EV_ACCEPT,    /* p = struct sim_agent, id = contact id, gen = the
-			 offer's serial */
-	EV_COMPLETE,  /* p = struct sim_contact */
-	EV_PATIENCE,  /* p = struct sim_contact */
-	EV_AVAILABLE, /* p = struct sim_agent */
-	EV_WRAPUP_END,/* p = struct sim_agent, gen = its wrap_gen */
+	EV_ARRIVAL,    /* p = struct sim_queue */
+	EV_ACCEPT,     /* p = struct sim_agent, id = contact id, gen = the
+	                  offer's serial */
+	EV_COMPLETE,   /* p = struct sim_contact */
+	EV_PATIENCE,   /* p = struct sim_contact */
+	EV_AVAILABLE,  /* p = struct sim_agent */
+	EV_WRAPUP_END, /* p = struct sim_agent, gen = its wrap_gen */
 };
 
 struct sim_contact {
-	struct sim_contact *next;  /* free list / done list */
-	uint64_t id;               /* the engine's */
-	uint32_t gen;              /* bumped when recycled */
-	int qi;                    /* current queue; -1 before the first */
-	int qi0;                   /* queue it arrived at */
-	uint64_t arrived;          /* first arrival, ms */
-	uint64_t entered;          /* entry into the current queue */
+	struct sim_contact *next; /* free list / done list */
+	uint64_t id;              /* the engine's */
+	uint32_t gen;             /* bumped when recycled */
+	int qi;                   /* current queue; -1 before the first */
+	int qi0;                  /* queue it arrived at */
+	uint64_t arrived;         /* first arrival, ms */
+	uint64_t entered;         /* entry into the current queue */
 	uint64_t answered;
-	uint64_t talk_ms;          /* drawn at arrival */
-	uint64_t ewt_ms;           /* the engine's estimate at arrival */
-	bool queued;               /* was waiting after acd_contact_add() */
-	bool no_ewt;               /* the engine had no estimate (no agent
-				      serves the queue) */
-	bool cohort;               /* arrived in the measured period */
+	uint64_t talk_ms; /* drawn at arrival */
+	uint64_t ewt_ms;  /* the engine's estimate at arrival */
+	bool queued;      /* was waiting after acd_contact_add() */
+	bool no_ewt;      /* the engine had no estimate (no agent
+	                     serves the queue) */
+	bool cohort;      /* arrived in the measured period */
 	bool connected;
-	bool done;                 /* left the engine */
-	bool live;                 /* allocated */
+	bool done; /* left the engine */
+	bool live; /* allocated */
 };
 
 struct sim_queue {
-	struct acd_queue *q;       /* borrowed from the engine */
-	const char *name;          /* borrowed from the engine */
+	struct acd_queue *q; /* borrowed from the engine */
+	const char *name;    /* borrowed from the engine */
 	enum acd_channel channel;
 	uint32_t sl_ms;
 	double sl_target;
 	uint64_t wrapup_ms;
 	struct sim_load load;
 	struct sim_rng rng_arrival, rng_talk, rng_patience;
-	double next_arrival;       /* ms; kept as a double so that rounding
-				      does not accumulate over the day */
+	double next_arrival; /* ms; kept as a double so that rounding
+	                        does not accumulate over the day */
 	struct sim_counts cohort, window;
 	uint64_t unresolved;
 	uint32_t agents;
@@ -89,15 +89,15 @@ struct sim_offer {
 };
 
 struct sim_agent {
-	struct acd_agent *a;       /* borrowed from the engine */
+	struct acd_agent *a; /* borrowed from the engine */
 	enum acd_agent_state state;
-	uint64_t since;            /* of state */
-	struct sim_offer *offers;  /* offers made and not ended, owned */
+	uint64_t since;           /* of state */
+	struct sim_offer *offers; /* offers made and not ended, owned */
 	size_t noffers, offers_cap;
 	uint32_t offer_serial;
-	uint64_t staffed_ms, occupied_ms;       /* in the measured period */
-	uint64_t w_staffed_ms, w_occupied_ms;   /* since the warm-up */
-	uint8_t *serves;           /* per queue: matches its step 0 */
+	uint64_t staffed_ms, occupied_ms;     /* in the measured period */
+	uint64_t w_staffed_ms, w_occupied_ms; /* since the warm-up */
+	uint8_t *serves; /* per queue: matches its step 0 */
 	/* the wrap-up running: the engine counts the contact handled when
 	 * it ends */
 	bool wrap_pending;
@@ -107,36 +107,36 @@ struct sim_agent {
 };
 
 struct agent_ref {
-	uintptr_t a;               /* the engine's agent */
-	size_t i;                  /* index in sim->agents */
+	uintptr_t a; /* the engine's agent */
+	size_t i;    /* index in sim->agents */
 };
 
 struct sim {
 	struct sim_opts opts;
-	struct acd *acd;            /* owned */
-	struct acd_tenant *tenant;  /* borrowed */
-	struct sim_queue *queues;   /* owned array */
+	struct acd *acd;           /* owned */
+	struct acd_tenant *tenant; /* borrowed */
+	struct sim_queue *queues;  /* owned array */
 	size_t nqueues;
-	struct sim_agent *agents;   /* owned array, tenant order */
+	struct sim_agent *agents; /* owned array, tenant order */
 	size_t nagents;
-	struct agent_ref *by_ptr;   /* agents sorted by engine pointer */
+	struct agent_ref *by_ptr; /* agents sorted by engine pointer */
 	struct sim_cal cal;
-	void **blocks;              /* contact blocks, owned */
+	void **blocks; /* contact blocks, owned */
 	size_t nblocks;
 	struct sim_contact *free_list, *done_list;
-	uint64_t live;              /* contacts in the engine */
-	uint64_t wrapups;           /* wrap-ups running */
-	uint64_t now;               /* virtual ms */
+	uint64_t live;    /* contacts in the engine */
+	uint64_t wrapups; /* wrap-ups running */
+	uint64_t now;     /* virtual ms */
 	uint64_t t0, t_warm, t_end, t_stop;
 	bool measuring, period_ended, ran;
-	int err;                    /* first error inside a handler */
+	int err; /* first error inside a handler */
 	char errmsg[256];
 	struct sim_run_info info;
 	uint64_t wall_ns;
 };
 
 static void set_error(struct sim *sim, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void set_error(struct sim *sim, int err, const char *fmt, ...)
 {
@@ -184,8 +184,8 @@ static struct sim_contact *contact_new(struct sim *sim)
 
 	if (!sim->free_list) {
 		struct sim_contact *blk;
-		void **blocks = realloc(sim->blocks,
-					(sim->nblocks + 1) * sizeof(*blocks));
+		void **blocks =
+		    realloc(sim->blocks, (sim->nblocks + 1) * sizeof(*blocks));
 
 		if (!blocks)
 			return NULL;
@@ -266,11 +266,15 @@ static int queue_index(const struct sim *sim, const struct acd_queue *q)
 	return -1;
 }
 
-static int schedule(struct sim *sim, uint64_t time, enum ev_type type,
-		    void *p, uint32_t gen, uint64_t id)
+static int schedule(struct sim *sim, uint64_t time, enum ev_type type, void *p,
+                    uint32_t gen, uint64_t id)
 {
 	struct sim_ev ev = {
-		.time = time, .type = type, .p = p, .gen = gen, .id = id,
+	    .time = time,
+	    .type = type,
+	    .p = p,
+	    .gen = gen,
+	    .id = id,
 	};
 	int err = sim_cal_push(&sim->cal, &ev);
 
@@ -350,8 +354,7 @@ static uint32_t offer_add(struct sim *sim, struct sim_agent *sa, uint64_t id)
 	return sa->offers[sa->noffers++].serial;
 }
 
-static bool offer_live(const struct sim_agent *sa, uint64_t id,
-		       uint32_t serial)
+static bool offer_live(const struct sim_agent *sa, uint64_t id, uint32_t serial)
 {
 	for (size_t i = 0; i < sa->noffers; i++) {
 		if (sa->offers[i].id == id)
@@ -375,7 +378,7 @@ static void offer_del(struct sim_agent *sa, uint64_t id)
 enum tally_kind { T_OFFERED, T_ANSWERED, T_ABANDONED, T_OVERFLOWED, T_HANDLED };
 
 static void count(struct sim_counts *c, const struct sim_queue *sq,
-		  enum tally_kind kind, uint64_t ms)
+                  enum tally_kind kind, uint64_t ms)
 {
 	switch (kind) {
 	case T_OFFERED:
@@ -410,7 +413,7 @@ static void count(struct sim_counts *c, const struct sim_queue *sq,
 /* Count in the cohort (if the contact belongs to it) and in the window the
  * engine sees (if past the warm-up). */
 static void tally(struct sim *sim, const struct sim_contact *ct, int qi,
-		  enum tally_kind kind, uint64_t ms)
+                  enum tally_kind kind, uint64_t ms)
 {
 	struct sim_queue *sq = &sim->queues[qi];
 
@@ -448,9 +451,11 @@ static void contact_event(struct sim *sim, const struct acd_event *ev)
 		return;
 	qi = ev->queue ? queue_index(sim, ev->queue) : ct->qi;
 	if (qi < 0) {
-		set_error(sim, EPROTO, "%s of contact %llu names a queue "
-			  "outside the tenant", acd_event_name(ev->type),
-			  (unsigned long long)ev->contact_id);
+		set_error(sim, EPROTO,
+		          "%s of contact %llu names a queue "
+		          "outside the tenant",
+		          acd_event_name(ev->type),
+		          (unsigned long long)ev->contact_id);
 		return;
 	}
 
@@ -474,7 +479,7 @@ static void contact_event(struct sim *sim, const struct acd_event *ev)
 		}
 		serial = offer_add(sim, sa, ev->contact_id);
 		schedule(sim, ev->time + sim->opts.ring_ms, EV_ACCEPT, sa,
-			 serial, ev->contact_id);
+		         serial, ev->contact_id);
 		break;
 
 	case ACD_EV_OFFER_ENDED:
@@ -497,7 +502,7 @@ static void contact_event(struct sim *sim, const struct acd_event *ev)
 		if (ct->cohort && !ct->no_ewt) {
 			struct sim_queue *q0 = &sim->queues[ct->qi0];
 			double err = (double)ct->ewt_ms -
-				     (double)(ev->time - ct->arrived);
+			             (double)(ev->time - ct->arrived);
 
 			q0->ewt_n++;
 			q0->ewt_abs += fabs(err);
@@ -509,7 +514,7 @@ static void contact_event(struct sim *sim, const struct acd_event *ev)
 			}
 		}
 		schedule(sim, ev->time + ct->talk_ms, EV_COMPLETE, ct, ct->gen,
-			 0);
+		         0);
 		break;
 	}
 
@@ -539,7 +544,7 @@ static void contact_event(struct sim *sim, const struct acd_event *ev)
 			sa->wrap_start = ev->time;
 			sim->wrapups++;
 			schedule(sim, ev->time + sq->wrapup_ms, EV_WRAPUP_END,
-				 sa, sa->wrap_gen, 0);
+			         sa, sa->wrap_gen, 0);
 		} else if (sim->measuring) {
 			count(&sq->window, sq, T_HANDLED, talk);
 		}
@@ -569,9 +574,9 @@ static void event_handler(const struct acd_event *ev, void *arg)
 	sim->info.engine_events++;
 	if (ev->time != sim->now) {
 		set_error(sim, EPROTO, "engine event %s at %llu, clock %llu",
-			  acd_event_name(ev->type),
-			  (unsigned long long)ev->time,
-			  (unsigned long long)sim->now);
+		          acd_event_name(ev->type),
+		          (unsigned long long)ev->time,
+		          (unsigned long long)sim->now);
 	}
 	if (ev->type == ACD_EV_AGENT_STATE) {
 		agent_state(sim, ev);
@@ -727,7 +732,7 @@ int sim_set_tenant(struct sim *sim, struct acd_tenant *t)
 			return ENOMEM;
 		for (size_t j = 0; j < nq; j++) {
 			const struct acd_queue_cfg *cfg =
-				acd_queue_config(sim->queues[j].q);
+			    acd_queue_config(sim->queues[j].q);
 
 			sa->serves[j] = agent_matches(sa->a, &cfg->reqs);
 			sim->queues[j].agents += sa->serves[j];
@@ -743,10 +748,11 @@ int sim_set_tenant(struct sim *sim, struct acd_tenant *t)
 }
 
 int sim_set_load(struct sim *sim, const char *queue,
-		 const struct sim_load *load)
+                 const struct sim_load *load)
 {
 	if (!sim || !queue || !load || load->calls_per_hour < 0 ||
-	    !isfinite(load->calls_per_hour) || load->priority > ACD_PRIORITY_MAX)
+	    !isfinite(load->calls_per_hour) ||
+	    load->priority > ACD_PRIORITY_MAX)
 		return EINVAL;
 	if (load->calls_per_hour > 0 && !(load->aht_s > 0))
 		return EINVAL;
@@ -788,13 +794,13 @@ static uint64_t draw_talk(struct sim_queue *sq)
 
 static void next_arrival(struct sim *sim, struct sim_queue *sq)
 {
-	double gap = sim_rng_exp(&sq->rng_arrival,
-				 3600000.0 / sq->load.calls_per_hour);
+	double gap =
+	    sim_rng_exp(&sq->rng_arrival, 3600000.0 / sq->load.calls_per_hour);
 
 	sq->next_arrival += gap;
 	if (sq->next_arrival < (double)sim->t_end)
 		schedule(sim, (uint64_t)llround(sq->next_arrival), EV_ARRIVAL,
-			 sq, 0, 0);
+		         sq, 0, 0);
 }
 
 static int arrival(struct sim *sim, struct sim_queue *sq)
@@ -814,8 +820,8 @@ static int arrival(struct sim *sim, struct sim_queue *sq)
 	 * do not depend on what happens to the others */
 	ct->talk_ms = draw_talk(sq);
 	if (sq->load.patience_s > 0)
-		patience = draw_ms(sim_rng_exp(&sq->rng_patience,
-					       sq->load.patience_s * 1000));
+		patience = draw_ms(
+		    sim_rng_exp(&sq->rng_patience, sq->load.patience_s * 1000));
 
 	p.channel = sq->channel;
 	p.queue = sq->q;
@@ -824,7 +830,7 @@ static int arrival(struct sim *sim, struct sim_queue *sq)
 	err = acd_contact_add(sim->acd, &p, &id);
 	if (err) {
 		set_error(sim, err, "acd_contact_add(%s): %s", sq->name,
-			  acd_last_error(sim->acd));
+		          acd_last_error(sim->acd));
 		contact_done(sim, ct);
 		return err;
 	}
@@ -879,9 +885,9 @@ static int dispatch(struct sim *sim, const struct sim_ev *ev)
 		err = acd_contact_accept(sim->acd, ev->id, sa->a);
 		if (err)
 			set_error(sim, err, "acd_contact_accept(%llu, %s): %s",
-				  (unsigned long long)ev->id,
-				  acd_agent_id(sa->a),
-				  acd_last_error(sim->acd));
+			          (unsigned long long)ev->id,
+			          acd_agent_id(sa->a),
+			          acd_last_error(sim->acd));
 		break;
 
 	case EV_COMPLETE:
@@ -890,8 +896,8 @@ static int dispatch(struct sim *sim, const struct sim_ev *ev)
 		err = acd_contact_complete(sim->acd, ct->id);
 		if (err)
 			set_error(sim, err, "acd_contact_complete(%llu): %s",
-				  (unsigned long long)ct->id,
-				  acd_last_error(sim->acd));
+			          (unsigned long long)ct->id,
+			          acd_last_error(sim->acd));
 		break;
 
 	case EV_PATIENCE:
@@ -901,8 +907,8 @@ static int dispatch(struct sim *sim, const struct sim_ev *ev)
 		err = acd_contact_abandon(sim->acd, ct->id);
 		if (err)
 			set_error(sim, err, "acd_contact_abandon(%llu): %s",
-				  (unsigned long long)ct->id,
-				  acd_last_error(sim->acd));
+			          (unsigned long long)ct->id,
+			          acd_last_error(sim->acd));
 		break;
 
 	case EV_WRAPUP_END:
@@ -913,12 +919,12 @@ static int dispatch(struct sim *sim, const struct sim_ev *ev)
 	case EV_AVAILABLE:
 		if (sa->state != ACD_AGENT_NOT_READY)
 			break;
-		err = acd_agent_set_presence(sa->a, ACD_PRESENCE_AVAILABLE,
-					     NULL);
+		err =
+		    acd_agent_set_presence(sa->a, ACD_PRESENCE_AVAILABLE, NULL);
 		if (err)
 			set_error(sim, err, "agent %s available: %s",
-				  acd_agent_id(sa->a),
-				  acd_last_error(sim->acd));
+			          acd_agent_id(sa->a),
+			          acd_last_error(sim->acd));
 		break;
 	}
 	return err ? err : sim->err;
@@ -941,12 +947,12 @@ static int start(struct sim *sim)
 	for (size_t i = 0; i < sim->nagents; i++) {
 		struct sim_agent *sa = &sim->agents[i];
 
-		err = acd_agent_set_presence(sa->a, ACD_PRESENCE_AVAILABLE,
-					     NULL);
+		err =
+		    acd_agent_set_presence(sa->a, ACD_PRESENCE_AVAILABLE, NULL);
 		if (err) {
 			set_error(sim, err, "agent %s available: %s",
-				  acd_agent_id(sa->a),
-				  acd_last_error(sim->acd));
+			          acd_agent_id(sa->a),
+			          acd_last_error(sim->acd));
 			return err;
 		}
 	}
@@ -1027,9 +1033,10 @@ int sim_run(struct sim *sim)
 			if (dl > sim->now)
 				sim->now = dl;
 			if (dl == last_dl && ++same > MAX_SAME_DEADLINE) {
-				set_error(sim, EPROTO, "the engine's deadline "
-					  "%llu does not advance",
-					  (unsigned long long)dl);
+				set_error(sim, EPROTO,
+				          "the engine's deadline "
+				          "%llu does not advance",
+				          (unsigned long long)dl);
 				err = EPROTO;
 				break;
 			}

@@ -48,12 +48,13 @@
 
 struct sim;
 
-/* --- rng.c: random numbers -------------------------------------------------- */
+/* --- rng.c: random numbers --------------------------------------------------
+ */
 
 /** xoshiro256** state, seeded through splitmix64. */
 struct sim_rng {
 	uint64_t s[4];
-	double spare;     /* second normal deviate of Box-Muller */
+	double spare; /* second normal deviate of Box-Muller */
 	bool has_spare;
 };
 
@@ -74,11 +75,11 @@ double sim_rng_lognormal(struct sim_rng *r, double mean, double cv);
 /** One future event.  Ties in time are broken by insertion order (seq), so
  *  the order of events is a function of the inputs only. */
 struct sim_ev {
-	uint64_t time;   /* virtual ms */
-	uint64_t seq;    /* set by sim_cal_push() */
+	uint64_t time; /* virtual ms */
+	uint64_t seq;  /* set by sim_cal_push() */
 	uint32_t type;
-	uint32_t gen;    /* generation of the object p, to skip stale events */
-	void *p;         /* borrowed */
+	uint32_t gen; /* generation of the object p, to skip stale events */
+	void *p;      /* borrowed */
 	uint64_t id;
 };
 
@@ -107,80 +108,80 @@ enum sim_dist {
 struct sim_load {
 	double calls_per_hour; /* Poisson arrival rate; 0 = no arrivals */
 	double aht_s;          /* mean talk time; the queue's wrap-up comes on
-				  top, timed by the engine */
+	                          top, timed by the engine */
 	enum sim_dist dist;
-	double cv;             /* log-normal coefficient of variation */
-	double patience_s;     /* mean caller patience (exponential);
-				  0 = infinite */
-	uint8_t priority;      /* of the contacts, 0..9 */
+	double cv;         /* log-normal coefficient of variation */
+	double patience_s; /* mean caller patience (exponential);
+	                      0 = infinite */
+	uint8_t priority;  /* of the contacts, 0..9 */
 };
 
 struct sim_opts {
 	uint64_t seed;
-	uint32_t warmup_s;     /* simulated before measuring */
-	uint32_t duration_s;   /* measured period, > 0 */
-	uint32_t ring_ms;      /* offer to acceptance by the agent */
-	uint32_t drain_max_s;  /* give up draining after this; 0 = 86400 */
-	uint32_t interval_s;   /* engine statistics interval; 0 = 900 */
-	bool check;            /* engine verifies its invariants after every
-				  operation (slow; for tests) */
+	uint32_t warmup_s;    /* simulated before measuring */
+	uint32_t duration_s;  /* measured period, > 0 */
+	uint32_t ring_ms;     /* offer to acceptance by the agent */
+	uint32_t drain_max_s; /* give up draining after this; 0 = 86400 */
+	uint32_t interval_s;  /* engine statistics interval; 0 = 900 */
+	bool check;           /* engine verifies its invariants after every
+	                         operation (slow; for tests) */
 };
 
 /** Counts of contacts, in the engine's terms (struct acd_stats). */
 struct sim_counts {
-	uint64_t offered;        /* entered the queue */
+	uint64_t offered; /* entered the queue */
 	uint64_t answered;
-	uint64_t answered_in_sl; /* waited at most the SL threshold */
-	uint64_t abandoned;      /* including short ones */
-	uint64_t short_abandoned;/* under ACD_SHORT_ABANDON_MS */
+	uint64_t answered_in_sl;  /* waited at most the SL threshold */
+	uint64_t abandoned;       /* including short ones */
+	uint64_t short_abandoned; /* under ACD_SHORT_ABANDON_MS */
 	uint64_t abandoned_after_sl;
 	uint64_t overflowed;
-	uint64_t handled;        /* completed */
+	uint64_t handled; /* completed */
 	uint64_t wait_answered_ms;
 	uint64_t wait_abandoned_ms;
-	uint64_t handle_ms;      /* talk + wrap-up of handled contacts */
-	uint64_t max_wait_ms;    /* of answered contacts */
+	uint64_t handle_ms;   /* talk + wrap-up of handled contacts */
+	uint64_t max_wait_ms; /* of answered contacts */
 };
 
 /** What the simulation found about one queue (or the whole tenant). */
 struct sim_result {
-	const char *name;         /* queue name, or "total" */
+	const char *name; /* queue name, or "total" */
 	uint32_t sl_threshold_s;
 	double sl_target;
 	struct sim_load load;     /* zero for the total */
 	uint32_t agents;          /* agents able to serve it (step 0) */
 	struct sim_counts cohort; /* contacts arrived in the measured period */
 	uint64_t unresolved;      /* of the cohort, still waiting when the
-				     drain gave up */
+	                             drain gave up */
 	struct sim_counts window; /* since the warm-up, by event time, as the
-				     engine counts */
+	                             engine counts */
 	struct acd_stats engine;  /* the engine's figures at the end */
 	/* agents' time in the measured period */
-	uint64_t staffed_ms;      /* available, reserved, busy or wrap-up */
-	uint64_t occupied_ms;     /* reserved, busy or wrap-up */
+	uint64_t staffed_ms;  /* available, reserved, busy or wrap-up */
+	uint64_t occupied_ms; /* reserved, busy or wrap-up */
 	/* the same from the warm-up to the end of the run (cross-check) */
 	uint64_t window_staffed_ms, window_occupied_ms;
 	/* estimated wait: acd_contact_ewt() at arrival against the wait that
 	 * followed, for answered contacts of the cohort; contacts offered at
 	 * once count with an estimate of 0 */
 	uint64_t ewt_n;
-	double ewt_abs_err_ms;    /* sums */
-	double ewt_err_ms;        /* estimate - actual: > 0 overestimates */
-	uint64_t ewt_queued_n;    /* those that had to wait in queue */
+	double ewt_abs_err_ms; /* sums */
+	double ewt_err_ms;     /* estimate - actual: > 0 overestimates */
+	uint64_t ewt_queued_n; /* those that had to wait in queue */
 	double ewt_queued_abs_err_ms;
 	double ewt_queued_err_ms;
 };
 
 /** Figures derived from a result, by the engine's definitions. */
 struct sim_metrics {
-	double service_level; /* answered_in_sl / (answered +
-				 abandoned_after_sl); 1 when none */
-	double asa_s;         /* mean wait of answered contacts */
-	double abandon_rate;  /* (abandoned - short) / (offered - short) */
+	double service_level;      /* answered_in_sl / (answered +
+	                              abandoned_after_sl); 1 when none */
+	double asa_s;              /* mean wait of answered contacts */
+	double abandon_rate;       /* (abandoned - short) / (offered - short) */
 	double abandoned_fraction; /* abandoned / (answered + abandoned), all
-				      abandons (as Erlang A counts) */
+	                              abandons (as Erlang A counts) */
 	double occupancy;
-	double aht_s;         /* talk + wrap-up */
+	double aht_s; /* talk + wrap-up */
 	double max_wait_s;
 	double ewt_mae_s, ewt_bias_s;               /* all answered */
 	double ewt_queued_mae_s, ewt_queued_bias_s; /* those that queued */
@@ -195,7 +196,7 @@ struct acd *sim_acd(struct sim *sim);
 int sim_set_tenant(struct sim *sim, struct acd_tenant *t);
 /** Set the load of a queue of the tenant (default: no arrivals). */
 int sim_set_load(struct sim *sim, const char *queue,
-		 const struct sim_load *load);
+                 const struct sim_load *load);
 /** Run the whole simulation: warm-up, measured period, drain.  0, or an
  *  errno code with the reason in sim_last_error() (the engine refused an
  *  operation the simulation expected to succeed). */
@@ -234,7 +235,7 @@ int sim_check_engine(const struct sim_result *r, char *buf, size_t sz);
 
 struct sim_single {
 	uint32_t agents;
-	uint32_t answer_s;   /* SL threshold */
+	uint32_t answer_s; /* SL threshold */
 	uint32_t wrapup_s;
 	enum acd_strategy strategy;
 };

@@ -50,7 +50,7 @@ static void test_rng_moments(void **state)
 	 * mean (90/sqrt(n) = 0.14), cv within 0.01 */
 	assert_true(fabs(l / n - 180) < 0.75);
 	assert_true(fabs(sqrt(l2 / n - (l / n) * (l / n)) / (l / n) - 0.5) <
-		    0.01);
+	            0.01);
 }
 
 static void test_rng_streams(void **state)
@@ -64,7 +64,7 @@ static void test_rng_streams(void **state)
 	sim_rng_seed(&c, 7, 2);
 	for (int i = 0; i < 1000; i++) {
 		uint64_t x = sim_rng_next(&a), y = sim_rng_next(&b),
-			 z = sim_rng_next(&c);
+		         z = sim_rng_next(&c);
 
 		same_ab += x == y;
 		same_ac += x == z;
@@ -95,7 +95,7 @@ static void test_calendar_order(void **state)
 		if (i) {
 			/* time order, and insertion order among ties */
 			assert_true(ev.time > prev.time ||
-				    (ev.time == prev.time && ev.id > prev.id));
+			            (ev.time == prev.time && ev.id > prev.id));
 		}
 		prev = ev;
 	}
@@ -123,17 +123,22 @@ struct outcome {
 static void run_single(const struct run *p, struct outcome *o)
 {
 	struct sim_opts so = {
-		.seed = p->seed, .warmup_s = p->warmup_s,
-		.duration_s = p->hours * 3600,
-		.ring_ms = (uint32_t)(p->ring_s * 1000), .check = p->check,
+	    .seed = p->seed,
+	    .warmup_s = p->warmup_s,
+	    .duration_s = p->hours * 3600,
+	    .ring_ms = (uint32_t)(p->ring_s * 1000),
+	    .check = p->check,
 	};
 	struct sim_single s = {
-		.agents = p->agents, .answer_s = p->answer_s,
-		.wrapup_s = p->wrapup_s, .strategy = p->strategy,
+	    .agents = p->agents,
+	    .answer_s = p->answer_s,
+	    .wrapup_s = p->wrapup_s,
+	    .strategy = p->strategy,
 	};
 	struct sim_load l = {
-		.calls_per_hour = p->cph, .aht_s = p->aht_s,
-		.patience_s = p->patience_s,
+	    .calls_per_hour = p->cph,
+	    .aht_s = p->aht_s,
+	    .patience_s = p->patience_s,
 	};
 	struct sim *sim = NULL;
 	char why[512];
@@ -206,24 +211,25 @@ static void mean_se(const double *x, int k, double *mean, double *se)
 /* Erlang C case: 20 agents, 340 calls/h, AHT 180 s: A = 17 erlangs,
  * 85% occupancy, SL threshold 20 s.  At this load the waits are long-range
  * correlated: one 24-h day's ASA varies by +-31% (sd 7.25 s of 23 s). */
-#define C_REPS 200
-#define C_SD_SL 0.0455  /* sd of SL per 24-h replication (pilot) */
+#define C_REPS   200
+#define C_SD_SL  0.0455 /* sd of SL per 24-h replication (pilot) */
 #define C_SD_ASA 7.25   /* sd of ASA, seconds */
 #define C_SD_OCC 0.0134 /* sd of occupancy */
 
 /* True if the mean of k replications is within 4 standard errors of the
  * theory and the sample's spread is what the pilot found. */
 static bool agrees(const char *what, const double *x, int k, double sd,
-		   double theory)
+                   double theory)
 {
 	double mean, se, want_se = sd / sqrt(k);
 
 	mean_se(x, k, &mean, &se);
 	print_message("%-24s sim %9.5f (se %.5f)  theory %9.5f  tolerance "
-		      "%.5f\n", what, mean, se, theory, 4 * want_se);
+	              "%.5f\n",
+	              what, mean, se, theory, 4 * want_se);
 	if (se > 1.3 * want_se || se < want_se / 1.3) {
-		print_error("%s: standard error %.5f, expected %.5f\n", what, se,
-			    want_se);
+		print_error("%s: standard error %.5f, expected %.5f\n", what,
+		            se, want_se);
 		return false;
 	}
 	return fabs(mean - theory) < 4 * want_se;
@@ -232,12 +238,19 @@ static bool agrees(const char *what, const double *x, int k, double sd,
 static void test_erlang_c(void **state)
 {
 	struct run p = {
-		.agents = 20, .answer_s = 20, .warmup_s = 3600,
-		.hours = REP_HOURS, .cph = 340, .aht_s = 180,
+	    .agents = 20,
+	    .answer_s = 20,
+	    .warmup_s = 3600,
+	    .hours = REP_HOURS,
+	    .cph = 340,
+	    .aht_s = 180,
 	};
 	struct wfm_erlang_in in = {
-		.calls = 340, .interval_s = 3600, .aht_s = 180,
-		.answer_s = 20, .patience_s = 0,
+	    .calls = 340,
+	    .interval_s = 3600,
+	    .aht_s = 180,
+	    .answer_s = 20,
+	    .patience_s = 0,
 	};
 	struct wfm_erlang_out ex;
 	static double sl[C_REPS], asa[C_REPS], occ[C_REPS];
@@ -261,28 +274,35 @@ static void test_erlang_c(void **state)
 	assert_true(calls > 1620000 && calls < 1644000);
 
 	assert_true(agrees("Erlang C service level", sl, C_REPS, C_SD_SL,
-			   ex.service_level));
+	                   ex.service_level));
 	assert_true(agrees("Erlang C ASA s", asa, C_REPS, C_SD_ASA, ex.asa_s));
-	assert_true(agrees("Erlang C occupancy", occ, C_REPS, C_SD_OCC,
-			   ex.occupancy));
+	assert_true(
+	    agrees("Erlang C occupancy", occ, C_REPS, C_SD_OCC, ex.occupancy));
 }
 
 /* Erlang A case: the same center with callers of mean patience 120 s. */
-#define A_REPS 100
-#define A_SD_SL 0.0143  /* pilot, per 24-h replication */
+#define A_REPS   100
+#define A_SD_SL  0.0143 /* pilot, per 24-h replication */
 #define A_SD_ASA 0.585
-#define A_SD_AB 0.0053
+#define A_SD_AB  0.0053
 
 static void test_erlang_a(void **state)
 {
 	struct run p = {
-		.agents = 20, .answer_s = 20, .warmup_s = 3600,
-		.hours = REP_HOURS, .cph = 340, .aht_s = 180,
-		.patience_s = 120,
+	    .agents = 20,
+	    .answer_s = 20,
+	    .warmup_s = 3600,
+	    .hours = REP_HOURS,
+	    .cph = 340,
+	    .aht_s = 180,
+	    .patience_s = 120,
 	};
 	struct wfm_erlang_in in = {
-		.calls = 340, .interval_s = 3600, .aht_s = 180,
-		.answer_s = 20, .patience_s = 120,
+	    .calls = 340,
+	    .interval_s = 3600,
+	    .aht_s = 180,
+	    .answer_s = 20,
+	    .patience_s = 120,
 	};
 	struct wfm_erlang_out ex;
 	static double sl[A_REPS], asa[A_REPS], ab[A_REPS];
@@ -296,17 +316,17 @@ static void test_erlang_a(void **state)
 		run_single(&p, &o);
 		assert_true(o.r.cohort.abandoned > 0);
 		assert_int_equal(o.r.cohort.answered + o.r.cohort.abandoned,
-				 o.r.cohort.offered);
+		                 o.r.cohort.offered);
 		sl[k] = o.m.service_level;
 		asa[k] = o.m.asa_s;
 		ab[k] = o.m.abandoned_fraction;
 	}
 
 	assert_true(agrees("Erlang A service level", sl, A_REPS, A_SD_SL,
-			   ex.service_level));
+	                   ex.service_level));
 	assert_true(agrees("Erlang A ASA s", asa, A_REPS, A_SD_ASA, ex.asa_s));
-	assert_true(agrees("Erlang A abandoned", ab, A_REPS, A_SD_AB,
-			   ex.abandon_rate));
+	assert_true(
+	    agrees("Erlang A abandoned", ab, A_REPS, A_SD_AB, ex.abandon_rate));
 }
 
 /* --- determinism ---------------------------------------------------------- */
@@ -314,9 +334,16 @@ static void test_erlang_a(void **state)
 static void test_determinism(void **state)
 {
 	struct run p = {
-		.seed = 5, .agents = 12, .answer_s = 20, .warmup_s = 600,
-		.hours = 4, .cph = 220, .aht_s = 180, .patience_s = 90,
-		.wrapup_s = 10, .ring_s = 2,
+	    .seed = 5,
+	    .agents = 12,
+	    .answer_s = 20,
+	    .warmup_s = 600,
+	    .hours = 4,
+	    .cph = 220,
+	    .aht_s = 180,
+	    .patience_s = 90,
+	    .wrapup_s = 10,
+	    .ring_s = 2,
 	};
 	struct outcome a, b, c;
 
@@ -335,7 +362,7 @@ static void test_determinism(void **state)
 
 	assert_true(memcmp(&a.r.cohort, &c.r.cohort, sizeof(a.r.cohort)) != 0);
 	assert_true(a.info.engine_events != c.info.engine_events ||
-		    a.r.occupied_ms != c.r.occupied_ms);
+	            a.r.occupied_ms != c.r.occupied_ms);
 }
 
 /* --- the engine's invariants under load ---------------------------------- */
@@ -347,9 +374,17 @@ static void test_determinism(void **state)
 static void test_engine_invariants(void **state)
 {
 	struct run p = {
-		.seed = 11, .agents = 6, .answer_s = 20, .warmup_s = 300,
-		.hours = 2, .cph = 130, .aht_s = 120, .patience_s = 60,
-		.wrapup_s = 15, .ring_s = 3, .check = true,
+	    .seed = 11,
+	    .agents = 6,
+	    .answer_s = 20,
+	    .warmup_s = 300,
+	    .hours = 2,
+	    .cph = 130,
+	    .aht_s = 120,
+	    .patience_s = 60,
+	    .wrapup_s = 15,
+	    .ring_s = 3,
+	    .check = true,
 	};
 	struct outcome o;
 
@@ -370,12 +405,23 @@ static void test_engine_invariants(void **state)
 static void test_edges(void **state)
 {
 	struct run idle = {
-		.seed = 3, .agents = 3, .answer_s = 20, .warmup_s = 60,
-		.hours = 1, .cph = 0.001, .aht_s = 60,
+	    .seed = 3,
+	    .agents = 3,
+	    .answer_s = 20,
+	    .warmup_s = 60,
+	    .hours = 1,
+	    .cph = 0.001,
+	    .aht_s = 60,
 	};
 	struct run over = {
-		.seed = 3, .agents = 3, .answer_s = 20, .warmup_s = 600,
-		.hours = 2, .cph = 120, .aht_s = 180, .patience_s = 300,
+	    .seed = 3,
+	    .agents = 3,
+	    .answer_s = 20,
+	    .warmup_s = 600,
+	    .hours = 2,
+	    .cph = 120,
+	    .aht_s = 180,
+	    .patience_s = 300,
 	};
 	struct outcome o;
 
@@ -406,25 +452,38 @@ static void test_multi_queue(void **state)
 	static const struct acd_agent_skill s_sales[] = {{"sales", 5}};
 	static const struct acd_agent_skill s_support[] = {{"support", 6}};
 	static const struct acd_agent_skill s_both[] = {{"sales", 3},
-							{"support", 3}};
-	struct sim_opts so = {.seed = 9, .warmup_s = 900, .duration_s = 3 * 3600,
-			      .ring_ms = 1500, .check = true};
+	                                                {"support", 3}};
+	struct sim_opts so = {.seed = 9,
+	                      .warmup_s = 900,
+	                      .duration_s = 3 * 3600,
+	                      .ring_ms = 1500,
+	                      .check = true};
 	struct acd_queue_cfg qs[3] = {
-		{.name = "sales", .channel = ACD_CH_VOICE,
-		 .reqs = {r_sales, 1}, .max_wait_s = 30,
-		 .overflow = ACD_OVERFLOW_QUEUE, .overflow_target = "support",
-		 .sl_threshold_s = 15},
-		{.name = "support", .channel = ACD_CH_VOICE,
-		 .reqs = {r_support, 1}, .wrapup_s = 5,
-		 .strategy = ACD_STRAT_BEST_SKILL},
-		{.name = "chat", .channel = ACD_CH_CHAT, .reqs = {r_chat, 1},
-		 .wrapup_s = 30, .sl_threshold_s = 60},
+	    {.name = "sales",
+	     .channel = ACD_CH_VOICE,
+	     .reqs = {r_sales, 1},
+	     .max_wait_s = 30,
+	     .overflow = ACD_OVERFLOW_QUEUE,
+	     .overflow_target = "support",
+	     .sl_threshold_s = 15},
+	    {.name = "support",
+	     .channel = ACD_CH_VOICE,
+	     .reqs = {r_support, 1},
+	     .wrapup_s = 5,
+	     .strategy = ACD_STRAT_BEST_SKILL},
+	    {.name = "chat",
+	     .channel = ACD_CH_CHAT,
+	     .reqs = {r_chat, 1},
+	     .wrapup_s = 30,
+	     .sl_threshold_s = 60},
 	};
 	struct sim_load loads[3] = {
-		{.calls_per_hour = 110, .aht_s = 150, .patience_s = 200},
-		{.calls_per_hour = 90, .aht_s = 200, .dist = SIM_DIST_LOGNORMAL,
-		 .cv = 0.8},
-		{.calls_per_hour = 40, .aht_s = 400, .patience_s = 600},
+	    {.calls_per_hour = 110, .aht_s = 150, .patience_s = 200},
+	    {.calls_per_hour = 90,
+	     .aht_s = 200,
+	     .dist = SIM_DIST_LOGNORMAL,
+	     .cv = 0.8},
+	    {.calls_per_hour = 40, .aht_s = 400, .patience_s = 600},
 	};
 	struct sim *sim = NULL;
 	struct acd_tenant *t;
@@ -471,11 +530,12 @@ static void test_multi_queue(void **state)
 		offered += r.cohort.offered;
 		overflowed += r.cohort.overflowed;
 		print_message("%-8s agents %u offered %llu answered %llu "
-			      "abandoned %llu overflowed %llu\n", r.name,
-			      r.agents, (unsigned long long)r.cohort.offered,
-			      (unsigned long long)r.cohort.answered,
-			      (unsigned long long)r.cohort.abandoned,
-			      (unsigned long long)r.cohort.overflowed);
+		              "abandoned %llu overflowed %llu\n",
+		              r.name, r.agents,
+		              (unsigned long long)r.cohort.offered,
+		              (unsigned long long)r.cohort.answered,
+		              (unsigned long long)r.cohort.abandoned,
+		              (unsigned long long)r.cohort.overflowed);
 	}
 	/* agents able to serve each queue, by step-0 skills */
 	sim_queue_result(sim, 0, &r);
@@ -492,8 +552,8 @@ static void test_multi_queue(void **state)
 	assert_int_equal(tot.cohort.overflowed, overflowed);
 	/* every overflow went on to support: it entered twice */
 	assert_int_equal(tot.cohort.answered + tot.cohort.abandoned +
-				 tot.cohort.overflowed,
-			 tot.cohort.offered);
+	                     tot.cohort.overflowed,
+	                 tot.cohort.offered);
 	mem_deref(sim);
 }
 
@@ -506,9 +566,16 @@ static void test_multi_queue(void **state)
 static void test_ring_timeout(void **state)
 {
 	struct run p = {
-		.seed = 4, .agents = 4, .answer_s = 20, .warmup_s = 300,
-		.hours = 1, .cph = 60, .aht_s = 120, .patience_s = 60,
-		.ring_s = 25, .check = true,
+	    .seed = 4,
+	    .agents = 4,
+	    .answer_s = 20,
+	    .warmup_s = 300,
+	    .hours = 1,
+	    .cph = 60,
+	    .aht_s = 120,
+	    .patience_s = 60,
+	    .ring_s = 25,
+	    .check = true,
 	};
 	struct outcome o;
 
@@ -525,9 +592,16 @@ static void test_ring_timeout(void **state)
 static void test_ring_all(void **state)
 {
 	struct run p = {
-		.seed = 8, .agents = 6, .answer_s = 20, .warmup_s = 300,
-		.hours = 2, .cph = 90, .aht_s = 150, .ring_s = 2,
-		.strategy = ACD_STRAT_RING_ALL, .check = true,
+	    .seed = 8,
+	    .agents = 6,
+	    .answer_s = 20,
+	    .warmup_s = 300,
+	    .hours = 2,
+	    .cph = 90,
+	    .aht_s = 150,
+	    .ring_s = 2,
+	    .strategy = ACD_STRAT_RING_ALL,
+	    .check = true,
 	};
 	struct outcome o;
 
@@ -545,10 +619,10 @@ static void test_ring_all(void **state)
 static void test_unserved(void **state)
 {
 	static const struct acd_skill_req r_x[] = {{"x", 1}};
-	struct sim_opts so = {.seed = 2, .warmup_s = 60, .duration_s = 1800,
-			      .drain_max_s = 600};
-	struct acd_queue_cfg qc = {.name = "lost", .channel = ACD_CH_VOICE,
-				   .reqs = {r_x, 1}};
+	struct sim_opts so = {
+	    .seed = 2, .warmup_s = 60, .duration_s = 1800, .drain_max_s = 600};
+	struct acd_queue_cfg qc = {
+	    .name = "lost", .channel = ACD_CH_VOICE, .reqs = {r_x, 1}};
 	struct acd_queue_cfg qok = {.name = "fine", .channel = ACD_CH_VOICE};
 	struct sim_load l = {.calls_per_hour = 60, .aht_s = 60};
 	struct sim *sim = NULL;
@@ -595,18 +669,18 @@ static void test_unserved(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rng_moments),
-		cmocka_unit_test(test_rng_streams),
-		cmocka_unit_test(test_calendar_order),
-		cmocka_unit_test(test_determinism),
-		cmocka_unit_test(test_engine_invariants),
-		cmocka_unit_test(test_edges),
-		cmocka_unit_test(test_multi_queue),
-		cmocka_unit_test(test_ring_timeout),
-		cmocka_unit_test(test_ring_all),
-		cmocka_unit_test(test_unserved),
-		cmocka_unit_test(test_erlang_c),
-		cmocka_unit_test(test_erlang_a),
+	    cmocka_unit_test(test_rng_moments),
+	    cmocka_unit_test(test_rng_streams),
+	    cmocka_unit_test(test_calendar_order),
+	    cmocka_unit_test(test_determinism),
+	    cmocka_unit_test(test_engine_invariants),
+	    cmocka_unit_test(test_edges),
+	    cmocka_unit_test(test_multi_queue),
+	    cmocka_unit_test(test_ring_timeout),
+	    cmocka_unit_test(test_ring_all),
+	    cmocka_unit_test(test_unserved),
+	    cmocka_unit_test(test_erlang_c),
+	    cmocka_unit_test(test_erlang_a),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
