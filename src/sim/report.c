@@ -118,8 +118,7 @@ bool sim_report_fig(const struct sim_agg *a, enum sim_fig f, double *mean,
 	return true;
 }
 
-/* --- the table -------------------------------------------------------------
- */
+/* --- the table ------------------------------------------------------------ */
 
 /* A figure, or "-" when no run measured it. */
 static const char *fig(char *buf, size_t sz, const struct sim_agg *a,
@@ -277,8 +276,7 @@ void sim_report_table(const struct sim_report *rp, FILE *f)
 		print_erlang(rp, f);
 }
 
-/* --- JSON ------------------------------------------------------------------
- */
+/* --- JSON ----------------------------------------------------------------- */
 
 static json_t *counts_json(const struct sim_counts *k)
 {

@@ -176,7 +176,7 @@ static void destructor(void *arg)
 	sim_cal_free(&sim->cal);
 }
 
-/* --- contacts ------------------------------------------------------------ */
+/* --- contacts ------------------------------------------------------------- */
 
 static struct sim_contact *contact_new(struct sim *sim)
 {
@@ -237,7 +237,7 @@ static void recycle_done(struct sim *sim)
 	}
 }
 
-/* --- lookups ------------------------------------------------------------- */
+/* --- lookups -------------------------------------------------------------- */
 
 static struct sim_agent *agent_find(struct sim *sim, const struct acd_agent *a)
 {
@@ -283,7 +283,7 @@ static int schedule(struct sim *sim, uint64_t time, enum ev_type type, void *p,
 	return err;
 }
 
-/* --- agents' time -------------------------------------------------------- */
+/* --- agents' time --------------------------------------------------------- */
 
 static bool state_staffed(enum acd_agent_state st)
 {
@@ -373,7 +373,7 @@ static void offer_del(struct sim_agent *sa, uint64_t id)
 	}
 }
 
-/* --- counting ------------------------------------------------------------ */
+/* --- counting ------------------------------------------------------------- */
 
 enum tally_kind { T_OFFERED, T_ANSWERED, T_ABANDONED, T_OVERFLOWED, T_HANDLED };
 
@@ -438,7 +438,7 @@ static void wrapup_ended(struct sim *sim, struct sim_agent *sa, uint64_t t)
 		      sa->wrap_talk_ms + (t - sa->wrap_start));
 }
 
-/* --- the engine's events ------------------------------------------------- */
+/* --- the engine's events -------------------------------------------------- */
 
 static void contact_event(struct sim *sim, const struct acd_event *ev)
 {
@@ -587,7 +587,7 @@ static void event_handler(const struct acd_event *ev, void *arg)
 	contact_event(sim, ev);
 }
 
-/* --- setup --------------------------------------------------------------- */
+/* --- setup ---------------------------------------------------------------- */
 
 int sim_alloc(struct sim **simp, const struct sim_opts *opts)
 {
@@ -770,7 +770,7 @@ int sim_set_load(struct sim *sim, const char *queue,
 	return ENOENT;
 }
 
-/* --- the run ------------------------------------------------------------- */
+/* --- the run -------------------------------------------------------------- */
 
 static uint64_t draw_ms(double v)
 {
@@ -1065,7 +1065,7 @@ int sim_run(struct sim *sim)
 	return err;
 }
 
-/* --- results ------------------------------------------------------------- */
+/* --- results -------------------------------------------------------------- */
 
 size_t sim_queue_count(const struct sim *sim)
 {

@@ -48,8 +48,7 @@
 
 struct sim;
 
-/* --- rng.c: random numbers --------------------------------------------------
- */
+/* --- rng.c: random numbers ------------------------------------------------ */
 
 /** xoshiro256** state, seeded through splitmix64. */
 struct sim_rng {
@@ -70,7 +69,7 @@ double sim_rng_normal(struct sim_rng *r);
 /** Log-normal with the given mean and coefficient of variation. */
 double sim_rng_lognormal(struct sim_rng *r, double mean, double cv);
 
-/* --- calendar.c: the future events, earliest first ----------------------- */
+/* --- calendar.c: the future events, earliest first ------------------------ */
 
 /** One future event.  Ties in time are broken by insertion order (seq), so
  *  the order of events is a function of the inputs only. */
@@ -231,7 +230,7 @@ void sim_metrics(const struct sim_result *r, struct sim_metrics *m);
  *  in buf ("" when none). */
 int sim_check_engine(const struct sim_result *r, char *buf, size_t sz);
 
-/* --- build.c: the one-queue center --------------------------------------- */
+/* --- build.c: the one-queue center ---------------------------------------- */
 
 struct sim_single {
 	uint32_t agents;

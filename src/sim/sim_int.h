@@ -61,7 +61,7 @@ struct sim_report {
 	int mismatches; /* (run, queue) pairs that disagreed */
 };
 
-/* --- report.c ------------------------------------------------------------ */
+/* --- report.c ------------------------------------------------------------- */
 
 /** Add one run's result for queue i (i == nq: the total).  0 or ENOMEM. */
 int sim_report_add(struct sim_report *rp, size_t i, const struct sim_result *r);

@@ -19,7 +19,7 @@
 #include "sim/sim.h"
 #include "wfm/wfm.h"
 
-/* --- random numbers ---------------------------------------------------- */
+/* --- random numbers ------------------------------------------------------- */
 
 static void test_rng_moments(void **state)
 {
@@ -73,7 +73,7 @@ static void test_rng_streams(void **state)
 	assert_int_equal(same_ac, 0);
 }
 
-/* --- calendar ------------------------------------------------------------ */
+/* --- calendar ------------------------------------------------------------- */
 
 static void test_calendar_order(void **state)
 {
@@ -104,7 +104,7 @@ static void test_calendar_order(void **state)
 	sim_cal_free(&cal);
 }
 
-/* --- running the one-queue center ---------------------------------------- */
+/* --- running the one-queue center ----------------------------------------- */
 
 struct run {
 	uint64_t seed;
@@ -365,7 +365,7 @@ static void test_determinism(void **state)
 	            a.r.occupied_ms != c.r.occupied_ms);
 }
 
-/* --- the engine's invariants under load ---------------------------------- */
+/* --- the engine's invariants under load ----------------------------------- */
 
 /* acd_opts.check: the engine verifies every invariant after every
  * operation (and aborts on a broken one).  Small, since each check walks
