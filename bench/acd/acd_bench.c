@@ -297,6 +297,9 @@ struct run_res {
 	double p50, p99, p999, max;
 	double lp50, lp99, lmean, emean;
 	double bytes_agent, bytes_contact;
+	double bytes_agent_cfg;   /* of which acd_agent_add (logged out) */
+	double cold_p50, cold_p99;/* engine interleaved with the linear scan */
+	bool replay_same;         /* the linear pass saw the same events */
 	double avg_wait, avg_busy;
 	uint64_t agree, ties, disagree, untriggered, desync, errors;
 	double virt_s, wall_s;
@@ -338,6 +341,8 @@ struct sim {
 	double lambda0;        /* base arrivals per ms */
 	bool filling;
 	bool measuring;
+	bool lin_on;
+	int32_t cur_agent;     /* agent of the decision being judged */           /* the linear selector runs (warm-up on) */
 
 	struct lat elat, llat;
 	struct run_res *res;
@@ -555,7 +560,7 @@ static struct bcontact *contact_new(struct sim *s)
 	}
 	c = &s->c[s->free_head];
 	s->free_head = c->next_free;
-	c->state = C_WAITING;
+	c->state = C_FREE; /* the caller sets the first state */
 	c->noff = 0;
 	c->agent = -1;
 	c->lpos = -1;
@@ -607,6 +612,17 @@ static bool off_has(const struct bcontact *c, int32_t ai)
 	return false;
 }
 
+/* The relaxation step a contact waiting since its arrival has reached. */
+static uint8_t step_at(const struct sim *s, const struct bcontact *c,
+		       uint64_t now)
+{
+	const struct bqueue *q = &s->q[c->queue];
+	uint8_t st = 0;
+	while (st + 1 < q->nsteps && now >= c->arrival + q->step[st + 1].after_ms)
+		st++;
+	return st;
+}
+
 /* --- comparing the two selectors ------------------------------------------ */
 
 static void report_bad(struct sim *s, const char *what, long x, long y)
@@ -614,6 +630,20 @@ static void report_bad(struct sim *s, const char *what, long x, long y)
 	if (s->bad_prints++ < 5)
 		fprintf(stderr, "  [disagree] t=%" PRIu64 " %s: linear %ld, "
 			"engine %ld\n", s->now - START_MS, what, x, y);
+}
+
+static void describe_contact(const struct sim *s, long i, int32_t ai)
+{
+	const struct bcontact *c;
+	if (i < 0 || s->bad_prints > 5)
+		return;
+	c = &s->c[i];
+	fprintf(stderr, "    contact %ld: queue %u step %u (by time %u) prio %u"
+		" arrival %" PRIu64 " state %u, agent %d eligible %d\n", i,
+		c->queue, c->step, step_at(s, c, s->now), c->prio,
+		c->arrival - START_MS, c->state, ai,
+		ai >= 0 && lin_eligible(&s->la[ai],
+					&s->q[c->queue].step[c->step]));
 }
 
 /* Contact decision: linear chose agent x, the engine offered y (-1: none). */
@@ -644,6 +674,8 @@ static void judge_agent(struct sim *s, int32_t x, int32_t y)
 	else {
 		s->res->disagree++;
 		report_bad(s, "contact for agent", x, y);
+		describe_contact(s, x, s->cur_agent);
+		describe_contact(s, y, s->cur_agent);
 	}
 }
 
@@ -661,7 +693,7 @@ static bool is_trigger(const struct bev *e)
 static void lin_time_contact(struct sim *s, struct bcontact *c)
 {
 	uint64_t t0, t1;
-	if (!s->cfg->linear)
+	if (!s->lin_on)
 		return;
 	t0 = now_ns();
 	c->expect = lin_pick_agent(s, c);
@@ -673,7 +705,7 @@ static void lin_time_contact(struct sim *s, struct bcontact *c)
 static void lin_time_agent(struct sim *s, int32_t ai)
 {
 	uint64_t t0, t1;
-	if (!s->cfg->linear)
+	if (!s->lin_on)
 		return;
 	t0 = now_ns();
 	s->ag[ai].expect = lin_pick_contact(s, ai);
@@ -694,7 +726,6 @@ static void schedule_offer_answer(struct sim *s, struct bcontact *c,
 
 static void process_events(struct sim *s)
 {
-	struct acd_contact_info ci;
 	struct acd_agent_info ai_info;
 	size_t i;
 
@@ -714,10 +745,10 @@ static void process_events(struct sim *s)
 				c->step = 0;
 			}
 			if (e->type == ACD_EV_CONTACT_QUEUED)
-				c->step = 0;
+				c->arrival = e->time; /* entry in this queue */
+			/* a requeued contact may have passed steps meanwhile */
+			c->step = step_at(s, c, e->time);
 			c->prio = e->priority;
-			if (acd_contact_info(s->acd, c->id, &ci) == 0)
-				c->arrival = ci.arrived;
 			contact_set_state(s, c, C_WAITING);
 			lwait_add(s, c);
 			lin_time_contact(s, c);
@@ -725,12 +756,7 @@ static void process_events(struct sim *s)
 		case ACD_EV_CONTACT_RELAXED:
 			if (!c)
 				break;
-			if (acd_contact_info(s->acd, c->id, &ci) == 0)
-				c->step = ci.step;
-			else
-				c->step++;
-			if (c->step >= s->q[c->queue].nsteps)
-				c->step = s->q[c->queue].nsteps - 1;
+			c->step = step_at(s, c, e->time);
 			if (c->state == C_WAITING)
 				lin_time_contact(s, c);
 			break;
@@ -748,11 +774,12 @@ static void process_events(struct sim *s)
 		case ACD_EV_CONTACT_OFFERED:
 			if (!c || ai < 0)
 				break;
-			if (s->cfg->linear) {
+			if (s->lin_on) {
 				if (c->expect != -2) {
 					judge_contact(s, c, c->expect, ai);
 					c->expect = -2;
 				} else if (s->ag[ai].expect != -2) {
+					s->cur_agent = ai;
 					judge_agent(s, s->ag[ai].expect,
 						    (int32_t)(c - s->c));
 					s->ag[ai].expect = -2;
@@ -809,7 +836,7 @@ static void process_events(struct sim *s)
 	}
 
 	/* Decisions where the engine offered nothing. */
-	if (s->cfg->linear) {
+	if (s->lin_on) {
 		for (i = 0; i < s->nev; i++) {
 			struct bev *e = &s->ev[i];
 			struct bcontact *c = e->c;
@@ -818,6 +845,7 @@ static void process_events(struct sim *s)
 				continue;
 			if (e->type == ACD_EV_AGENT_STATE) {
 				if (ai >= 0 && s->ag[ai].expect != -2) {
+					s->cur_agent = ai;
 					judge_agent(s, s->ag[ai].expect, -1);
 					s->ag[ai].expect = -2;
 				}
@@ -1313,6 +1341,7 @@ static void run_one(const struct run_cfg *cfg, struct run_res *res)
 	/* Agents: configuration and login, with no contact in the engine. */
 	m0 = heap_bytes();
 	add_agents(s);
+	res->bytes_agent_cfg = (double)(heap_bytes() - m0) / s->na;
 	for (i = 0; i < s->na; i++) {
 		s->now++; /* distinct idle times: no ties at the start */
 		timed_presence(s, (int32_t)i, ACD_PRESENCE_AVAILABLE, NULL);
@@ -1363,12 +1392,14 @@ static void run_one(const struct run_cfg *cfg, struct run_res *res)
 	virt0 = s->now;
 	res->decisions = 0;
 	s->measuring = true;
+	s->lin_on = cfg->linear;
 	while (res->decisions < cfg->decisions / 5)
 		sim_step(s);
 	{
 		struct run_res keep = *res;
 		memset(res, 0, sizeof(*res));
 		res->bytes_agent = keep.bytes_agent;
+		res->bytes_agent_cfg = keep.bytes_agent_cfg;
 		res->bytes_contact = keep.bytes_contact;
 		res->errors = keep.errors;
 		s->elat.n = s->llat.n = 0;
@@ -1426,6 +1457,38 @@ static void run_one(const struct run_cfg *cfg, struct run_res *res)
 
 /* --- main ---------------------------------------------------------------- */
 
+/* The engine alone first (its figures and memory), then the same seeded
+ * day again with the linear selector on every decision.  Interleaving the
+ * linear scans evicts the engine's data from the caches, so the engine is
+ * timed apart; its interleaved ("cold") figures are kept for reference. */
+static void run_pair(const struct run_cfg *cfg, struct run_res *res)
+{
+	struct run_cfg lc = *cfg;
+	struct run_res lr;
+
+	lc.linear = false;
+	run_one(&lc, res);
+	if (!cfg->linear)
+		return;
+	lc.linear = true;
+	run_one(&lc, &lr);
+	res->lp50 = lr.lp50;
+	res->lp99 = lr.lp99;
+	res->lmean = lr.lmean;
+	res->agree = lr.agree;
+	res->ties = lr.ties;
+	res->disagree = lr.disagree;
+	res->untriggered = lr.untriggered;
+	res->desync = lr.desync;
+	res->errors += lr.errors;
+	res->cold_p50 = lr.p50;
+	res->cold_p99 = lr.p99;
+	res->replay_same = lr.offers == res->offers &&
+			   lr.decisions == res->decisions &&
+			   lr.calls == res->calls;
+	res->wall_s += lr.wall_s;
+}
+
 static void print_header(void)
 {
 	printf("%7s %3s %6s %6s %9s %10s %6s %6s %6s %7s %7s %7s %7s %7s "
@@ -1459,6 +1522,14 @@ static void print_detail(const struct run_cfg *cfg, const struct run_res *r)
 	       r->engine_s > 0 ? (double)r->calls / r->engine_s : 0, r->emean,
 	       r->lmean, r->emean > 0 ? r->lmean / r->emean : 0, r->avg_busy,
 	       r->virt_s, r->wall_s);
+	printf("        memory: %.0f B/agent configured (logged out) + %.0f "
+	       "logged in\n", r->bytes_agent_cfg,
+	       r->bytes_agent - r->bytes_agent_cfg);
+	if (cfg->linear)
+		printf("        interleaved with the linear scan (cold caches): "
+		       "engine p50 %.2f us, p99 %.2f us; replay %s\n",
+		       r->cold_p50, r->cold_p99,
+		       r->replay_same ? "identical" : "DIFFERENT");
 	if (cfg->linear)
 		printf("        same choice as linear (longest idle): %" PRIu64
 		       " agree, %" PRIu64 " ties, %" PRIu64
@@ -1535,13 +1606,13 @@ int main(int argc, char **argv)
 			.seed = seed,
 			.linear = linear,
 		};
-		run_one(&cfgs[i], &res[i]);
+		run_pair(&cfgs[i], &res[i]);
 		print_row(&cfgs[i], &res[i]);
 	}
 	if (multi) {
 		mcfg = cfgs[nsizes - 1];
 		mcfg.ntenants = 10;
-		run_one(&mcfg, &mres);
+		run_pair(&mcfg, &mres);
 		print_row(&mcfg, &mres);
 	}
 	printf("\n");
