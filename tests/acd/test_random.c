@@ -1182,15 +1182,14 @@ static void op_remove(void)
 
 static void op_priority(void)
 {
-	struct mcontact *c = pick_contact(is_waiting);
+	struct mcontact *c = pick_contact(rnd(4) ? is_waiting : is_any);
 	uint8_t prio = (uint8_t)rnd(ACD_PRIORITY_MAX + 1);
 	if (!c)
 		return;
 	trace("priority %" PRIu64 " %u", c->id, prio);
 	expect_ok("set_priority", acd_contact_set_priority(W->acd, c->id,
 							   prio));
-	CHECK(c->prio == prio || c->st != ACD_CONTACT_WAITING,
-	      "priority not applied");
+	CHECK(c->prio == prio, "priority not applied");
 }
 
 static bool has_conn(const struct magent *a)
@@ -1205,11 +1204,13 @@ static bool has_conn(const struct magent *a)
 static void op_presence(void)
 {
 	struct magent *a = &W->a[rnd((uint32_t)W->na)];
-	enum acd_presence p = (enum acd_presence)rnd(3), old = a->presence;
+	enum acd_presence old = a->presence, p;
+	unsigned r = rnd(10);
 	int err;
 
-	if (p == ACD_PRESENCE_LOGGED_OUT && rnd(2))
-		p = ACD_PRESENCE_AVAILABLE; /* mostly working agents */
+	/* mostly working agents */
+	p = r < 6 ? ACD_PRESENCE_AVAILABLE
+		  : r < 9 ? ACD_PRESENCE_NOT_READY : ACD_PRESENCE_LOGGED_OUT;
 	if (p == ACD_PRESENCE_LOGGED_OUT && has_conn(a)) {
 		refused_begin();
 		err = acd_agent_set_presence(a->a, p, NULL);
@@ -1290,7 +1291,8 @@ static void op_advance(void)
 		W->now = target;
 		while ((c = pick_contact(is_due))) {
 			struct magent *a = &W->a[c->off[0]];
-			bool ring = W->q[c->queue].strat == ACD_STRAT_RING_ALL;
+			bool ring = W->q[c->queue].strat == ACD_STRAT_RING_ALL ||
+				    rnd(2);
 			W->now = keep;
 			trace("%s %" PRIu64 " by %s/%d before it times out",
 			      ring ? "accept" : "reject", c->id, a->id,
@@ -1321,7 +1323,72 @@ static void op_refused(void)
 	int err;
 	uint64_t bogus = 0xdead0000ull + rnd(1000);
 
-	switch (rnd(10)) {
+	switch (rnd(16)) {
+	case 10:
+		c = pick_contact(is_connected);
+		if (!c)
+			break;
+		refused_begin();
+		err = acd_contact_abandon(W->acd, c->id);
+		refused_end("abandon a connected contact", err, EBUSY);
+		break;
+	case 11:
+		c = pick_contact(is_unconnected);
+		if (!c)
+			break;
+		refused_begin();
+		err = acd_contact_complete(W->acd, c->id);
+		refused_end("complete an unanswered contact", err, EBUSY);
+		break;
+	case 12: /* accept or reject by an agent of the tenant not offered it */
+		c = pick_contact(is_unconnected);
+		if (!c)
+			break;
+		for (a = W->a; a < W->a + W->na; a++)
+			if (a->tenant == W->q[c->queue].tenant &&
+			    off_find(c, (int)(a - W->a)) < 0)
+				break;
+		if (a == W->a + W->na)
+			break;
+		refused_begin();
+		err = rnd(2) ? acd_contact_accept(W->acd, c->id, a->a)
+			     : acd_contact_reject(W->acd, c->id, a->a);
+		refused_end("answer an offer made to someone else", err, EBUSY);
+		break;
+	case 13:
+		c = pick_contact(is_connected);
+		if (!c)
+			break;
+		refused_begin();
+		err = acd_contact_reject(W->acd, c->id, W->a[c->agent].a);
+		refused_end("reject after accepting", err, EALREADY);
+		break;
+	case 14:
+		c = pick_contact(is_offered);
+		if (!c)
+			break;
+		a = &W->a[W->q[c->queue].tenant ? 0 : W->na - 1];
+		refused_begin();
+		err = acd_contact_reject(W->acd, c->id, a->a);
+		refused_end("reject by an agent of another tenant", err, EPERM);
+		break;
+	case 15: {
+		int qi;
+		c = pick_contact(is_any);
+		if (!c)
+			break;
+		for (qi = 0; qi < W->nq; qi++)
+			if (W->q[qi].tenant == W->q[c->queue].tenant &&
+			    W->q[qi].ch != W->q[c->queue].ch)
+				break;
+		if (qi == W->nq)
+			break;
+		refused_begin();
+		err = acd_contact_transfer(W->acd, c->id, W->q[qi].q);
+		refused_end("transfer to a queue of another channel", err,
+			    EINVAL);
+		break;
+	}
 	case 0:
 		refused_begin();
 		err = acd_contact_accept(W->acd, bogus, W->a[0].a);
@@ -1412,9 +1479,14 @@ static void op_refused(void)
 		memset(&p, 0, sizeof(p));
 		p.queue = W->q[0].q; /* voice */
 		p.channel = ACD_CH_EMAIL;
+		if (rnd(2)) {
+			p.channel = ACD_CH_VOICE;
+			p.priority = ACD_PRIORITY_MAX + 1;
+		}
 		refused_begin();
 		err = acd_contact_add(W->acd, &p, &bogus);
-		refused_end("contact on the wrong channel", err, EINVAL);
+		refused_end("contact on the wrong channel or priority", err,
+			    EINVAL);
 		break;
 	}
 	default:
@@ -1577,11 +1649,11 @@ static void test_random_walks(void **state)
 	(void)state;
 
 	if (one) {
-		walk((uint32_t)strtoul(one, NULL, 10), env_steps(3000));
+		walk((uint32_t)strtoul(one, NULL, 10), env_steps(5000));
 		return;
 	}
 	for (i = 0; i < ARRAY_SIZE(seeds); i++)
-		walk(seeds[i], env_steps(3000));
+		walk(seeds[i], env_steps(5000));
 }
 
 /* Known bug 2 in its smallest form: two agents, one contact, the first
