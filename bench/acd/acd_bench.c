@@ -298,7 +298,8 @@ struct run_res {
 	double lp50, lp99, lmean, emean;
 	double bytes_agent, bytes_contact;
 	double bytes_agent_cfg;   /* of which acd_agent_add (logged out) */
-	double cold_p50, cold_p99;/* engine interleaved with the linear scan */
+	double cold_p50, cold_p99;
+	double op50, op99;        /* decisions that made an offer *//* engine interleaved with the linear scan */
 	bool replay_same;         /* the linear pass saw the same events */
 	double avg_wait, avg_busy;
 	uint64_t agree, ties, disagree, untriggered, desync, errors;
@@ -345,6 +346,7 @@ struct sim {
 	int32_t cur_agent;     /* agent of the decision being judged */           /* the linear selector runs (warm-up on) */
 
 	struct lat elat, llat;
+	struct lat olat;       /* decisions in calls that made an offer */
 	struct run_res *res;
 	uint64_t wait_sum, busy_sum, samples;
 	int bad_prints;
@@ -874,9 +876,11 @@ static void process_events(struct sim *s)
 /* Bill one engine call and digest its events. */
 static void after_call(struct sim *s, uint64_t ns)
 {
-	size_t i, k = 0;
-	for (i = 0; i < s->nev; i++)
+	size_t i, k = 0, offers = 0;
+	for (i = 0; i < s->nev; i++) {
 		k += is_trigger(&s->ev[i]);
+		offers += s->ev[i].type == ACD_EV_CONTACT_OFFERED;
+	}
 	if (s->measuring) {
 		s->res->calls++;
 		s->res->engine_s += (double)ns * 1e-9;
@@ -885,6 +889,9 @@ static void after_call(struct sim *s, uint64_t ns)
 			s->res->dec_engine_s += (double)ns * 1e-9;
 			for (i = 0; i < k; i++)
 				lat_add(&s->elat, ns / k);
+			if (offers)
+				for (i = 0; i < k; i++)
+					lat_add(&s->olat, ns / k);
 		}
 	}
 	process_events(s);
@@ -1402,7 +1409,7 @@ static void run_one(const struct run_cfg *cfg, struct run_res *res)
 		res->bytes_agent_cfg = keep.bytes_agent_cfg;
 		res->bytes_contact = keep.bytes_contact;
 		res->errors = keep.errors;
-		s->elat.n = s->llat.n = 0;
+		s->elat.n = s->llat.n = s->olat.n = 0;
 		s->wait_sum = s->busy_sum = s->samples = 0;
 		s->bad_prints = 0;
 	}
@@ -1418,6 +1425,9 @@ static void run_one(const struct run_cfg *cfg, struct run_res *res)
 
 	qsort(s->elat.v, s->elat.n, sizeof(uint32_t), cmp_u32);
 	qsort(s->llat.v, s->llat.n, sizeof(uint32_t), cmp_u32);
+	qsort(s->olat.v, s->olat.n, sizeof(uint32_t), cmp_u32);
+	res->op50 = lat_pct(&s->olat, 0.50);
+	res->op99 = lat_pct(&s->olat, 0.99);
 	res->p50 = lat_pct(&s->elat, 0.50);
 	res->p99 = lat_pct(&s->elat, 0.99);
 	res->p999 = lat_pct(&s->elat, 0.999);
@@ -1441,6 +1451,7 @@ static void run_one(const struct run_cfg *cfg, struct run_res *res)
 
 	free(s->elat.v);
 	free(s->llat.v);
+	free(s->olat.v);
 	free(s->ev);
 	free(s->heap);
 	free(s->c);
@@ -1522,6 +1533,8 @@ static void print_detail(const struct run_cfg *cfg, const struct run_res *r)
 	       r->engine_s > 0 ? (double)r->calls / r->engine_s : 0, r->emean,
 	       r->lmean, r->emean > 0 ? r->lmean / r->emean : 0, r->avg_busy,
 	       r->virt_s, r->wall_s);
+	printf("        decisions that made an offer: p50 %.2f us, p99 %.2f us"
+	       "\n", r->op50, r->op99);
 	printf("        memory: %.0f B/agent configured (logged out) + %.0f "
 	       "logged in\n", r->bytes_agent_cfg,
 	       r->bytes_agent - r->bytes_agent_cfg);
