@@ -38,10 +38,10 @@
 
 #include "acd/acd.h"
 
-#define NSKILLS_MAX 100
+#define NSKILLS_MAX      100
 #define AGENT_SKILLS_MAX 8
-#define MAX_OFFERS 4
-#define START_MS ((uint64_t)1000000000)
+#define MAX_OFFERS       4
+#define START_MS         ((uint64_t)1000000000)
 
 /* --- small helpers ------------------------------------------------------- */
 
@@ -172,8 +172,8 @@ static char skname[NSKILLS_MAX][16]; /* "s00".."s99", every tenant */
 
 struct step {
 	uint32_t after_ms;
-	uint8_t n;         /* 0 = any agent of the tenant */
-	uint8_t sk[2];     /* tenant-local skill index */
+	uint8_t n;     /* 0 = any agent of the tenant */
+	uint8_t sk[2]; /* tenant-local skill index */
 	uint8_t lvl[2];
 };
 
@@ -207,8 +207,8 @@ struct bagent {
 	uint16_t tenant;
 	uint8_t on_break;
 	uint32_t bgen;
-	int32_t expect;     /* linear's contact for a pending agent decision,
-			       -1 none found, -2 no decision pending */
+	int32_t expect; /* linear's contact for a pending agent decision,
+	                   -1 none found, -2 no decision pending */
 	char id[12];
 	struct acd_agent_skill cfg[AGENT_SKILLS_MAX];
 };
@@ -226,9 +226,9 @@ struct bcontact {
 	uint16_t tenant;
 	int32_t agent;
 	int32_t off[MAX_OFFERS];
-	int32_t lpos;       /* index in the linear waiting array, -1 */
-	int32_t expect;     /* linear's agent for a pending contact decision */
-	uint64_t arrival;   /* the engine's ordering key (acd_contact_info) */
+	int32_t lpos;     /* index in the linear waiting array, -1 */
+	int32_t expect;   /* linear's agent for a pending contact decision */
+	uint64_t arrival; /* the engine's ordering key (acd_contact_info) */
 	int32_t next_free;
 };
 
@@ -282,25 +282,27 @@ static double lat_pct(struct lat *l, double p)
 struct run_cfg {
 	uint32_t nagents;
 	uint32_t ntenants;
-	uint32_t nqueues;     /* in all tenants */
-	uint32_t nskills;     /* per tenant */
+	uint32_t nqueues; /* in all tenants */
+	uint32_t nskills; /* per tenant */
 	uint32_t target_wait;
-	uint64_t decisions;   /* measured decisions */
+	uint64_t decisions; /* measured decisions */
 	uint64_t seed;
 	bool linear;
 };
 
 struct run_res {
 	uint64_t decisions, offers, calls;
-	double engine_s;          /* sum of timed engine calls */
-	double dec_engine_s;      /* of those holding decisions */
+	double engine_s;     /* sum of timed engine calls */
+	double dec_engine_s; /* of those holding decisions */
 	double p50, p99, p999, max;
 	double lp50, lp99, lmean, emean;
 	double bytes_agent, bytes_contact;
-	double bytes_agent_cfg;   /* of which acd_agent_add (logged out) */
+	double bytes_agent_cfg; /* of which acd_agent_add (logged out) */
 	double cold_p50, cold_p99;
-	double op50, op99;        /* decisions that made an offer *//* engine interleaved with the linear scan */
-	bool replay_same;         /* the linear pass saw the same events */
+	double op50, op99;
+	    /* decisions that made an offer */ /* engine interleaved with the
+	                                          linear scan */
+	bool replay_same; /* the linear pass saw the same events */
 	double avg_wait, avg_busy;
 	uint64_t agree, ties, disagree, untriggered, desync, errors;
 	double virt_s, wall_s;
@@ -315,7 +317,7 @@ struct sim {
 	struct acd_tenant **tenants;
 	struct bqueue *q;
 	uint32_t nq;
-	double *qcum;          /* arrival weights, cumulative */
+	double *qcum; /* arrival weights, cumulative */
 	double skill_cum[NSKILLS_MAX];
 
 	struct bagent *ag;
@@ -327,10 +329,10 @@ struct sim {
 	uint32_t ncap;
 	int32_t free_head;
 
-	int32_t *lwait;        /* linear: waiting contacts (indices) */
+	int32_t *lwait; /* linear: waiting contacts (indices) */
 	uint32_t nlwait;
 
-	uint32_t waiting;      /* harness count of waiting contacts */
+	uint32_t waiting; /* harness count of waiting contacts */
 	uint32_t connected;
 
 	struct sev *heap;
@@ -339,14 +341,16 @@ struct sim {
 	struct bev *ev;
 	size_t nev, evcap;
 
-	double lambda0;        /* base arrivals per ms */
+	double lambda0; /* base arrivals per ms */
 	bool filling;
 	bool measuring;
 	bool lin_on;
-	int32_t cur_agent;     /* agent of the decision being judged */           /* the linear selector runs (warm-up on) */
+	int32_t cur_agent;
+	    /* agent of the decision being judged */ /* the linear selector runs
+	                                                (warm-up on) */
 
 	struct lat elat, llat;
-	struct lat olat;       /* decisions in calls that made an offer */
+	struct lat olat; /* decisions in calls that made an offer */
 	struct run_res *res;
 	uint64_t wait_sum, busy_sum, samples;
 	int bad_prints;
@@ -355,7 +359,7 @@ struct sim {
 /* --- harness event heap -------------------------------------------------- */
 
 static void heap_push(struct sim *s, uint64_t t, uint8_t type, uint32_t idx,
-		      uint32_t gen, int32_t aux)
+                      uint32_t gen, int32_t aux)
 {
 	size_t i;
 	if (s->nheap == s->heapcap) {
@@ -453,7 +457,7 @@ static unsigned lin_skill_sum(const struct lagent *a, const struct step *st)
 
 /* true if agent x is a better choice than y for the strategy */
 static bool lin_better(const struct sim *s, enum acd_strategy strat,
-		       const struct step *st, int32_t x, int32_t y)
+                       const struct step *st, int32_t x, int32_t y)
 {
 	const struct lagent *a = &s->la[x], *b = &s->la[y];
 	switch (strat) {
@@ -503,7 +507,7 @@ static int32_t lin_pick_agent(struct sim *s, const struct bcontact *c)
 }
 
 static bool lin_contact_before(const struct bcontact *a,
-			       const struct bcontact *b)
+                               const struct bcontact *b)
 {
 	if (a->prio != b->prio)
 		return a->prio > b->prio;
@@ -551,7 +555,8 @@ static void lwait_del(struct sim *s, struct bcontact *c)
 	c->lpos = -1;
 }
 
-/* --- contacts and agents of the harness ------------------------------------ */
+/* --- contacts and agents of the harness ------------------------------------
+ */
 
 static struct bcontact *contact_new(struct sim *s)
 {
@@ -616,11 +621,12 @@ static bool off_has(const struct bcontact *c, int32_t ai)
 
 /* The relaxation step a contact waiting since its arrival has reached. */
 static uint8_t step_at(const struct sim *s, const struct bcontact *c,
-		       uint64_t now)
+                       uint64_t now)
 {
 	const struct bqueue *q = &s->q[c->queue];
 	uint8_t st = 0;
-	while (st + 1 < q->nsteps && now >= c->arrival + q->step[st + 1].after_ms)
+	while (st + 1 < q->nsteps &&
+	       now >= c->arrival + q->step[st + 1].after_ms)
 		st++;
 	return st;
 }
@@ -630,8 +636,10 @@ static uint8_t step_at(const struct sim *s, const struct bcontact *c,
 static void report_bad(struct sim *s, const char *what, long x, long y)
 {
 	if (s->bad_prints++ < 5)
-		fprintf(stderr, "  [disagree] t=%" PRIu64 " %s: linear %ld, "
-			"engine %ld\n", s->now - START_MS, what, x, y);
+		fprintf(stderr,
+		        "  [disagree] t=%" PRIu64 " %s: linear %ld, "
+		        "engine %ld\n",
+		        s->now - START_MS, what, x, y);
 }
 
 static void describe_contact(const struct sim *s, long i, int32_t ai)
@@ -640,25 +648,25 @@ static void describe_contact(const struct sim *s, long i, int32_t ai)
 	if (i < 0 || s->bad_prints > 5)
 		return;
 	c = &s->c[i];
-	fprintf(stderr, "    contact %ld: queue %u step %u (by time %u) prio %u"
-		" arrival %" PRIu64 " state %u, agent %d eligible %d\n", i,
-		c->queue, c->step, step_at(s, c, s->now), c->prio,
-		c->arrival - START_MS, c->state, ai,
-		ai >= 0 && lin_eligible(&s->la[ai],
-					&s->q[c->queue].step[c->step]));
+	fprintf(stderr,
+	        "    contact %ld: queue %u step %u (by time %u) prio %u"
+	        " arrival %" PRIu64 " state %u, agent %d eligible %d\n",
+	        i, c->queue, c->step, step_at(s, c, s->now), c->prio,
+	        c->arrival - START_MS, c->state, ai,
+	        ai >= 0 &&
+	            lin_eligible(&s->la[ai], &s->q[c->queue].step[c->step]));
 }
 
 /* Contact decision: linear chose agent x, the engine offered y (-1: none). */
 static void judge_contact(struct sim *s, struct bcontact *c, int32_t x,
-			  int32_t y)
+                          int32_t y)
 {
 	const struct bqueue *q = &s->q[c->queue];
 	if (q->strat != ACD_STRAT_LONGEST_IDLE)
 		return;
 	if (x == y)
 		s->res->agree++;
-	else if (x >= 0 && y >= 0 &&
-		 s->la[x].idle_since == s->la[y].idle_since)
+	else if (x >= 0 && y >= 0 && s->la[x].idle_since == s->la[y].idle_since)
 		s->res->ties++;
 	else {
 		s->res->disagree++;
@@ -671,7 +679,7 @@ static void judge_agent(struct sim *s, int32_t x, int32_t y)
 	if (x == y)
 		s->res->agree++;
 	else if (x >= 0 && y >= 0 && s->c[x].prio == s->c[y].prio &&
-		 s->c[x].arrival == s->c[y].arrival)
+	         s->c[x].arrival == s->c[y].arrival)
 		s->res->ties++;
 	else {
 		s->res->disagree++;
@@ -689,7 +697,7 @@ static bool is_trigger(const struct bev *e)
 	       e->type == ACD_EV_CONTACT_REQUEUED ||
 	       e->type == ACD_EV_CONTACT_RELAXED ||
 	       (e->type == ACD_EV_AGENT_STATE &&
-		e->new_state == ACD_AGENT_AVAILABLE);
+	        e->new_state == ACD_AGENT_AVAILABLE);
 }
 
 static void lin_time_contact(struct sim *s, struct bcontact *c)
@@ -716,14 +724,13 @@ static void lin_time_agent(struct sim *s, int32_t ai)
 		lat_add(&s->llat, t1 - t0);
 }
 
-static void schedule_offer_answer(struct sim *s, struct bcontact *c,
-				  int32_t ai)
+static void schedule_offer_answer(struct sim *s, struct bcontact *c, int32_t ai)
 {
 	uint64_t ring = 1000 + rng_n(&s->rng, 4000);
-	bool reject = s->q[c->queue].strat != ACD_STRAT_RING_ALL &&
-		      rng_u(&s->rng) < 0.01;
+	bool reject =
+	    s->q[c->queue].strat != ACD_STRAT_RING_ALL && rng_u(&s->rng) < 0.01;
 	heap_push(s, s->now + ring, reject ? S_REJECT : S_ACCEPT,
-		  (uint32_t)(c - s->c), c->gen, ai);
+	          (uint32_t)(c - s->c), c->gen, ai);
 }
 
 static void process_events(struct sim *s)
@@ -783,10 +790,10 @@ static void process_events(struct sim *s)
 				} else if (s->ag[ai].expect != -2) {
 					s->cur_agent = ai;
 					judge_agent(s, s->ag[ai].expect,
-						    (int32_t)(c - s->c));
+					            (int32_t)(c - s->c));
 					s->ag[ai].expect = -2;
 				} else if (s->q[c->queue].strat !=
-					   ACD_STRAT_RING_ALL) {
+				           ACD_STRAT_RING_ALL) {
 					s->res->untriggered++;
 				}
 			}
@@ -818,14 +825,15 @@ static void process_events(struct sim *s)
 			lwait_del(s, c);
 			if (ai >= 0)
 				s->la[ai].today++;
-			heap_push(s, s->now + 30000 +
-					     (uint64_t)rng_exp(&s->rng, 150000),
-				  S_COMPLETE, (uint32_t)(c - s->c), c->gen, 0);
+			heap_push(s,
+			          s->now + 30000 +
+			              (uint64_t)rng_exp(&s->rng, 150000),
+			          S_COMPLETE, (uint32_t)(c - s->c), c->gen, 0);
 			break;
 		case ACD_EV_CONTACT_OVERFLOWED:
 			if (c && e->action == ACD_OVERFLOW_QUEUE)
 				break; /* QUEUED follows */
-			/* fall through */
+			               /* fall through */
 		case ACD_EV_CONTACT_ABANDONED:
 		case ACD_EV_CONTACT_COMPLETED:
 		case ACD_EV_CONTACT_REMOVED:
@@ -902,7 +910,7 @@ static void call_failed(struct sim *s, const char *what, int err)
 	s->res->errors++;
 	if (s->res->errors <= 5)
 		fprintf(stderr, "  [error] %s: %s (%s)\n", what, strerror(err),
-			acd_last_error(s->acd));
+		        acd_last_error(s->acd));
 }
 
 /* --- building the center ------------------------------------------------- */
@@ -952,13 +960,13 @@ static void build_center(struct sim *s)
 			for (k = 0; k < n; k++) {
 				uint8_t sk;
 				do {
-					sk = (uint8_t)pick_cum(
-						s->skill_cum, cfg->nskills,
-						rng_u(&s->rng));
+					sk = (uint8_t)pick_cum(s->skill_cum,
+					                       cfg->nskills,
+					                       rng_u(&s->rng));
 				} while (k == 1 && sk == q->step[0].sk[0]);
 				q->step[0].sk[k] = sk;
 				q->step[0].lvl[k] =
-					(uint8_t)(1 + rng_n(&s->rng, 5));
+				    (uint8_t)(1 + rng_n(&s->rng, 5));
 				q->req[0][k].skill = skname[sk];
 				q->req[0][k].min_level = q->step[0].lvl[k];
 			}
@@ -1002,9 +1010,9 @@ static void build_center(struct sim *s)
 			qc.reqs.n = n;
 			qc.strategy = q->strat;
 			qc.ring_all_max = q->ring_all_max =
-				q->strat == ACD_STRAT_RING_ALL ? 3 : 0;
-			qc.wrapup_s = (uint32_t[]){0, 5, 10, 30}[rng_n(&s->rng,
-								      4)];
+			    q->strat == ACD_STRAT_RING_ALL ? 3 : 0;
+			qc.wrapup_s =
+			    (uint32_t[]){0, 5, 10, 30}[rng_n(&s->rng, 4)];
 			if (j > 0 && rng_u(&s->rng) < 0.15) {
 				qc.max_wait_s = 300;
 				if (rng_u(&s->rng) < 0.5) {
@@ -1018,7 +1026,7 @@ static void build_center(struct sim *s)
 			err = acd_queue_add(s->tenants[t], &qc, &q->q);
 			if (err) {
 				fprintf(stderr, "queue_add: %s (%s)\n",
-					strerror(err), acd_last_error(s->acd));
+				        strerror(err), acd_last_error(s->acd));
 				exit(1);
 			}
 			ptrmap_put(&s->qmap, q->q, (int32_t)(t * qpt + j));
@@ -1030,7 +1038,7 @@ static void build_center(struct sim *s)
 		err = acd_tenant_check_config(s->tenants[t]);
 		if (err) {
 			fprintf(stderr, "check_config: %s (%s)\n",
-				strerror(err), acd_last_error(s->acd));
+			        strerror(err), acd_last_error(s->acd));
 			exit(1);
 		}
 	}
@@ -1052,9 +1060,8 @@ static void add_agents(struct sim *s)
 		snprintf(b->id, sizeof(b->id), "%05u", i);
 		l->nsk = 0;
 		while (l->nsk < n) {
-			uint8_t sk = (uint8_t)pick_cum(s->skill_cum,
-						       cfg->nskills,
-						       rng_u(&s->rng));
+			uint8_t sk = (uint8_t)pick_cum(
+			    s->skill_cum, cfg->nskills, rng_u(&s->rng));
 			for (k = 0; k < l->nsk; k++)
 				if (l->sk[k] == sk)
 					break;
@@ -1077,7 +1084,7 @@ static void add_agents(struct sim *s)
 		err = acd_agent_add(s->tenants[b->tenant], &ac, &b->a);
 		if (err) {
 			fprintf(stderr, "agent_add: %s (%s)\n", strerror(err),
-				acd_last_error(s->acd));
+			        acd_last_error(s->acd));
 			exit(1);
 		}
 		ptrmap_put(&s->amap, b->a, (int32_t)i);
@@ -1087,7 +1094,7 @@ static void add_agents(struct sim *s)
 /* --- the simulated day --------------------------------------------------- */
 
 static void timed_presence(struct sim *s, int32_t ai, enum acd_presence p,
-			   const char *reason)
+                           const char *reason)
 {
 	uint64_t t0 = now_ns();
 	int err = acd_agent_set_presence(s->ag[ai].a, p, reason);
@@ -1110,13 +1117,13 @@ static void do_arrival(struct sim *s)
 	if (s->filling)
 		rate *= 20;
 	else
-		rate *= 1.0 + 2.0 * ((double)cfg->target_wait -
-				     (double)s->waiting) /
-				      (double)cfg->target_wait;
+		rate *= 1.0 +
+		        2.0 * ((double)cfg->target_wait - (double)s->waiting) /
+		            (double)cfg->target_wait;
 	if (rate < s->lambda0 * 0.2)
 		rate = s->lambda0 * 0.2;
 	heap_push(s, s->now + 1 + (uint64_t)rng_exp(&s->rng, 1.0 / rate),
-		  S_ARRIVAL, 0, 0, 0);
+	          S_ARRIVAL, 0, 0, 0);
 
 	if (s->measuring) {
 		s->wait_sum += s->waiting;
@@ -1148,9 +1155,8 @@ static void do_arrival(struct sim *s)
 	}
 	after_call(s, t1 - t0);
 	if (c->state != C_FREE)
-		heap_push(s, s->now + 1000 +
-				     (uint64_t)rng_exp(&s->rng, 400000),
-			  S_ABANDON, (uint32_t)(c - s->c), c->gen, 0);
+		heap_push(s, s->now + 1000 + (uint64_t)rng_exp(&s->rng, 400000),
+		          S_ABANDON, (uint32_t)(c - s->c), c->gen, 0);
 }
 
 static void do_answer(struct sim *s, const struct sev *e, bool accept)
@@ -1174,7 +1180,7 @@ static void do_answer(struct sim *s, const struct sev *e, bool accept)
 	if (!accept && !err) {
 		s->ag[ai].on_break = 1;
 		heap_push(s, s->now + 20000, S_BACK, (uint32_t)ai,
-			  ++s->ag[ai].bgen, 0);
+		          ++s->ag[ai].bgen, 0);
 	}
 }
 
@@ -1199,9 +1205,10 @@ static void do_complete(struct sim *s, const struct sev *e)
 			call_failed(s, "transfer", err);
 		after_call(s, t1 - t0);
 		if (c->state != C_FREE && c->state != C_CONNECTED)
-			heap_push(s, s->now + 1000 +
-					     (uint64_t)rng_exp(&s->rng, 400000),
-				  S_ABANDON, (uint32_t)(c - s->c), c->gen, 0);
+			heap_push(s,
+			          s->now + 1000 +
+			              (uint64_t)rng_exp(&s->rng, 400000),
+			          S_ABANDON, (uint32_t)(c - s->c), c->gen, 0);
 	} else {
 		t0 = now_ns();
 		err = acd_contact_complete(s->acd, c->id);
@@ -1214,7 +1221,7 @@ static void do_complete(struct sim *s, const struct sev *e)
 		s->ag[ai].on_break = 1;
 		timed_presence(s, ai, ACD_PRESENCE_NOT_READY, "break");
 		heap_push(s, s->now + 300000 + rng_n(&s->rng, 600000), S_BACK,
-			  (uint32_t)ai, ++s->ag[ai].bgen, 0);
+		          (uint32_t)ai, ++s->ag[ai].bgen, 0);
 	}
 }
 
@@ -1260,9 +1267,11 @@ static void sim_step(struct sim *s)
 		after_call(s, t1 - t0);
 		if (acd_next_deadline(s->acd) == dl && s->nev == 0) {
 			if (++stuck > 1000) {
-				fprintf(stderr, "acd_run_timers() leaves "
-					"deadline %" PRIu64 " at now %" PRIu64
-					"\n", dl, s->now);
+				fprintf(stderr,
+				        "acd_run_timers() leaves "
+				        "deadline %" PRIu64 " at now %" PRIu64
+				        "\n",
+				        dl, s->now);
 				exit(1);
 			}
 		} else {
@@ -1373,15 +1382,16 @@ static void run_one(const struct run_cfg *cfg, struct run_res *res)
 	s->nheap = 0;
 	for (i = 0; i < s->ncap; i++)
 		if (s->c[i].state == C_WAITING)
-			heap_push(s, s->now + 1000 +
-					     (uint64_t)rng_exp(&s->rng, 400000),
-				  S_ABANDON, (uint32_t)i, s->c[i].gen, 0);
+			heap_push(s,
+			          s->now + 1000 +
+			              (uint64_t)rng_exp(&s->rng, 400000),
+			          S_ABANDON, (uint32_t)i, s->c[i].gen, 0);
 
 	/* Shift start: agents come back over a minute. */
 	for (i = 0; i < s->na; i++) {
 		s->ag[i].on_break = 1;
 		heap_push(s, s->now + 1 + rng_n(&s->rng, 60000), S_BACK,
-			  (uint32_t)i, ++s->ag[i].bgen, 0);
+		          (uint32_t)i, ++s->ag[i].bgen, 0);
 	}
 	heap_push(s, s->now + 1, S_ARRIVAL, 0, 0, 0);
 	s->filling = true;
@@ -1432,9 +1442,9 @@ static void run_one(const struct run_cfg *cfg, struct run_res *res)
 	res->p99 = lat_pct(&s->elat, 0.99);
 	res->p999 = lat_pct(&s->elat, 0.999);
 	res->max = lat_pct(&s->elat, 1.0);
-	res->emean = res->decisions ? res->dec_engine_s * 1e6 /
-					      (double)res->decisions
-				    : 0;
+	res->emean = res->decisions
+	                 ? res->dec_engine_s * 1e6 / (double)res->decisions
+	                 : 0;
 	res->lp50 = lat_pct(&s->llat, 0.50);
 	res->lp99 = lat_pct(&s->llat, 0.99);
 	{
@@ -1495,8 +1505,8 @@ static void run_pair(const struct run_cfg *cfg, struct run_res *res)
 	res->cold_p50 = lr.p50;
 	res->cold_p99 = lr.p99;
 	res->replay_same = lr.offers == res->offers &&
-			   lr.decisions == res->decisions &&
-			   lr.calls == res->calls;
+	                   lr.decisions == res->decisions &&
+	                   lr.calls == res->calls;
 	res->wall_s += lr.wall_s;
 }
 
@@ -1515,8 +1525,7 @@ static void print_row(const struct run_cfg *cfg, const struct run_res *r)
 	       "%7.1f %7.0f %7.0f %7.2f %7.2f %6.1f %6.1f\n",
 	       cfg->nagents, cfg->ntenants, cfg->nqueues, r->avg_wait,
 	       r->decisions,
-	       r->dec_engine_s > 0 ? (double)r->decisions / r->dec_engine_s
-				   : 0,
+	       r->dec_engine_s > 0 ? (double)r->decisions / r->dec_engine_s : 0,
 	       r->p50, r->p99, r->p999, r->max, r->bytes_agent,
 	       r->bytes_contact, r->lp50, r->lp99,
 	       r->p50 > 0 ? r->lp50 / r->p50 : 0,
@@ -1534,20 +1543,23 @@ static void print_detail(const struct run_cfg *cfg, const struct run_res *r)
 	       r->lmean, r->emean > 0 ? r->lmean / r->emean : 0, r->avg_busy,
 	       r->virt_s, r->wall_s);
 	printf("        decisions that made an offer: p50 %.2f us, p99 %.2f us"
-	       "\n", r->op50, r->op99);
+	       "\n",
+	       r->op50, r->op99);
 	printf("        memory: %.0f B/agent configured (logged out) + %.0f "
-	       "logged in\n", r->bytes_agent_cfg,
-	       r->bytes_agent - r->bytes_agent_cfg);
+	       "logged in\n",
+	       r->bytes_agent_cfg, r->bytes_agent - r->bytes_agent_cfg);
 	if (cfg->linear)
-		printf("        interleaved with the linear scan (cold caches): "
-		       "engine p50 %.2f us, p99 %.2f us; replay %s\n",
-		       r->cold_p50, r->cold_p99,
-		       r->replay_same ? "identical" : "DIFFERENT");
+		printf(
+		    "        interleaved with the linear scan (cold caches): "
+		    "engine p50 %.2f us, p99 %.2f us; replay %s\n",
+		    r->cold_p50, r->cold_p99,
+		    r->replay_same ? "identical" : "DIFFERENT");
 	if (cfg->linear)
 		printf("        same choice as linear (longest idle): %" PRIu64
 		       " agree, %" PRIu64 " ties, %" PRIu64
-		       " disagree; %" PRIu64 " offers without decision, %"
-		       PRIu64 " state mismatches, %" PRIu64 " call errors\n",
+		       " disagree; %" PRIu64
+		       " offers without decision, %" PRIu64
+		       " state mismatches, %" PRIu64 " call errors\n",
 		       r->agree, r->ties, r->disagree, r->untriggered,
 		       r->desync, r->errors);
 }
@@ -1583,10 +1595,10 @@ int main(int argc, char **argv)
 			}
 		} else {
 			fprintf(stderr,
-				"usage: %s [--quick] [--sizes 1000,2000] "
-				"[--decisions N] [--seed S] [--no-linear] "
-				"[--no-multi]\n",
-				argv[0]);
+			        "usage: %s [--quick] [--sizes 1000,2000] "
+			        "[--decisions N] [--seed S] [--no-linear] "
+			        "[--no-multi]\n",
+			        argv[0]);
 			return 2;
 		}
 	}
@@ -1610,14 +1622,14 @@ int main(int argc, char **argv)
 	print_header();
 	for (i = 0; i < nsizes; i++) {
 		cfgs[i] = (struct run_cfg){
-			.nagents = sizes[i],
-			.ntenants = 1,
-			.nqueues = 1000,
-			.nskills = 100,
-			.target_wait = sizes[i] / 2,
-			.decisions = decisions,
-			.seed = seed,
-			.linear = linear,
+		    .nagents = sizes[i],
+		    .ntenants = 1,
+		    .nqueues = 1000,
+		    .nskills = 100,
+		    .target_wait = sizes[i] / 2,
+		    .decisions = decisions,
+		    .seed = seed,
+		    .linear = linear,
 		};
 		run_pair(&cfgs[i], &res[i]);
 		print_row(&cfgs[i], &res[i]);

@@ -40,12 +40,12 @@
 
 #include "acd/acd.h"
 
-#define NSK 3
-#define MAXQ 12
-#define MAXA 10
-#define MAXC 20000
+#define NSK    3
+#define MAXQ   12
+#define MAXA   10
+#define MAXC   20000
 #define MAXOFF 8
-#define TRACE 24
+#define TRACE  24
 
 /* Known engine bugs (reported to the integrator).  Build with
  * -DACD_RANDOM_STRICT=1 to check them; with 0 the walk steps around them
@@ -97,11 +97,11 @@ struct mqueue {
 	struct acd_queue *q;
 	/* counted from events */
 	uint32_t queued, accepted, abandoned, completed, overflowed, removed,
-		moved_out;
+	    moved_out;
 	/* transfers out of contacts never answered here: the engine counts
 	 * them in the overflowed statistic, with no OVERFLOWED event */
 	uint32_t moved_unanswered;
-	uint32_t handled;  /* expected handled statistic */
+	uint32_t handled; /* expected handled statistic */
 };
 
 struct magent {
@@ -117,7 +117,7 @@ struct magent {
 	enum acd_agent_state state;
 	int conn[ACD_CH_MAX];
 	int offered[ACD_CH_MAX];
-	int wrap_q;        /* queue whose wrap-up is running, -1 */
+	int wrap_q; /* queue whose wrap-up is running, -1 */
 };
 
 enum { MOVE_NONE = 0, MOVE_TRANSFER, MOVE_OVERFLOW };
@@ -137,7 +137,7 @@ struct mcontact {
 	int noff;
 	int off[MAXOFF];
 	uint64_t offer_due; /* when the offers time out */
-	int moving;  /* MOVE_*: the next QUEUED moves it to another queue */
+	int moving; /* MOVE_*: the next QUEUED moves it to another queue */
 };
 
 struct world {
@@ -153,9 +153,9 @@ struct world {
 	int na;
 	struct mcontact *c;
 	int nc;
-	uint64_t deadline;   /* last value given to the deadline handler */
+	uint64_t deadline; /* last value given to the deadline handler */
 	bool deadline_seen;
-	unsigned nevents;    /* events during the current operation */
+	unsigned nevents; /* events during the current operation */
 	unsigned open_offers;
 	uint64_t ops_ok, ops_refused, offers, accepts, relaxed, overflows;
 	uint64_t silent_relax, multi_relax;
@@ -173,9 +173,10 @@ static void dump_trace(void)
 	unsigned i, n;
 	if (!W)
 		return;
-	fprintf(stderr, "acd random walk: seed %u, step %u (rerun: "
-		"ACD_RANDOM_SEED=%u ACD_RANDOM_STEPS=%u)\n",
-		W->seed, W->step, W->seed, W->step + 1);
+	fprintf(stderr,
+	        "acd random walk: seed %u, step %u (rerun: "
+	        "ACD_RANDOM_SEED=%u ACD_RANDOM_STEPS=%u)\n",
+	        W->seed, W->step, W->seed, W->step + 1);
 	n = W->ntrace < TRACE ? W->ntrace : TRACE;
 	for (i = W->ntrace - n; i < W->ntrace; i++)
 		fprintf(stderr, "  %s\n", W->trace[i % TRACE]);
@@ -195,7 +196,7 @@ static void on_abort(int sig)
 			fprintf(stderr, "check failed: %s: ", #cond);          \
 			fprintf(stderr, __VA_ARGS__);                          \
 			fprintf(stderr, " (%s)\n",                             \
-				W->acd ? acd_last_error(W->acd) : "");         \
+			        W->acd ? acd_last_error(W->acd) : "");         \
 			fail();                                                \
 		}                                                              \
 	} while (0)
@@ -204,8 +205,8 @@ static void trace(const char *fmt, ...)
 {
 	va_list ap;
 	char *buf = W->trace[W->ntrace++ % TRACE];
-	int n = snprintf(buf, 96, "#%u t=%" PRIu64 " ", W->step,
-			 W->now - 1000000);
+	int n =
+	    snprintf(buf, 96, "#%u t=%" PRIu64 " ", W->step, W->now - 1000000);
 	va_start(ap, fmt);
 	if (n > 0 && n < 96)
 		vsnprintf(buf + n, (size_t)(96 - n), fmt, ap);
@@ -228,8 +229,8 @@ static uint32_t rnd(uint32_t n)
 /* --- the center ---------------------------------------------------------- */
 
 static void def_queue(const char *name, int tenant, enum acd_channel ch,
-		      enum acd_strategy strat, int sk0, int lvl0, int sk1,
-		      int lvl1)
+                      enum acd_strategy strat, int sk0, int lvl0, int sk1,
+                      int lvl1)
 {
 	struct mqueue *q = &W->q[W->nq++];
 	memset(q, 0, sizeof(*q));
@@ -267,7 +268,7 @@ static void add_relax(uint32_t after_s, int sk, int lvl)
 }
 
 static void def_agent(const char *id, int tenant, int l0, int l1, int l2,
-		       int chat_cap)
+                      int chat_cap)
 {
 	struct magent *a = &W->a[W->na++];
 	memset(a, 0, sizeof(*a));
@@ -295,7 +296,7 @@ static bool voice_like(int ch)
 static uint16_t blocks_of(const struct magent *a, int ch)
 {
 	uint16_t vl = (1u << ACD_CH_VOICE) | (1u << ACD_CH_CALLBACK) |
-		      (1u << ACD_CH_OUTBOUND);
+	              (1u << ACD_CH_OUTBOUND);
 	if (a->use_blocks)
 		return a->blocks[ch];
 	return voice_like(ch) ? (uint16_t)((1u << ACD_CH_MAX) - 1) : vl;
@@ -321,7 +322,7 @@ static void build_center(void)
 	last_queue()->wrapup_s = 5;
 	last_queue()->allow_override = true;
 	def_queue("few", 0, ACD_CH_VOICE, ACD_STRAT_FEWEST_CONTACTS, 1, 2, -1,
-		  0);
+	          0);
 	last_queue()->max_wait_s = 60;
 	last_queue()->overflow = ACD_OVERFLOW_QUEUE;
 	last_queue()->target = "li";
@@ -341,7 +342,7 @@ static void build_center(void)
 	add_relax(30, -1, 0);
 	last_queue()->offer_timeout_s = 10;
 	def_queue("mail", 0, ACD_CH_EMAIL, ACD_STRAT_LONGEST_IDLE, -1, 0, -1,
-		  0);
+	          0);
 	last_queue()->max_wait_s = 120;
 	last_queue()->overflow = ACD_OVERFLOW_DISCONNECT;
 	last_queue()->target = "closed";
@@ -351,7 +352,7 @@ static void build_center(void)
 	add_relax(30, -1, 0);
 	last_queue()->allow_override = true;
 	def_queue("chat", 1, ACD_CH_CHAT, ACD_STRAT_FEWEST_CONTACTS, 1, 1, -1,
-		  0);
+	          0);
 	last_queue()->wrapup_s = 2;
 	def_queue("ring", 1, ACD_CH_VOICE, ACD_STRAT_RING_ALL, -1, 0, -1, 0);
 
@@ -363,10 +364,10 @@ static void build_center(void)
 	W->a[4].use_blocks = true; /* chat and e-mail together, voice alone */
 	for (i = 0; i < ACD_CH_MAX; i++)
 		W->a[4].blocks[i] = voice_like(i)
-					    ? (uint16_t)((1u << ACD_CH_MAX) - 1)
-					    : (uint16_t)((1u << ACD_CH_VOICE) |
-							 (1u << ACD_CH_CALLBACK) |
-							 (1u << ACD_CH_OUTBOUND));
+		                        ? (uint16_t)((1u << ACD_CH_MAX) - 1)
+		                        : (uint16_t)((1u << ACD_CH_VOICE) |
+		                                     (1u << ACD_CH_CALLBACK) |
+		                                     (1u << ACD_CH_OUTBOUND));
 	def_agent("100", 1, 3, 3, 0, 0);
 	def_agent("101", 1, 0, 2, 0, 2);
 	def_agent("102", 1, 6, 0, 0, 0);
@@ -377,7 +378,7 @@ static void build_center(void)
 		assert_int_equal(err, 0);
 		for (k = 0; k < NSK; k++)
 			assert_int_equal(acd_skill_add(W->t[i], skill_names[k]),
-					 0);
+			                 0);
 	}
 	for (i = 0; i < W->nq; i++) {
 		struct mqueue *q = &W->q[i];
@@ -459,8 +460,7 @@ static int aidx(const struct acd_agent *a)
 	return -1;
 }
 
-static const struct mstep *req_of(const struct mcontact *c,
-				  struct mstep *tmp)
+static const struct mstep *req_of(const struct mcontact *c, struct mstep *tmp)
 {
 	const struct mqueue *q = &W->q[c->queue];
 	if (c->step == 0 && c->novr) {
@@ -541,14 +541,16 @@ static void ev_offered(const struct acd_event *ev, struct mcontact *c, int ai)
 	ch = c->ch;
 	CHECK(ev->queue == q->q, "offer names queue %s, contact is in %s",
 	      ev->queue ? acd_queue_name(ev->queue) : "-", q->name);
-	CHECK(a->tenant == q->tenant, "contact %" PRIu64 " of tenant %d "
-	      "offered to agent %s of tenant %d", c->id, q->tenant, a->id,
-	      a->tenant);
+	CHECK(a->tenant == q->tenant,
+	      "contact %" PRIu64 " of tenant %d "
+	      "offered to agent %s of tenant %d",
+	      c->id, q->tenant, a->id, a->tenant);
 	CHECK(ev->tenant == W->t[q->tenant], "event tenant");
-	CHECK(a->presence == ACD_PRESENCE_AVAILABLE, "contact %" PRIu64
-	      " offered to agent %s/%d with presence %d", c->id, a->id,
-	      a->tenant, a->presence);
-	CHECK(qualifies(a, req_of(c, &tmp)), "contact %" PRIu64
+	CHECK(a->presence == ACD_PRESENCE_AVAILABLE,
+	      "contact %" PRIu64 " offered to agent %s/%d with presence %d",
+	      c->id, a->id, a->tenant, a->presence);
+	CHECK(qualifies(a, req_of(c, &tmp)),
+	      "contact %" PRIu64
 	      " (queue %s step %d) offered to agent %s/%d lacking skills",
 	      c->id, q->name, c->step, a->id, a->tenant);
 	CHECK(off_find(c, ai) < 0, "contact %" PRIu64 " offered twice to %s",
@@ -565,17 +567,18 @@ static void ev_offered(const struct acd_event *ev, struct mcontact *c, int ai)
 		      a->tenant, acd_channel_name(ch), acd_channel_name(d));
 	}
 	if (q->strat != ACD_STRAT_RING_ALL)
-		CHECK(c->noff == 0, "second offer of contact %" PRIu64
-		      " in a %s queue", c->id, acd_strategy_name(q->strat));
+		CHECK(c->noff == 0,
+		      "second offer of contact %" PRIu64 " in a %s queue",
+		      c->id, acd_strategy_name(q->strat));
 	else if (q->ring_all_max)
 		CHECK(c->noff < (int)q->ring_all_max,
 		      "ring-all rings more than %u", q->ring_all_max);
 	CHECK(c->noff < MAXOFF, "too many offers");
 	c->off[c->noff++] = ai;
 	c->st = ACD_CONTACT_OFFERED;
-	c->offer_due = ev->time + (uint64_t)(q->offer_timeout_s
-						     ? q->offer_timeout_s
-						     : 20) * 1000;
+	c->offer_due =
+	    ev->time +
+	    (uint64_t)(q->offer_timeout_s ? q->offer_timeout_s : 20) * 1000;
 	a->offered[ch]++;
 	W->open_offers++;
 	W->offers++;
@@ -591,13 +594,15 @@ static void on_event(const struct acd_event *ev, void *arg)
 
 	W->nevents++;
 	if (verbose)
-		fprintf(stderr, "    ev %s q=%s a=%s c=%" PRIu64 " end=%s "
-			"%s->%s prio %u\n", acd_event_name(ev->type),
-			ev->queue ? acd_queue_name(ev->queue) : "-",
-			ev->agent ? acd_agent_id(ev->agent) : "-",
-			ev->contact_id, acd_end_name(ev->end),
-			acd_agent_state_name(ev->old_state),
-			acd_agent_state_name(ev->new_state), ev->priority);
+		fprintf(stderr,
+		        "    ev %s q=%s a=%s c=%" PRIu64 " end=%s "
+		        "%s->%s prio %u\n",
+		        acd_event_name(ev->type),
+		        ev->queue ? acd_queue_name(ev->queue) : "-",
+		        ev->agent ? acd_agent_id(ev->agent) : "-",
+		        ev->contact_id, acd_end_name(ev->end),
+		        acd_agent_state_name(ev->old_state),
+		        acd_agent_state_name(ev->new_state), ev->priority);
 	CHECK(ev->time == W->now, "event time %" PRIu64 " at now %" PRIu64,
 	      ev->time, W->now);
 	if (ev->type != ACD_EV_AGENT_STATE && ev->type != ACD_EV_INTERVAL) {
@@ -605,8 +610,9 @@ static void on_event(const struct acd_event *ev, void *arg)
 		CHECK(c >= W->c && c < W->c + W->nc, "foreign owner");
 		if (!c->id)
 			c->id = ev->contact_id;
-		CHECK(ev->contact_id == c->id, "contact id %" PRIu64
-		      " for owner of %" PRIu64, ev->contact_id, c->id);
+		CHECK(ev->contact_id == c->id,
+		      "contact id %" PRIu64 " for owner of %" PRIu64,
+		      ev->contact_id, c->id);
 		CHECK(c->live, "%s for a contact that ended",
 		      acd_event_name(ev->type));
 		CHECK(!c->ended || ev->type == ACD_EV_OFFER_ENDED,
@@ -618,7 +624,7 @@ static void on_event(const struct acd_event *ev, void *arg)
 		CHECK(qi >= 0, "queued into an unknown queue");
 		CHECK(c->noff == 0, "queued with offers open");
 		CHECK(c->queue < 0 || c->moving, "QUEUED again without a "
-		      "transfer or overflow");
+		                                 "transfer or overflow");
 		if (c->moving == MOVE_TRANSFER)
 			W->q[c->queue].moved_out++;
 		release_agent(c, true);
@@ -642,10 +648,13 @@ static void on_event(const struct acd_event *ev, void *arg)
 			 * the contact may have left already */
 			struct acd_contact_info ci;
 			if (acd_contact_info(W->acd, c->id, &ci) == 0 &&
-			    ci.queue == W->q[c->queue].q && ci.step != c->step) {
-				CHECK(!STRICT_RELAX_EVENTS, "contact %" PRIu64
+			    ci.queue == W->q[c->queue].q &&
+			    ci.step != c->step) {
+				CHECK(!STRICT_RELAX_EVENTS,
+				      "contact %" PRIu64
 				      " requeued at step %u without RELAXED "
-				      "(was step %d)", c->id, ci.step, c->step);
+				      "(was step %d)",
+				      c->id, ci.step, c->step);
 				W->silent_relax++;
 				c->step = ci.step;
 			}
@@ -658,8 +667,10 @@ static void on_event(const struct acd_event *ev, void *arg)
 			/* the info is as of the end of the operation */
 			if (acd_contact_info(W->acd, c->id, &ci) == 0 &&
 			    ci.queue == W->q[c->queue].q) {
-				CHECK(ci.step > c->step, "RELAXED but step "
-				      "%u, was %d", ci.step, c->step);
+				CHECK(ci.step > c->step,
+				      "RELAXED but step "
+				      "%u, was %d",
+				      ci.step, c->step);
 				if (ci.step > c->step + 1)
 					W->multi_relax++;
 				c->step = ci.step;
@@ -677,10 +688,11 @@ static void on_event(const struct acd_event *ev, void *arg)
 	case ACD_EV_OFFER_ENDED:
 		CHECK(ai >= 0 && (k = off_find(c, ai)) >= 0,
 		      "OFFER_ENDED without an open offer");
-		CHECK(ev->end == ACD_END_REJECTED || ev->end == ACD_END_TIMEOUT ||
-			      ev->end == ACD_END_TAKEN ||
-			      ev->end == ACD_END_ABANDONED ||
-			      ev->end == ACD_END_REMOVED,
+		CHECK(ev->end == ACD_END_REJECTED ||
+		          ev->end == ACD_END_TIMEOUT ||
+		          ev->end == ACD_END_TAKEN ||
+		          ev->end == ACD_END_ABANDONED ||
+		          ev->end == ACD_END_REMOVED,
 		      "offer ended with %s", acd_end_name(ev->end));
 		/* an agent who rejects or lets a personal offer ring out is not
 		 * ready until they say otherwise (acd_contact_reject) */
@@ -783,15 +795,18 @@ static bool waiting_h(uint64_t id, void *arg)
 	int err = acd_contact_info(W->acd, id, &ci);
 	CHECK(err == 0, "waiting contact %" PRIu64 " unknown", id);
 	c = ci.owner;
-	CHECK(c && c->id == id && c->live, "waiting contact %" PRIu64
-	      " not live in the model", id);
+	CHECK(c && c->id == id && c->live,
+	      "waiting contact %" PRIu64 " not live in the model", id);
 	CHECK(c->queue == w->qi && c->st == ACD_CONTACT_WAITING,
 	      "contact %" PRIu64 " listed waiting in %s, model: queue %s "
-	      "state %d", id, W->q[w->qi].name, W->q[c->queue].name, c->st);
+	      "state %d",
+	      id, W->q[w->qi].name, W->q[c->queue].name, c->st);
 	CHECK(ci.position == w->n + 1, "position %u at rank %u", ci.position,
 	      w->n + 1);
-	CHECK((int)ci.priority <= w->last_prio, "service order: priority %u "
-	      "after %d", ci.priority, w->last_prio);
+	CHECK((int)ci.priority <= w->last_prio,
+	      "service order: priority %u "
+	      "after %d",
+	      ci.priority, w->last_prio);
 	w->last_prio = ci.priority;
 	w->n++;
 	return false;
@@ -812,7 +827,7 @@ static void check_world(void)
 		}
 	}
 	CHECK(W->deadline_seen ? acd_next_deadline(W->acd) == W->deadline
-			       : acd_next_deadline(W->acd) == ACD_NONE,
+	                       : acd_next_deadline(W->acd) == ACD_NONE,
 	      "deadline handler said %" PRIu64 ", next deadline %" PRIu64,
 	      W->deadline, acd_next_deadline(W->acd));
 
@@ -824,31 +839,40 @@ static void check_world(void)
 			continue;
 		err = acd_contact_info(W->acd, c->id, &ci);
 		if (c->ended) {
-			CHECK(c->noff == 0, "contact %" PRIu64
-			      " ended with %d offers open", c->id, c->noff);
-			CHECK(err == ENOENT, "ended contact %" PRIu64
-			      " still known (%d)", c->id, err);
+			CHECK(c->noff == 0,
+			      "contact %" PRIu64 " ended with %d offers open",
+			      c->id, c->noff);
+			CHECK(err == ENOENT,
+			      "ended contact %" PRIu64 " still known (%d)",
+			      c->id, err);
 			c->live = false;
 			continue;
 		}
-		CHECK(!c->moving, "contact %" PRIu64 " left its queue and "
-		      "entered no other", c->id);
+		CHECK(!c->moving,
+		      "contact %" PRIu64 " left its queue and "
+		      "entered no other",
+		      c->id);
 		CHECK(err == 0, "live contact %" PRIu64 " unknown", c->id);
-		CHECK(ci.state == c->st, "contact %" PRIu64 ": state %d, "
-		      "model %d", c->id, ci.state, c->st);
-		CHECK(ci.queue == W->q[c->queue].q, "contact %" PRIu64
-		      " in another queue", c->id);
+		CHECK(ci.state == c->st,
+		      "contact %" PRIu64 ": state %d, "
+		      "model %d",
+		      c->id, ci.state, c->st);
+		CHECK(ci.queue == W->q[c->queue].q,
+		      "contact %" PRIu64 " in another queue", c->id);
 		CHECK(ci.channel == c->ch, "channel");
-		CHECK(ci.priority == c->prio, "contact %" PRIu64
-		      ": priority %u, model %u", c->id, ci.priority, c->prio);
+		CHECK(ci.priority == c->prio,
+		      "contact %" PRIu64 ": priority %u, model %u", c->id,
+		      ci.priority, c->prio);
 		CHECK(ci.owner == c, "owner");
 		CHECK((ci.position > 0) == (c->st == ACD_CONTACT_WAITING),
 		      "position %u in state %d", ci.position, c->st);
 		if (c->st == ACD_CONTACT_CONNECTED)
 			CHECK(ci.agent == W->a[c->agent].a, "connected agent");
 		else
-			CHECK(ci.step == c->step, "contact %" PRIu64 ": step "
-			      "%u, model %d", c->id, ci.step, c->step);
+			CHECK(ci.step == c->step,
+			      "contact %" PRIu64 ": step "
+			      "%u, model %d",
+			      c->id, ci.step, c->step);
 		if (c->st == ACD_CONTACT_OFFERED)
 			CHECK(c->noff > 0, "offered without offers");
 		else
@@ -863,35 +887,42 @@ static void check_world(void)
 		struct wait_walk w = {i, 0, ACD_PRIORITY_MAX};
 		struct acd_stats st;
 		acd_queue_foreach_waiting(q->q, waiting_h, &w);
-		CHECK(w.n == waiting[i], "queue %s/%d lists %u waiting, model "
-		      "%u", q->name, q->tenant, w.n, waiting[i]);
+		CHECK(w.n == waiting[i],
+		      "queue %s/%d lists %u waiting, model "
+		      "%u",
+		      q->name, q->tenant, w.n, waiting[i]);
 		CHECK(q->queued == q->abandoned + q->completed + q->overflowed +
-					   q->removed + q->moved_out +
-					   present[i],
+		                       q->removed + q->moved_out + present[i],
 		      "queue %s/%d: %u queued != %u abandoned + %u completed "
 		      "+ %u overflowed + %u removed + %u moved + %u present",
-		      q->name, q->tenant, q->queued, q->abandoned,
-		      q->completed, q->overflowed, q->removed, q->moved_out,
-		      present[i]);
+		      q->name, q->tenant, q->queued, q->abandoned, q->completed,
+		      q->overflowed, q->removed, q->moved_out, present[i]);
 		acd_queue_stats(q->q, &st);
-		CHECK(st.waiting == waiting[i], "queue %s/%d stats waiting %u, "
-		      "model %u", q->name, q->tenant, st.waiting, waiting[i]);
-		CHECK(st.offered == q->queued, "queue %s/%d stats offered %u, "
-		      "QUEUED events %u", q->name, q->tenant, st.offered,
-		      q->queued);
-		CHECK(st.answered == q->accepted, "queue %s/%d stats answered "
-		      "%u, ACCEPTED events %u", q->name, q->tenant,
-		      st.answered, q->accepted);
-		CHECK(st.abandoned == q->abandoned, "queue %s/%d stats abandoned"
-		      " %u, ABANDONED events %u", q->name, q->tenant,
-		      st.abandoned, q->abandoned);
+		CHECK(st.waiting == waiting[i],
+		      "queue %s/%d stats waiting %u, "
+		      "model %u",
+		      q->name, q->tenant, st.waiting, waiting[i]);
+		CHECK(st.offered == q->queued,
+		      "queue %s/%d stats offered %u, "
+		      "QUEUED events %u",
+		      q->name, q->tenant, st.offered, q->queued);
+		CHECK(st.answered == q->accepted,
+		      "queue %s/%d stats answered "
+		      "%u, ACCEPTED events %u",
+		      q->name, q->tenant, st.answered, q->accepted);
+		CHECK(st.abandoned == q->abandoned,
+		      "queue %s/%d stats abandoned"
+		      " %u, ABANDONED events %u",
+		      q->name, q->tenant, st.abandoned, q->abandoned);
 		CHECK(st.overflowed == q->overflowed + q->moved_unanswered,
 		      "queue %s/%d stats overflowed %u, OVERFLOWED events %u "
-		      "+ unanswered transfers %u", q->name, q->tenant,
-		      st.overflowed, q->overflowed, q->moved_unanswered);
-		CHECK(st.handled == q->handled, "queue %s/%d stats handled "
-		      "%u, expected %u (%u COMPLETED events)", q->name,
-		      q->tenant, st.handled, q->handled, q->completed);
+		      "+ unanswered transfers %u",
+		      q->name, q->tenant, st.overflowed, q->overflowed,
+		      q->moved_unanswered);
+		CHECK(st.handled == q->handled,
+		      "queue %s/%d stats handled "
+		      "%u, expected %u (%u COMPLETED events)",
+		      q->name, q->tenant, st.handled, q->handled, q->completed);
 	}
 
 	for (i = 0; i < W->na; i++) {
@@ -899,33 +930,40 @@ static void check_world(void)
 		struct acd_agent_info ai;
 		int offers = 0;
 		acd_agent_info(a->a, &ai);
-		CHECK(ai.state == a->state, "agent %s/%d: state %s, events "
-		      "said %s", a->id, a->tenant,
-		      acd_agent_state_name(ai.state),
+		CHECK(ai.state == a->state,
+		      "agent %s/%d: state %s, events "
+		      "said %s",
+		      a->id, a->tenant, acd_agent_state_name(ai.state),
 		      acd_agent_state_name(a->state));
 		CHECK(acd_agent_state(a->a) == ai.state, "acd_agent_state");
-		CHECK(ai.presence == a->presence, "agent %s/%d: presence %d, "
-		      "model %d", a->id, a->tenant, ai.presence, a->presence);
+		CHECK(ai.presence == a->presence,
+		      "agent %s/%d: presence %d, "
+		      "model %d",
+		      a->id, a->tenant, ai.presence, a->presence);
 		for (ch = 0; ch < ACD_CH_MAX; ch++) {
 			CHECK(a->conn[ch] >= 0 && a->offered[ch] >= 0,
 			      "negative count");
 			CHECK(a->conn[ch] + a->offered[ch] <= cap_of(a, ch),
 			      "agent %s/%d over capacity", a->id, a->tenant);
-			CHECK(ai.active[ch] == a->conn[ch], "agent %s/%d: %u "
-			      "active %s, model %d", a->id, a->tenant,
-			      ai.active[ch], acd_channel_name(ch),
-			      a->conn[ch]);
+			CHECK(ai.active[ch] == a->conn[ch],
+			      "agent %s/%d: %u "
+			      "active %s, model %d",
+			      a->id, a->tenant, ai.active[ch],
+			      acd_channel_name(ch), a->conn[ch]);
 			offers += a->offered[ch];
 		}
-		CHECK((int)ai.offers == offers, "agent %s/%d: %u offers, model "
-		      "%d", a->id, a->tenant, ai.offers, offers);
+		CHECK((int)ai.offers == offers,
+		      "agent %s/%d: %u offers, model "
+		      "%d",
+		      a->id, a->tenant, ai.offers, offers);
 		if (a->presence == ACD_PRESENCE_LOGGED_OUT)
-			CHECK(ai.state == ACD_AGENT_LOGGED_OUT, "presence "
+			CHECK(ai.state == ACD_AGENT_LOGGED_OUT,
+			      "presence "
 			      "logged out in state %s",
 			      acd_agent_state_name(ai.state));
 		if (offers)
 			CHECK(ai.state == ACD_AGENT_RESERVED ||
-				      ai.state == ACD_AGENT_BUSY,
+			          ai.state == ACD_AGENT_BUSY,
 			      "agent %s/%d with offers in state %s", a->id,
 			      a->tenant, acd_agent_state_name(ai.state));
 	}
@@ -954,7 +992,8 @@ static void snapshot(struct snap *s)
 		if (!W->c[i].live || W->c[i].ended)
 			continue;
 		memset(&ci, 0, sizeof(ci));
-		snap_put(s, (uint64_t)acd_contact_info(W->acd, W->c[i].id, &ci));
+		snap_put(s,
+		         (uint64_t)acd_contact_info(W->acd, W->c[i].id, &ci));
 		snap_put(s, ci.state);
 		snap_put(s, (uintptr_t)ci.queue);
 		snap_put(s, (uintptr_t)ci.agent);
@@ -978,7 +1017,7 @@ static void snapshot(struct snap *s)
 			snap_put(s, ai.active[ch]);
 		for (ch = 0; ch < NSK; ch++)
 			snap_put(s, acd_agent_skill_level(W->a[i].a,
-							  skill_names[ch]));
+			                                  skill_names[ch]));
 	}
 	for (i = 0; i < W->nq; i++) {
 		struct acd_stats st;
@@ -1004,14 +1043,14 @@ static void refused_end(const char *what, int err, int want)
 {
 	const char *why = acd_last_error(W->acd);
 	trace("refused %s -> %d (want %d)", what, err, want);
-	CHECK(err == want, "%s returned %d (%s), documented %d (%s)", what,
-	      err, strerror(err), want, strerror(want));
+	CHECK(err == want, "%s returned %d (%s), documented %d (%s)", what, err,
+	      strerror(err), want, strerror(want));
 	CHECK(why && *why, "%s: no acd_last_error()", what);
 	CHECK(W->nevents == 0, "%s emitted %u events", what, W->nevents);
 	snapshot(&snap_after);
 	CHECK(snap_before.n == snap_after.n &&
-		      !memcmp(snap_before.v, snap_after.v,
-			      snap_before.n * sizeof(uint64_t)),
+	          !memcmp(snap_before.v, snap_after.v,
+	                  snap_before.n * sizeof(uint64_t)),
 	      "%s changed the engine's state", what);
 	W->ops_refused++;
 }
@@ -1155,8 +1194,8 @@ static void op_transfer(void)
 	do {
 		qi = (int)rnd((uint32_t)W->nq);
 	} while ((W->q[qi].tenant != W->q[c->queue].tenant ||
-		  W->q[qi].ch != W->q[c->queue].ch) &&
-		 ++tries < 50);
+	          W->q[qi].ch != W->q[c->queue].ch) &&
+	         ++tries < 50);
 	if (tries >= 50)
 		return;
 	trace("transfer %" PRIu64 " %s -> %s", c->id, W->q[c->queue].name,
@@ -1187,8 +1226,8 @@ static void op_priority(void)
 	if (!c)
 		return;
 	trace("priority %" PRIu64 " %u", c->id, prio);
-	expect_ok("set_priority", acd_contact_set_priority(W->acd, c->id,
-							   prio));
+	expect_ok("set_priority",
+	          acd_contact_set_priority(W->acd, c->id, prio));
 	CHECK(c->prio == prio, "priority not applied");
 }
 
@@ -1209,8 +1248,9 @@ static void op_presence(void)
 	int err;
 
 	/* mostly working agents */
-	p = r < 6 ? ACD_PRESENCE_AVAILABLE
-		  : r < 9 ? ACD_PRESENCE_NOT_READY : ACD_PRESENCE_LOGGED_OUT;
+	p = r < 6   ? ACD_PRESENCE_AVAILABLE
+	    : r < 9 ? ACD_PRESENCE_NOT_READY
+	            : ACD_PRESENCE_LOGGED_OUT;
 	if (p == ACD_PRESENCE_LOGGED_OUT && has_conn(a)) {
 		refused_begin();
 		err = acd_agent_set_presence(a->a, p, NULL);
@@ -1219,9 +1259,8 @@ static void op_presence(void)
 	}
 	trace("presence %s/%d %d -> %d", a->id, a->tenant, old, p);
 	a->presence = p;
-	err = acd_agent_set_presence(a->a, p,
-				     p == ACD_PRESENCE_NOT_READY ? "break"
-								 : NULL);
+	err = acd_agent_set_presence(
+	    a->a, p, p == ACD_PRESENCE_NOT_READY ? "break" : NULL);
 	if (err == EBUSY && p == ACD_PRESENCE_LOGGED_OUT) {
 		/* only offers outstanding: refusing is allowed too */
 		a->presence = old;
@@ -1291,16 +1330,17 @@ static void op_advance(void)
 		W->now = target;
 		while ((c = pick_contact(is_due))) {
 			struct magent *a = &W->a[c->off[0]];
-			bool ring = W->q[c->queue].strat == ACD_STRAT_RING_ALL ||
-				    rnd(2);
+			bool ring =
+			    W->q[c->queue].strat == ACD_STRAT_RING_ALL ||
+			    rnd(2);
 			W->now = keep;
 			trace("%s %" PRIu64 " by %s/%d before it times out",
 			      ring ? "accept" : "reject", c->id, a->id,
 			      a->tenant);
-			expect_ok("answer", ring ? acd_contact_accept(W->acd, c->id,
-								      a->a)
-						 : acd_contact_reject(W->acd, c->id,
-								      a->a));
+			expect_ok(
+			    "answer",
+			    ring ? acd_contact_accept(W->acd, c->id, a->a)
+			         : acd_contact_reject(W->acd, c->id, a->a));
 			W->now = target;
 		}
 		W->now = keep;
@@ -1311,8 +1351,10 @@ static void op_advance(void)
 	if (dl != ACD_NONE && dl <= W->now)
 		acd_run_timers(W->acd);
 	dl = acd_next_deadline(W->acd);
-	CHECK(dl == ACD_NONE || dl > W->now, "deadline %" PRIu64 " left due "
-	      "at %" PRIu64, dl, W->now);
+	CHECK(dl == ACD_NONE || dl > W->now,
+	      "deadline %" PRIu64 " left due "
+	      "at %" PRIu64,
+	      dl, W->now);
 	W->ops_ok++;
 }
 
@@ -1352,7 +1394,7 @@ static void op_refused(void)
 			break;
 		refused_begin();
 		err = rnd(2) ? acd_contact_accept(W->acd, c->id, a->a)
-			     : acd_contact_reject(W->acd, c->id, a->a);
+		             : acd_contact_reject(W->acd, c->id, a->a);
 		refused_end("answer an offer made to someone else", err, EBUSY);
 		break;
 	case 13:
@@ -1386,7 +1428,7 @@ static void op_refused(void)
 		refused_begin();
 		err = acd_contact_transfer(W->acd, c->id, W->q[qi].q);
 		refused_end("transfer to a queue of another channel", err,
-			    EINVAL);
+		            EINVAL);
 		break;
 	}
 	case 0:
@@ -1464,14 +1506,14 @@ static void op_refused(void)
 			break;
 		refused_begin();
 		err = acd_contact_set_priority(W->acd, c->id,
-					       ACD_PRIORITY_MAX + 1);
+		                               ACD_PRIORITY_MAX + 1);
 		refused_end("priority out of range", err, EINVAL);
 		break;
 	case 7:
 		a = &W->a[rnd((uint32_t)W->na)];
 		refused_begin();
-		err = acd_agent_set_presence(a->a, ACD_PRESENCE_NOT_READY,
-					     NULL);
+		err =
+		    acd_agent_set_presence(a->a, ACD_PRESENCE_NOT_READY, NULL);
 		refused_end("not ready without reason", err, EINVAL);
 		break;
 	case 8: {
@@ -1486,7 +1528,7 @@ static void op_refused(void)
 		refused_begin();
 		err = acd_contact_add(W->acd, &p, &bogus);
 		refused_end("contact on the wrong channel or priority", err,
-			    EINVAL);
+		            EINVAL);
 		break;
 	}
 	default:
@@ -1546,9 +1588,10 @@ static void drain(void)
 	while ((c = pick_contact(is_any))) {
 		if (c->st == ACD_CONTACT_CONNECTED)
 			expect_ok("complete",
-				  acd_contact_complete(W->acd, c->id));
+			          acd_contact_complete(W->acd, c->id));
 		else
-			expect_ok("abandon", acd_contact_abandon(W->acd, c->id));
+			expect_ok("abandon",
+			          acd_contact_abandon(W->acd, c->id));
 	}
 	W->now += 3600 * 1000;
 	acd_run_timers(W->acd);
@@ -1557,7 +1600,7 @@ static void drain(void)
 	for (i = 0; i < W->nq; i++) {
 		struct mqueue *q = &W->q[i];
 		CHECK(q->queued == q->abandoned + q->completed + q->overflowed +
-					   q->removed + q->moved_out,
+		                       q->removed + q->moved_out,
 		      "queue %s/%d books do not close", q->name, q->tenant);
 	}
 	for (i = 0; i < W->na; i++) {
@@ -1565,16 +1608,16 @@ static void drain(void)
 		for (ch = 0; ch < ACD_CH_MAX; ch++)
 			CHECK(a->conn[ch] == 0 && a->offered[ch] == 0,
 			      "agent still holds contacts");
-		CHECK(a->state != ACD_AGENT_WRAPUP && a->state !=
-			      ACD_AGENT_BUSY && a->state != ACD_AGENT_RESERVED,
+		CHECK(a->state != ACD_AGENT_WRAPUP &&
+		          a->state != ACD_AGENT_BUSY &&
+		          a->state != ACD_AGENT_RESERVED,
 		      "agent %s/%d still %s", a->id, a->tenant,
 		      acd_agent_state_name(a->state));
 		if (a->presence == ACD_PRESENCE_LOGGED_OUT)
 			continue;
 		a->presence = ACD_PRESENCE_LOGGED_OUT;
 		expect_ok("log out", acd_agent_set_presence(
-					     a->a, ACD_PRESENCE_LOGGED_OUT,
-					     NULL));
+		                         a->a, ACD_PRESENCE_LOGGED_OUT, NULL));
 	}
 	check_world();
 }
@@ -1607,9 +1650,9 @@ static void walk(uint32_t seed, unsigned steps)
 		if (rnd(5) == 0)
 			continue;
 		w->a[i].presence = ACD_PRESENCE_AVAILABLE;
-		expect_ok("log in", acd_agent_set_presence(
-					    w->a[i].a, ACD_PRESENCE_AVAILABLE,
-					    NULL));
+		expect_ok("log in",
+		          acd_agent_set_presence(w->a[i].a,
+		                                 ACD_PRESENCE_AVAILABLE, NULL));
 	}
 	check_world();
 	for (w->step = 0; w->step < steps; w->step++) {
@@ -1618,14 +1661,13 @@ static void walk(uint32_t seed, unsigned steps)
 		check_world();
 	}
 	drain();
-	print_message("seed %u: %u steps, %" PRIu64 " ok, %" PRIu64
-		      " refused, %" PRIu64 " offers, %" PRIu64 " accepted, %"
-		      PRIu64 " relaxed, %" PRIu64 " overflows; %" PRIu64
-		      " steps skipped in one RELAXED, %" PRIu64
-		      " relaxed without RELAXED\n",
-		      seed, steps, w->ops_ok, w->ops_refused, w->offers,
-		      w->accepts, w->relaxed, w->overflows, w->multi_relax,
-		      w->silent_relax);
+	print_message(
+	    "seed %u: %u steps, %" PRIu64 " ok, %" PRIu64 " refused, %" PRIu64
+	    " offers, %" PRIu64 " accepted, %" PRIu64 " relaxed, %" PRIu64
+	    " overflows; %" PRIu64 " steps skipped in one RELAXED, %" PRIu64
+	    " relaxed without RELAXED\n",
+	    seed, steps, w->ops_ok, w->ops_refused, w->offers, w->accepts,
+	    w->relaxed, w->overflows, w->multi_relax, w->silent_relax);
 	CHECK(w->offers > steps / 20 && w->accepts > 0,
 	      "the walk made too few offers to mean anything");
 	mem_deref(w->acd);
@@ -1674,8 +1716,8 @@ static void test_offer_timeout_moves_on(void **state)
 	struct acd_queue *q;
 	struct acd_agent *a1, *a2;
 	struct acd_opts o = {.clock = small_clock, .check = true};
-	struct acd_queue_cfg qc = {.name = "q", .channel = ACD_CH_VOICE,
-				   .offer_timeout_s = 10};
+	struct acd_queue_cfg qc = {
+	    .name = "q", .channel = ACD_CH_VOICE, .offer_timeout_s = 10};
 	struct acd_agent_cfg ac = {.id = "a1"};
 	struct acd_contact_params p = {.channel = ACD_CH_VOICE};
 	struct acd_contact_info ci;
@@ -1692,11 +1734,11 @@ static void test_offer_timeout_moves_on(void **state)
 	assert_int_equal(acd_agent_add(t, &ac, &a1), 0);
 	ac.id = "a2";
 	assert_int_equal(acd_agent_add(t, &ac, &a2), 0);
-	assert_int_equal(acd_agent_set_presence(a1, ACD_PRESENCE_AVAILABLE,
-						NULL), 0);
+	assert_int_equal(
+	    acd_agent_set_presence(a1, ACD_PRESENCE_AVAILABLE, NULL), 0);
 	small_now += 1000;
-	assert_int_equal(acd_agent_set_presence(a2, ACD_PRESENCE_AVAILABLE,
-						NULL), 0);
+	assert_int_equal(
+	    acd_agent_set_presence(a2, ACD_PRESENCE_AVAILABLE, NULL), 0);
 	p.queue = q;
 	assert_int_equal(acd_contact_add(acd, &p, &id), 0);
 	assert_int_equal(acd_contact_info(acd, id, &ci), 0);
@@ -1717,8 +1759,8 @@ static void test_offer_timeout_moves_on(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_offer_timeout_moves_on),
-		cmocka_unit_test(test_random_walks),
+	    cmocka_unit_test(test_offer_timeout_moves_on),
+	    cmocka_unit_test(test_random_walks),
 	};
 	signal(SIGABRT, on_abort);
 	verbose = getenv("ACD_RANDOM_VERBOSE") != NULL;
