@@ -15,6 +15,12 @@ struct command {
 
 static const struct command commands[] = {
 	/* rows are added by the subsystems that bring a subcommand */
+	{"config", "check a center definition, print its reference",
+	 cmd_config},
+	{"erlang", "Erlang C / Erlang A staffing: agents, service level, ASA",
+	 cmd_erlang},
+	{"simulate", "simulate a center: service level, ASA, abandons, "
+		     "occupancy per queue", cmd_simulate},
 	{NULL, NULL, NULL},
 };
 
