@@ -11,5 +11,7 @@
 int cmd_config(int argc, char **argv);
 /* src/wfm/cmd_erlang.c */
 int cmd_erlang(int argc, char **argv);
+/* src/daemon/serve.c */
+int cmd_serve(int argc, char **argv);
 
 #endif
