@@ -9,7 +9,8 @@
  * against the routing engine and the other subsystems given in api_cfg.
  * Every answer is JSON; errors are {"error": {"code": "...", "message":
  * "..."}} with the matching status (400 bad input, 404 unknown thing or
- * route, 405 wrong method, 409 refused by the engine, 411/413/415 framing).
+ * route, 405 wrong method, 409 refused by the engine, 411/413/415 framing,
+ * 503 store busy or absent).
  * The table is the single source of truth for docs/api/openapi.yaml
  * (tests/api/test_openapi.c compares the two).
  *
@@ -33,6 +34,7 @@
  * defines JSON_STRING and JSON_NULL too).  Include one or the other. */
 struct json_t;
 struct acd;
+struct store;
 struct center;
 struct api;
 struct api_req;
@@ -48,6 +50,7 @@ struct api_cfg {
 	const char *listen;           /* "ADDR:PORT" */
 	struct acd *acd;              /* borrowed, required */
 	const struct center *center;  /* borrowed, required */
+	struct store *store;          /* borrowed; NULL: interactions 503 */
 };
 
 /** Listen on cfg->listen and serve the route table.  Returns EINVAL for a
@@ -61,10 +64,15 @@ int api_local_addr(const struct api *api, char *buf, size_t sz);
 
 struct acd *api_acd(const struct api_req *req);
 const struct center *api_center(const struct api_req *req);
+struct store *api_store(const struct api_req *req);
 /** Decoded value of a {param} of the route, by name; NULL if none. */
 const char *api_req_param(const struct api_req *req, const char *name);
 /** Decoded value of a query parameter (first occurrence), or NULL. */
 const char *api_req_query(const struct api_req *req, const char *name);
+/** The first query parameter whose name is not among known[0..n), or NULL
+ *  (for routes where a mistyped filter must not be ignored). */
+const char *api_req_query_unknown(const struct api_req *req,
+				  const char *const *known, size_t n);
 /** The JSON object sent as body, or NULL (routes without a body). */
 struct json_t *api_req_body(const struct api_req *req);
 /** Milliseconds since the daemon's API started (for uptime). */
@@ -142,7 +150,7 @@ int api_find_agent(struct api_req *req, const char *ext,
 int api_find_queue(struct api_req *req, const char *name,
 		   struct acd_queue **qp);
 
-/* --- agents.c, queues.c, system.c: the handlers ---------------------------*/
+/* --- agents.c, queues.c, interactions.c, system.c: the handlers ---------- */
 
 void api_agents_list(struct api_req *req);
 void api_agent_get(struct api_req *req);
@@ -150,6 +158,8 @@ void api_agent_set_state(struct api_req *req);
 void api_queues_list(struct api_req *req);
 void api_queue_get(struct api_req *req);
 void api_health(struct api_req *req);
+void api_interactions_list(struct api_req *req);
+void api_interaction_get(struct api_req *req);
 
 /* --- json.c: shared JSON helpers ----------------------------------------- */
 

@@ -25,6 +25,11 @@ static const struct api_route routes[] = {
 	 "List queues with their definition and live statistics"},
 	{"GET", "/api/v1/queues/{name}", api_queue_get, API_ROLE_SUPERVISOR,
 	 false, "One queue with its definition and live statistics"},
+	{"GET", "/api/v1/interactions", api_interactions_list,
+	 API_ROLE_SUPERVISOR, false,
+	 "Stored interactions, newest first, filtered by agent, queue, caller"},
+	{"GET", "/api/v1/interactions/{id}", api_interaction_get,
+	 API_ROLE_SUPERVISOR, false, "One stored interaction"},
 };
 
 const struct api_route *api_routes(size_t *np)

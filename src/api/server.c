@@ -33,6 +33,7 @@ struct api {
 	struct http_sock *sock;       /* owning */
 	struct acd *acd;              /* borrowed */
 	const struct center *center;  /* borrowed */
+	struct store *store;          /* borrowed, may be NULL */
 	uint64_t started;             /* hl_mono_ms() at api_alloc() */
 };
 
@@ -103,6 +104,11 @@ const struct center *api_center(const struct api_req *req)
 	return req->api->center;
 }
 
+struct store *api_store(const struct api_req *req)
+{
+	return req->api->store;
+}
+
 const char *api_req_param(const struct api_req *req, const char *name)
 {
 	const char *p;
@@ -125,6 +131,20 @@ const char *api_req_query(const struct api_req *req, const char *name)
 	for (size_t i = 0; i < req->nquery; i++) {
 		if (!strcmp(req->query[i].name, name))
 			return req->query[i].value;
+	}
+	return NULL;
+}
+
+const char *api_req_query_unknown(const struct api_req *req,
+				  const char *const *known, size_t n)
+{
+	for (size_t i = 0; i < req->nquery; i++) {
+		size_t k = 0;
+
+		while (k < n && strcmp(req->query[i].name, known[k]))
+			k++;
+		if (k == n)
+			return req->query[i].name;
 	}
 	return NULL;
 }
@@ -519,6 +539,7 @@ int api_alloc(struct api **apip, const struct api_cfg *cfg)
 		return ENOMEM;
 	api->acd = cfg->acd;
 	api->center = cfg->center;
+	api->store = cfg->store;
 	api->started = hl_mono_ms();
 
 	err = http_listen(&api->sock, &laddr, http_req_handler, api);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <re.h>
@@ -20,6 +21,7 @@
 #include "center/center.h"
 #include "core/core.h"
 #include "daemon/daemon.h"
+#include "store/store.h"
 
 #define STOP_GRACE_MS 10000 /* longest wait for calls to end on shutdown */
 /* libre keeps a table entry per possible fd (and epoll a slot): past this
@@ -30,6 +32,7 @@ struct daemon {
 	struct center *center;   /* owning */
 	struct acd *acd;         /* owning */
 	struct api *api;         /* owning */
+	struct store *store;     /* owning; store_close() before release */
 	struct tmr acd_tmr;      /* the engine's one deadline timer */
 	struct tmr stop_tmr;     /* bounds the shutdown */
 	uint64_t clock_last;     /* last engine clock reading */
@@ -86,9 +89,43 @@ static void engine_deadline(uint64_t deadline, void *arg)
 		  engine_timer, d);
 }
 
+static void store_interval(struct daemon *d, const struct acd_event *ev)
+{
+	const struct acd_interval *iv = ev->interval;
+	int err;
+
+	err = store_interval_put(
+		d->store,
+		&(struct store_interval){
+			.tenant = acd_tenant_name(ev->tenant),
+			.queue = acd_queue_name(ev->queue),
+			.start = iv->start,
+			.length_s = iv->length_s,
+			.offered = iv->offered,
+			.answered = iv->answered,
+			.answered_in_sl = iv->answered_in_sl,
+			.abandoned = iv->abandoned,
+			.short_abandoned = iv->short_abandoned,
+			.abandoned_after_sl = iv->abandoned_after_sl,
+			.overflowed = iv->overflowed,
+			.handled = iv->handled,
+			.wait_answered_ms = iv->wait_answered_ms,
+			.wait_abandoned_ms = iv->wait_abandoned_ms,
+			.handle_ms = iv->handle_ms,
+		},
+		NULL, NULL);
+	if (err)
+		HL_WARN("daemon", "interval of queue %s@%s not stored: %s",
+			acd_queue_name(ev->queue), acd_tenant_name(ev->tenant),
+			strerror(err));
+}
+
+/* Records of what the engine does: agent state history and the closed
+ * statistics intervals go to the store (which never blocks the loop). */
 static void engine_event(const struct acd_event *ev, void *arg)
 {
-	(void)arg;
+	struct daemon *d = arg;
+	int err;
 
 	switch (ev->type) {
 	case ACD_EV_AGENT_STATE:
@@ -98,6 +135,21 @@ static void engine_event(const struct acd_event *ev, void *arg)
 			acd_agent_state_name(ev->old_state),
 			acd_agent_state_name(ev->new_state),
 			ev->reason ? " " : "", ev->reason ? ev->reason : "");
+		if (!d->store)
+			break;
+		err = store_agent_state_put(d->store,
+					    acd_tenant_name(ev->tenant),
+					    acd_agent_id(ev->agent),
+					    acd_agent_state_name(ev->new_state),
+					    ev->reason, ev->time);
+		if (err)
+			HL_WARN("daemon", "state of agent %s@%s not stored: %s",
+				acd_agent_id(ev->agent),
+				acd_tenant_name(ev->tenant), strerror(err));
+		break;
+	case ACD_EV_INTERVAL:
+		if (d->store)
+			store_interval(d, ev);
 		break;
 	default:
 		break;
@@ -172,6 +224,26 @@ static int raise_fd_limit(void)
 	return 0;
 }
 
+/* mkdir -p of the directory part of path ("var/hotline.db" -> "var"). */
+static int make_parent_dirs(const char *path)
+{
+	char buf[1024];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf))
+		return ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return errno;
+		*p = '/';
+	}
+	return 0;
+}
+
 static const char *pick(const char *opt, const char *cfg, const char *def)
 {
 	if (opt && *opt)
@@ -240,10 +312,25 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	}
 	engine_deadline(acd_next_deadline(d->acd), d);
 
+	err = make_parent_dirs(d->db_path);
+	if (err) {
+		fprintf(stderr, "hotline serve: %s: cannot create its "
+				"directory: %s\n",
+			d->db_path, strerror(err));
+		return err;
+	}
+	err = store_open(&d->store, d->db_path, errbuf, sizeof(errbuf));
+	if (err) {
+		fprintf(stderr, "hotline serve: %s\n",
+			*errbuf ? errbuf : strerror(err));
+		return err;
+	}
+
 	err = api_alloc(&d->api, &(struct api_cfg){
 					 .listen = d->http_listen,
 					 .acd = d->acd,
 					 .center = d->center,
+					 .store = d->store,
 				 });
 	if (err) {
 		fprintf(stderr, "hotline serve: cannot listen for HTTP on %s: "
@@ -267,6 +354,12 @@ static void daemon_free(struct daemon *d)
 	tmr_cancel(&d->acd_tmr);
 	tmr_cancel(&d->stop_tmr);
 	d->api = mem_deref(d->api);
+	/* Commit everything queued (blocking: this is shutdown), then run
+	 * the last callbacks. */
+	if (d->store) {
+		store_close(d->store);
+		d->store = mem_deref(d->store);
+	}
 	/* The engine first: it may point into the center's strings. */
 	d->acd = mem_deref(d->acd);
 	d->center = mem_deref(d->center);
