@@ -11,7 +11,7 @@
 
 json_t *api_json_time(uint64_t ms)
 {
-	char buf[40];
+	char buf[80]; /* the compiler counts 11-digit years */
 	struct tm tm;
 	time_t secs;
 
