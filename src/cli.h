@@ -13,5 +13,7 @@ int cmd_config(int argc, char **argv);
 int cmd_erlang(int argc, char **argv);
 /* src/daemon/serve.c */
 int cmd_serve(int argc, char **argv);
+/** hotline simulate [OPTIONS]  (src/sim/cmd.c) */
+int cmd_simulate(int argc, char **argv);
 
 #endif

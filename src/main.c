@@ -21,6 +21,8 @@ static const struct command commands[] = {
 	 cmd_erlang},
 	{"serve", "run the contact center: SIP, HTTP API, routing engine",
 	 cmd_serve},
+	{"simulate", "simulate a center: service level, ASA, abandons, "
+		     "occupancy per queue", cmd_simulate},
 	{NULL, NULL, NULL},
 };
 
