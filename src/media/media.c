@@ -51,12 +51,14 @@ static void mthread_drain_wake(struct mthread *t)
 	}
 }
 
-static void mthread_apply_cmds(struct mthread *t)
+/* Take the queued commands and apply them in order.  The eventfd is drained
+ * right before the list is taken, never without taking it: a push landing
+ * after the exchange finds the list empty and writes the eventfd again, so
+ * no wake-up is lost.  Applying commands in the middle of a batch is safe:
+ * freed relays are only buried after the batch. */
+static void mthread_take_cmds(struct mthread *t)
 {
 	struct media_cmd *list, *fifo = NULL;
-
-	if (!atomic_load_explicit(&t->cmds, memory_order_acquire))
-		return;
 
 	mthread_drain_wake(t);
 	list = atomic_exchange_explicit(&t->cmds, NULL, memory_order_acquire);
@@ -125,14 +127,15 @@ static void *mthread_main(void *arg)
 
 		/* Commands first: a change the control thread made before a
 		 * packet was sent applies to that packet. */
-		mthread_apply_cmds(t);
+		if (atomic_load_explicit(&t->cmds, memory_order_acquire))
+			mthread_take_cmds(t);
 		if (atomic_load_explicit(&t->stop, memory_order_acquire))
 			break;
 
 		for (int i = 0; i < n; i++) {
 			struct media_sock *ms = ev[i].data.ptr;
 			if (!ms) {
-				mthread_drain_wake(t);
+				mthread_take_cmds(t);
 				continue;
 			}
 			if (ms->rs->dead)
@@ -144,7 +147,7 @@ static void *mthread_main(void *arg)
 
 	/* Every relay is gone by now (each holds the engine); apply their
 	 * last MCMD_FREE commands. */
-	mthread_apply_cmds(t);
+	mthread_take_cmds(t);
 	mthread_bury(t);
 	return NULL;
 }

@@ -613,6 +613,25 @@ static void test_free_under_traffic(void **state)
 	assert_true(ms.tx_pkts > 0);
 }
 
+/* Commands and flushes back to back, with traffic waking the media thread
+ * in between: a lost wake-up would hang media_flush (alarm fails it). */
+static void test_command_storm(void **state)
+{
+	struct fx *f = *state;
+	uint8_t pkt[200];
+	size_t len = rtp_make(pkt, 0, 1, 0x99999999, 160);
+
+	alarm(30);
+	for (int i = 0; i < 3000; i++) {
+		assert_int_equal(media_relay_set_hold(f->r, 0, i % 2), 0);
+		if (i % 3 == 0)
+			peer_send(&f->caller, 0, &f->l[0], pkt, len);
+		assert_int_equal(media_relay_set_hold(f->r, 1, false), 0);
+		assert_int_equal(media_flush(f->m), 0);
+	}
+	alarm(0);
+}
+
 /* Engine freed with its last relay, with commands still queued. */
 static void test_engine_freed_last(void **state)
 {
@@ -647,6 +666,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remote_disabled, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_command_storm, setup,
+						teardown),
 		cmocka_unit_test(test_port_exhaustion),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_free_under_traffic),
