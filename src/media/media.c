@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,7 @@ static void *mthread_main(void *arg)
 
 	for (;;) {
 		int n = epoll_wait(t->epfd, ev, MEDIA_EVENTS, -1);
+
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -171,7 +173,8 @@ static void mthread_stop(struct mthread *t)
 	free(t);
 }
 
-static int mthread_start(struct media *m, unsigned idx, struct mthread **tp)
+static int mthread_start(struct media *m, unsigned idx, int rt_prio,
+			 struct mthread **tp)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
 	struct mthread *t;
@@ -205,6 +208,17 @@ static int mthread_start(struct media *m, unsigned idx, struct mthread **tp)
 	t->started = true;
 	snprintf(name, sizeof(name), "hl-media%u", idx);
 	pthread_setname_np(t->tid, name);
+
+	/* Other work on the box (SIP, IVR, a load generator) must not delay
+	 * packets: a media thread preempts it.  It only runs when packets
+	 * wait, and the kernel's RT throttling keeps 5% for everyone else. */
+	if (rt_prio > 0) {
+		struct sched_param sp = {.sched_priority = rt_prio};
+		int e = pthread_setschedparam(t->tid, SCHED_FIFO, &sp);
+		if (e)
+			HL_WARN("media", "thread %u: SCHED_FIFO %d: %s", idx,
+				rt_prio, strerror(e));
+	}
 
 out:
 	if (err)
@@ -332,7 +346,8 @@ int media_alloc(struct media **mp, const struct media_cfg *cfg)
 
 	if (!mp || !cfg || !cfg->ip)
 		return EINVAL;
-	if (cfg->threads > MEDIA_THREADS_MAX)
+	if (cfg->threads > MEDIA_THREADS_MAX || cfg->rt_prio < 0 ||
+	    cfg->rt_prio > 99)
 		return EINVAL;
 
 	/* whole even/odd pairs inside the range, ports >= 1024 */
@@ -365,7 +380,7 @@ int media_alloc(struct media **mp, const struct media_cfg *cfg)
 	raise_nofile();
 
 	for (unsigned i = 0; i < m->nthreads; i++) {
-		err = mthread_start(m, i, &m->threads[i]);
+		err = mthread_start(m, i, cfg->rt_prio, &m->threads[i]);
 		if (err) {
 			m->nthreads = i;
 			goto out;

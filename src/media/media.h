@@ -85,6 +85,9 @@ struct media_cfg {
 	uint16_t port_min; /* RTP/RTCP ports come from [port_min, port_max], */
 	uint16_t port_max; /* in even/odd pairs; 4 ports per relay */
 	unsigned threads;  /* media threads; 0 = default (1) */
+	int rt_prio;       /* 1..99: run media threads SCHED_FIFO at this
+			    * priority (needs CAP_SYS_NICE; a warning and
+			    * normal scheduling without); 0 = normal */
 };
 
 /** Engine-wide figures, for monitoring and the benchmark. */

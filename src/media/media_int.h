@@ -54,6 +54,7 @@ struct relay_side {
 	/* media thread only */
 	struct sa sdp[2];  /* RTP, RTCP address from the SDP */
 	struct sa peer[2]; /* where we send to and accept from */
+	bool conn[2];      /* socket connect()ed to peer[] */
 	bool remote;       /* sdp[] is set and usable */
 	bool latch;        /* symmetric RTP on */
 	bool hold;         /* drop RTP towards this side */

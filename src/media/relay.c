@@ -45,29 +45,88 @@ static inline bool rtp_ok(const uint8_t *p, unsigned len, int comp)
 	return len >= (comp == MEDIA_RTP ? 12u : 8u) && (p[0] & 0xc0) == 0x80;
 }
 
+/* Addresses a NAT hides behind (RFC 1918, RFC 6598 shared space, link
+ * local, IPv6 ULA and link local): an SDP naming one cannot be the source. */
+static bool addr_private(const struct sa *a)
+{
+	if (a->u.sa.sa_family == AF_INET) {
+		uint32_t ip = ntohl(a->u.in.sin_addr.s_addr);
+		return (ip >> 24) == 10 || (ip >> 20) == 0xac1 ||
+		       (ip >> 16) == 0xc0a8 || (ip >> 22) == 0x191 ||
+		       (ip >> 16) == 0xa9fe;
+	}
+	if (a->u.sa.sa_family == AF_INET6) {
+		const uint8_t *b = a->u.in6.sin6_addr.s6_addr;
+		return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe &&
+						 (b[1] & 0xc0) == 0x80);
+	}
+	return false;
+}
+
+/* May src become the peer of a latching side whose SDP says sdp?  Only
+ * from the SDP's own IP (any port: symmetric NATs and STUN-mapped phones
+ * keep the IP), unless the SDP names a private address, which cannot be
+ * reached anyway; then the first source wins. */
+static bool latch_allowed(const struct sa *src, const struct sa *sdp)
+{
+	if (src->u.sa.sa_family != sdp->u.sa.sa_family)
+		return false;
+	if (addr_private(sdp))
+		return true;
+	if (src->u.sa.sa_family == AF_INET)
+		return src->u.in.sin_addr.s_addr == sdp->u.in.sin_addr.s_addr;
+	return !memcmp(&src->u.in6.sin6_addr, &sdp->u.in6.sin6_addr,
+		       sizeof(src->u.in6.sin6_addr));
+}
+
+/* Point a socket at its peer.  Connected, the kernel drops every other
+ * source before we see it (no injection, no cost) and sends skip the route
+ * lookup; unconnected while the peer is unknown or still to be latched.
+ * If connect() fails (no route) we keep sending with sendto(). */
+static void sock_aim(struct relay_side *s, int comp, bool connected)
+{
+	struct media_sock *ms = &s->sock[comp];
+
+	if (connected) {
+		s->conn[comp] = connect(ms->fd, &s->peer[comp].u.sa,
+					s->peer[comp].len) == 0;
+		if (!s->conn[comp])
+			HL_DEBUG("media", "connect to peer: %s",
+				 strerror(errno));
+	}
+	else if (s->conn[comp]) {
+		struct sockaddr none = {.sa_family = AF_UNSPEC};
+		(void)connect(ms->fd, &none, sizeof(none));
+		s->conn[comp] = false;
+	}
+}
+
+/* Set a side's peers from its SDP and latching mode (on every change). */
+static void side_reset(struct relay_side *s)
+{
+	for (int c = 0; c < 2; c++) {
+		s->peer[c] = s->sdp[c];
+		atomic_store_explicit(&s->latched[c], false,
+				      memory_order_relaxed);
+		sock_aim(s, c, s->remote && !s->latch);
+	}
+}
+
 /* Is src the side's peer for this component, or may it become it? */
 static bool src_accept(struct relay_side *s, int comp, const struct sa *src)
 {
-	bool latched;
-
 	if (!s->remote)
 		return false;
-	if (!s->latch)
+	if (!s->latch ||
+	    atomic_load_explicit(&s->latched[comp], memory_order_relaxed))
 		return addr_eq(src, &s->peer[comp]);
+	if (!latch_allowed(src, &s->sdp[comp]))
+		return false;
 
-	latched = atomic_load_explicit(&s->latched[comp], memory_order_relaxed);
-	if (latched && addr_eq(src, &s->peer[comp]))
-		return true;
-
-	/* The first source is the peer; exactly the SDP address always wins,
-	 * so an injector that raced the real peer loses the latch again. */
-	if (!latched || addr_eq(src, &s->sdp[comp])) {
-		s->peer[comp] = *src;
-		atomic_store_explicit(&s->latched[comp], true,
-				      memory_order_relaxed);
-		return true;
-	}
-	return false;
+	s->peer[comp] = *src;
+	atomic_store_explicit(&s->latched[comp], true, memory_order_relaxed);
+	sock_aim(s, comp, true);
+	return true;
 }
 
 void relay_readable(struct mthread *t, struct media_sock *ms)
@@ -81,9 +140,11 @@ void relay_readable(struct mthread *t, struct media_sock *ms)
 
 	n = recvmmsg(ms->fd, t->rx, MEDIA_BATCH, MSG_DONTWAIT, NULL);
 	if (n <= 0)
-		return; /* EAGAIN, or an error already consumed by the read */
+		return; /* EAGAIN, or an ICMP error now consumed */
 
 	const bool can_send = out->remote && !(comp == MEDIA_RTP && out->hold);
+	const bool conn = out->conn[comp];
+	const int ofd = out->sock[comp].fd;
 
 	for (int i = 0; i < n; i++) {
 		struct msghdr *h = &t->rx[i].msg_hdr;
@@ -102,20 +163,23 @@ void relay_readable(struct mthread *t, struct media_sock *ms)
 
 		t->txiov[ntx].iov_base = t->buf[i];
 		t->txiov[ntx].iov_len = len;
-		t->tx[ntx].msg_hdr.msg_name = &out->peer[comp].u;
-		t->tx[ntx].msg_hdr.msg_namelen = out->peer[comp].len;
+		t->tx[ntx].msg_hdr.msg_name = conn ? NULL : &out->peer[comp].u;
+		t->tx[ntx].msg_hdr.msg_namelen = conn ? 0 : out->peer[comp].len;
 		ntx++;
 	}
 
 	sent = 0;
 	if (ntx == 1) {
-		if (sendto(out->sock[comp].fd, t->txiov[0].iov_base,
-			   t->txiov[0].iov_len, MSG_DONTWAIT,
-			   &out->peer[comp].u.sa, out->peer[comp].len) >= 0)
-			sent = 1;
+		ssize_t r = conn ? send(ofd, t->txiov[0].iov_base,
+					t->txiov[0].iov_len, MSG_DONTWAIT)
+				 : sendto(ofd, t->txiov[0].iov_base,
+					  t->txiov[0].iov_len, MSG_DONTWAIT,
+					  &out->peer[comp].u.sa,
+					  out->peer[comp].len);
+		sent = r >= 0;
 	}
 	else if (ntx > 1) {
-		sent = sendmmsg(out->sock[comp].fd, t->tx, ntx, MSG_DONTWAIT);
+		sent = sendmmsg(ofd, t->tx, ntx, MSG_DONTWAIT);
 		if (sent < 0)
 			sent = 0;
 	}
@@ -159,11 +223,7 @@ void relay_apply(struct mthread *t, struct media_cmd *cmd)
 		if (s->remote)
 			sa_set_port(&s->sdp[MEDIA_RTCP],
 				    (uint16_t)(sa_port(&cmd->addr) + 1));
-		for (int c = 0; c < 2; c++) {
-			s->peer[c] = s->sdp[c];
-			atomic_store_explicit(&s->latched[c], false,
-					      memory_order_relaxed);
-		}
+		side_reset(s);
 		break;
 
 	case MCMD_HOLD:
@@ -172,11 +232,7 @@ void relay_apply(struct mthread *t, struct media_cmd *cmd)
 
 	case MCMD_LATCH:
 		s->latch = cmd->on;
-		for (int c = 0; c < 2; c++) {
-			s->peer[c] = s->sdp[c];
-			atomic_store_explicit(&s->latched[c], false,
-					      memory_order_relaxed);
-		}
+		side_reset(s);
 		break;
 
 	case MCMD_FREE:

@@ -162,6 +162,8 @@ static int setup(void **state)
 	peer_open(&f->agent);
 	assert_int_equal(media_relay_set_remote(f->r, 0, &f->caller.addr), 0);
 	assert_int_equal(media_relay_set_remote(f->r, 1, &f->agent.addr), 0);
+	/* remotes applied: the sockets are connected from here on */
+	assert_int_equal(media_flush(f->m), 0);
 	*state = f;
 	return 0;
 }
@@ -289,20 +291,46 @@ static void test_hold(void **state)
 	pass(f, 0, 0, pkt, len);
 }
 
-/* The agent is behind NAT: its SDP names one port, it sends from another. */
+/* Like peer_open, on another loopback address (127.0.0.2): a host that
+ * is not the one the SDP names. */
+static void peer_open_ip(struct peer *p, const char *ip)
+{
+	peer_open(p);
+	for (int c = 0; c < 2; c++) {
+		struct sa a;
+		close(p->fd[c]);
+		p->fd[c] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		assert_true(p->fd[c] >= 0);
+		sa_set_str(&a, ip, 0);
+		assert_int_equal(bind(p->fd[c], &a.u.sa, a.len), 0);
+	}
+	p->addr.len = sizeof(p->addr.u);
+	getsockname(p->fd[0], &p->addr.u.sa, &p->addr.len);
+}
+
+/* The agent's phone sends from another port than its SDP says (symmetric
+ * NAT with a STUN-mapped address): the relay latches to where it sends
+ * from, and nobody else gets in. */
 static void test_latch_agent(void **state)
 {
 	struct fx *f = *state;
-	struct peer sdp_only, attacker;
+	struct peer sdp_only, stranger, neighbour;
 	struct media_relay_stats st;
 	uint8_t pkt[200], buf[256];
 	size_t len = rtp_make(pkt, 0, 1, 0x55555555, 160);
 
 	peer_open(&sdp_only);
-	peer_open(&attacker);
+	peer_open(&neighbour);              /* same IP, other port */
+	peer_open_ip(&stranger, "127.0.0.2"); /* another host */
 	assert_int_equal(media_relay_set_remote(f->r, 1, &sdp_only.addr), 0);
+	assert_int_equal(media_flush(f->m), 0);
 
-	/* the real phone (f->agent) speaks first from its NAT address */
+	/* before the phone speaks, another host cannot take the latch: the
+	 * SDP names a public (here: loopback) address, so only its IP may */
+	peer_send(&stranger, 0, &f->l[1], pkt, len);
+	peer_expect_silence(&f->caller, 0);
+
+	/* the real phone (f->agent) speaks first from its mapped port */
 	peer_send(&f->agent, 0, &f->l[1], pkt, len);
 	assert_int_equal(peer_recv(&f->caller, 0, buf, sizeof(buf), 2000, NULL),
 			 (ssize_t)len);
@@ -310,38 +338,65 @@ static void test_latch_agent(void **state)
 	pass(f, 0, 0, pkt, len);
 	peer_expect_silence(&sdp_only, 0);
 
-	/* an injector is ignored once latched */
-	peer_send(&attacker, 0, &f->l[1], pkt, len);
-	peer_expect_silence(&f->caller, 0);
-	pass(f, 0, 0, pkt, len); /* still to the latched phone */
-
 	assert_int_equal(media_flush(f->m), 0);
 	media_relay_stats(f->r, &st);
 	assert_true(st.latched[1]);
 	assert_false(st.latched[0]);
-	assert_int_equal(st.dropped[1], 1);
+	assert_int_equal(st.dropped[1], 1); /* the stranger */
 
-	/* exactly the SDP address always wins: it re-latches */
+	/* once latched nobody else gets through, not even the SDP address:
+	 * the socket is connected, the kernel drops them */
+	peer_send(&neighbour, 0, &f->l[1], pkt, len);
 	peer_send(&sdp_only, 0, &f->l[1], pkt, len);
+	peer_send(&stranger, 0, &f->l[1], pkt, len);
+	peer_expect_silence(&f->caller, 0);
+	pass(f, 0, 0, pkt, len); /* still to the latched phone */
+	pass(f, 1, 0, pkt, len);
+	assert_int_equal(media_flush(f->m), 0);
+	media_relay_stats(f->r, &st);
+	assert_int_equal(st.rx_pkts[1], 3); /* stranger, phone, phone */
+
+	/* a re-INVITE moves the media: latching starts over */
+	assert_int_equal(media_relay_set_remote(f->r, 1, &neighbour.addr), 0);
+	peer_send(&neighbour, 0, &f->l[1], pkt, len);
 	assert_int_equal(peer_recv(&f->caller, 0, buf, sizeof(buf), 2000, NULL),
 			 (ssize_t)len);
 	peer_send(&f->caller, 0, &f->l[0], pkt, len);
-	assert_int_equal(peer_recv(&sdp_only, 0, buf, sizeof(buf), 2000, NULL),
+	assert_int_equal(peer_recv(&neighbour, 0, buf, sizeof(buf), 2000, NULL),
 			 (ssize_t)len);
 	peer_expect_silence(&f->agent, 0);
 
-	/* a re-INVITE moves the media: latching starts over */
-	assert_int_equal(media_relay_set_remote(f->r, 1, &f->agent.addr), 0);
-	pass(f, 0, 0, pkt, len);
-	pass(f, 1, 0, pkt, len);
-
 	peer_close(&sdp_only);
-	peer_close(&attacker);
+	peer_close(&neighbour);
+	peer_close(&stranger);
+}
+
+/* A phone behind a home NAT puts its private address in the SDP: that
+ * address is unreachable, so the first source may latch whatever its IP. */
+static void test_latch_private_sdp(void **state)
+{
+	struct fx *f = *state;
+	struct sa priv;
+	uint8_t pkt[200], buf[256];
+	size_t len = rtp_make(pkt, 0, 1, 0x5a5a5a5a, 160);
+
+	sa_set_str(&priv, "192.168.1.23", 4000);
+	assert_int_equal(media_relay_set_remote(f->r, 1, &priv), 0);
+	peer_send(&f->agent, 0, &f->l[1], pkt, len);
+	assert_int_equal(peer_recv(&f->caller, 0, buf, sizeof(buf), 2000, NULL),
+			 (ssize_t)len);
+	pass(f, 0, 0, pkt, len);
+	/* RTCP latches on its own */
+	static const uint8_t rr[8] = {0x80, 201, 0, 1, 9, 9, 9, 9};
+	peer_send(&f->agent, 1, &f->l[1], rr, sizeof(rr));
+	assert_int_equal(peer_recv(&f->caller, 1, buf, sizeof(buf), 2000, NULL),
+			 (ssize_t)sizeof(rr));
+	pass(f, 0, 1, rr, sizeof(rr));
 }
 
 /* The caller side (a trunk) does not latch by default: only its SDP
- * address is accepted; turning latching off on the agent side does the
- * same there. */
+ * address is accepted (the kernel filters the rest); turning latching off
+ * on the agent side does the same there. */
 static void test_no_latch(void **state)
 {
 	struct fx *f = *state;
@@ -357,6 +412,7 @@ static void test_no_latch(void **state)
 	pass(f, 0, 0, pkt, len);
 
 	assert_int_equal(media_relay_set_latch(f->r, 1, false), 0);
+	assert_int_equal(media_flush(f->m), 0);
 	peer_send(&other, 0, &f->l[1], pkt, len);
 	peer_expect_silence(&f->caller, 0);
 	pass(f, 1, 0, pkt, len);
@@ -369,8 +425,11 @@ static void test_no_latch(void **state)
 
 	assert_int_equal(media_flush(f->m), 0);
 	media_relay_stats(f->r, &st);
-	assert_int_equal(st.dropped[0], 1);
-	assert_int_equal(st.dropped[1], 1);
+	/* filtered by the kernel: never read, never counted */
+	assert_int_equal(st.rx_pkts[0], 2);
+	assert_int_equal(st.rx_pkts[1], 1);
+	assert_int_equal(st.dropped[0], 0);
+	assert_int_equal(st.dropped[1], 0);
 	assert_true(st.latched[0]);
 	assert_false(st.latched[1]);
 
@@ -632,6 +691,80 @@ static void test_command_storm(void **state)
 	alarm(0);
 }
 
+/* The same over IPv6 (::1), RTP and RTCP both ways. */
+static void test_ipv6(void **state)
+{
+	struct media *m;
+	struct media_relay *r;
+	struct media_cfg cfg = {.ip = "::1", .port_min = 34000,
+				.port_max = 34099, .threads = 1};
+	int fd[2][2];
+	struct sa peer[2], l[2];
+	uint8_t pkt[200], buf[256];
+	size_t len = rtp_make(pkt, 0, 7, 0x66666666, 160);
+	(void)state;
+
+	/* peers: an even/odd pair each on ::1 */
+	for (int s = 0; s < 2; s++) {
+		for (unsigned port = 46000 + 1000 * s;; port += 2) {
+			struct sa a;
+			fd[s][0] = socket(AF_INET6, SOCK_DGRAM, 0);
+			fd[s][1] = socket(AF_INET6, SOCK_DGRAM, 0);
+			if (fd[s][0] < 0) {
+				skip();
+				return;
+			}
+			sa_set_str(&a, "::1", (uint16_t)port);
+			if (bind(fd[s][0], &a.u.sa, a.len) == 0) {
+				sa_set_port(&a, (uint16_t)(port + 1));
+				if (bind(fd[s][1], &a.u.sa, a.len) == 0) {
+					sa_set_str(&peer[s], "::1",
+						   (uint16_t)port);
+					break;
+				}
+			}
+			close(fd[s][0]);
+			close(fd[s][1]);
+			assert_true(port < 46000u + 1000u * (unsigned)s + 900u);
+		}
+	}
+
+	assert_int_equal(media_alloc(&m, &cfg), 0);
+	assert_int_equal(media_relay_alloc(&r, m), 0);
+	for (int s = 0; s < 2; s++) {
+		media_relay_laddr(r, s, &l[s]);
+		assert_int_equal(sa_af(&l[s]), AF_INET6);
+		assert_int_equal(media_relay_set_remote(r, s, &peer[s]), 0);
+	}
+	for (int from = 0; from < 2; from++) {
+		for (int c = 0; c < 2; c++) {
+			struct sa d = l[from];
+			struct pollfd pfd = {.fd = fd[!from][c],
+					     .events = POLLIN};
+			sa_set_port(&d, (uint16_t)(sa_port(&l[from]) + c));
+			assert_int_equal(sendto(fd[from][c], pkt, c ? 8 : len,
+						0, &d.u.sa, d.len),
+					 (ssize_t)(c ? 8 : len));
+			assert_int_equal(poll(&pfd, 1, 2000), 1);
+			assert_int_equal(recv(fd[!from][c], buf, sizeof(buf),
+					      0),
+					 (ssize_t)(c ? 8 : len));
+			assert_memory_equal(buf, pkt, c ? 8 : len);
+		}
+	}
+	/* a v4 remote on a v6 engine */
+	struct sa v4;
+	sa_set_str(&v4, "127.0.0.1", 4000);
+	assert_int_equal(media_relay_set_remote(r, 0, &v4), EAFNOSUPPORT);
+
+	mem_deref(r);
+	mem_deref(m);
+	for (int s = 0; s < 2; s++) {
+		close(fd[s][0]);
+		close(fd[s][1]);
+	}
+}
+
 /* Engine freed with its last relay, with commands still queued. */
 static void test_engine_freed_last(void **state)
 {
@@ -661,6 +794,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hold, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_latch_agent, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_latch_private_sdp, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_no_latch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_rtp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remote_disabled, setup,
@@ -671,6 +806,7 @@ int main(void)
 		cmocka_unit_test(test_port_exhaustion),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_free_under_traffic),
+		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_engine_freed_last),
 	};
 	int rc;
