@@ -43,8 +43,8 @@
 #define PKT_LEN     172
 #define PTIME_NS    20000000ull
 #define GEN_BATCH   64
-#define PORT_MIN    20000
-#define PORT_MAX    39999
+#define PORT_MIN    16384
+#define PORT_MAX    32767
 #define HIST_US     100000 /* transit histogram: 1 us bins up to 100 ms */
 
 struct opts {
@@ -56,6 +56,7 @@ struct opts {
 	int pin;            /* -1 = auto */
 	int gen_epoll;
 	int rt_prio;
+	int gen_rt;
 };
 
 /* What the generator reports back through a pipe. */
@@ -79,6 +80,7 @@ struct plan {
 	unsigned seconds;
 	int cpu;              /* pin the generator here, -1 no */
 	int gen_epoll;        /* block in epoll (woken per packet) */
+	int rt_prio;          /* generator SCHED_FIFO priority, 0 = normal */
 };
 
 static uint64_t now_ns(void)
@@ -175,6 +177,11 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 		CPU_SET(p->cpu, &set);
 		sched_setaffinity(0, sizeof(set), &set);
 	}
+	if (p->rt_prio > 0) {
+		struct sched_param sp = {.sched_priority = p->rt_prio};
+		if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
+			perror("generator: SCHED_FIFO");
+	}
 
 	ep = epoll_create1(0);
 	for (int s = 0; s < 2; s++) {
@@ -198,9 +205,18 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 		rx[i].msg_hdr.msg_control = rxctl[i];
 	}
 
+	/* packets a late relay forwarded after the previous step ended */
+	for (int s = 0; s < 2; s++) {
+		for (unsigned j = 0; j < p->k; j++) {
+			while (recv(p->gfd[s][j], rxbuf[0], sizeof(rxbuf[0]),
+				    MSG_DONTWAIT) >= 0)
+				;
+		}
+	}
+
 	t0 = now_ns() + 50000000ull;
 	tend = t0 + (uint64_t)p->seconds * 1000000000ull;
-	tdrain = tend + 1000000000ull;
+	tdrain = 0; /* set after the last send: one second later */
 	next_slot = t0;
 	res->behind_max_ms = 0;
 
@@ -250,7 +266,9 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 			next_slot += PTIME_NS / nslots;
 		}
 
-		if (now >= tdrain)
+		if (next_slot >= tend && !tdrain)
+			tdrain = now + 1000000000ull;
+		if (tdrain && now >= tdrain)
 			break;
 		/* Sleep until the next slot, then read what came meanwhile.
 		 * Not blocking in epoll keeps the relay's sends from waking
@@ -475,6 +493,7 @@ static int run_step(struct media *m, struct plan *p, unsigned n)
 	rss0 = rss_kib();
 	slab0 = slab_kib();
 	fd0 = fd_count();
+	uint64_t a0 = now_ns();
 	for (unsigned i = 0; i < n; i++) {
 		struct sa l;
 		err = media_relay_alloc(&r[i], m);
@@ -493,6 +512,7 @@ static int run_step(struct media *m, struct plan *p, unsigned n)
 		}
 	}
 	media_flush(m);
+	double alloc_us = (double)(now_ns() - a0) / 1e3 / n;
 	rss1 = rss_kib();
 	slab1 = slab_kib();
 	fd1 = fd_count();
@@ -542,7 +562,7 @@ static int run_step(struct media *m, struct plan *p, unsigned n)
 			       : 0;
 	printf("%6u %8.0f %8llu %6llu %6llu %4llu %5.1f%% %5.2f %6llu "
 	       "%6llu %7llu %7llu %6.0f %7.1f %5.1f%% %5.1f%% %7.0f %7.0f "
-	       "%4.2f\n",
+	       "%4.2f %6.1f\n",
 	       n, (double)relayed / active, (unsigned long long)res.sent,
 	       (unsigned long long)(res.sent - res.received),
 	       (unsigned long long)(res.sent > relayed ? res.sent - relayed
@@ -556,7 +576,7 @@ static int run_step(struct media *m, struct plan *p, unsigned n)
 							  wall,
 	       (double)(rss1 - rss0) * 1024.0 / n,
 	       (double)(slab1 - slab0) * 1024.0 / n,
-	       (double)(fd1 - fd0) / n);
+	       (double)(fd1 - fd0) / n, alloc_us);
 	fflush(stdout);
 
 out:
@@ -574,7 +594,7 @@ out:
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: relay_bench [-s SECONDS] [-t THREADS] [-k SOCKS] "
+		"usage: relay_bench [-s SECONDS] [-t THREADS] [-k SOCKS] [-r PRIO] [-R] [-e] "
 		"[-p 0|1] [STEPS...]\n"
 		"  STEPS     relays per step (default 500 1000 2000 3000)\n"
 		"  -s        seconds of traffic per step (default 20)\n"
@@ -584,6 +604,8 @@ static void usage(void)
 		"(default: 1 with one media thread)\n"
 		"  -r PRIO   media threads SCHED_FIFO at PRIO (default: "
 		"normal)\n"
+		"  -R        generator SCHED_FIFO too (isolates the "
+		"measurement from other load)\n"
 		"  -e        generator blocks in epoll (woken per packet) "
 		"instead of a 1 ms poll\n");
 }
@@ -598,7 +620,7 @@ int main(int argc, char **argv)
 	struct media *m = NULL;
 	int c, err = 0;
 
-	while ((c = getopt(argc, argv, "s:t:k:p:r:eh")) != -1) {
+	while ((c = getopt(argc, argv, "s:t:k:p:r:Reh")) != -1) {
 		switch (c) {
 		case 's': o.seconds = (unsigned)atoi(optarg); break;
 		case 't': o.threads = (unsigned)atoi(optarg); break;
@@ -606,6 +628,7 @@ int main(int argc, char **argv)
 		case 'p': o.pin = atoi(optarg); break;
 		case 'e': o.gen_epoll = 1; break;
 		case 'r': o.rt_prio = atoi(optarg); break;
+		case 'R': o.gen_rt = 1; break;
 		default: usage(); return 2;
 		}
 	}
@@ -638,6 +661,7 @@ int main(int argc, char **argv)
 	p.seconds = o.seconds;
 	p.cpu = o.pin ? 0 : -1;
 	p.gen_epoll = o.gen_epoll;
+	p.rt_prio = o.gen_rt ? (o.rt_prio > 0 ? o.rt_prio : 10) : 0;
 	p.stream_of_port = calloc(PORT_MAX - PORT_MIN + 1, sizeof(int32_t));
 	for (int s = 0; s < 2; s++) {
 		p.gfd[s] = calloc(p.k, sizeof(int));
@@ -666,10 +690,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("# relay_bench: %u media thread(s)%s, %s, %u s per step, "
-	       "%u generator sockets per side, 172-byte RTP at 50/s each "
-	       "way\n",
+	printf("# relay_bench: %u media thread(s)%s, generator%s, %s, %u s "
+	       "per step, %u generator sockets per side, 172-byte RTP at "
+	       "50/s each way\n",
 	       o.threads, o.rt_prio ? " SCHED_FIFO" : "",
+	       o.gen_rt ? " SCHED_FIFO" : "",
 	       o.pin ? "relay on CPU 1, generator on CPU 0" : "unpinned",
 	       o.seconds, o.gen_socks);
 	printf("#\n# relays: concurrent relays; pkts/s: relayed per second; "
@@ -682,10 +707,10 @@ int main(int argc, char **argv)
 	       "us\n# behind: worst lateness of the generator's schedule, ms; "
 	       "genCPU: generator's CPU; others: CPU used by other processes "
 	       "(noise)\n# RSS/r, slab/r: user and kernel bytes per relay; "
-	       "fd/r: file descriptors per relay\n");
+	       "fd/r: file descriptors per relay; alloc: us to set one up\n");
 	printf("# relays   pkts/s     sent   lost  rlost misr relCPU us/pkt "
 	       "   p50    p99   p99.9     max    jit  behind genCPU others "
-	       "  RSS/r  slab/r fd/r\n");
+	       "  RSS/r  slab/r fd/r  alloc\n");
 
 	for (unsigned i = 0; i < o.nsteps && !err; i++)
 		err = run_step(m, &p, o.steps[i]);
