@@ -24,8 +24,8 @@
 #define MAX_DIRS 8
 
 struct lang_set {
-	char *code;                  /* owned */
-	struct ivr_prompt *prompts;  /* owned array, sorted by name */
+	char *code;                 /* owned */
+	struct ivr_prompt *prompts; /* owned array, sorted by name */
 	size_t n;
 };
 
@@ -43,7 +43,7 @@ struct report {
 };
 
 static void problem(struct report *r, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void problem(struct report *r, int code, const char *fmt, ...)
 {
@@ -98,7 +98,7 @@ uint8_t ivr_ulaw_encode(int16_t pcm)
 	for (int mask = 0x4000; exp > 0 && !(mag & mask); mask >>= 1)
 		exp--;
 	mant = (mag >> (exp + 3)) & 0x0f;
-	return (uint8_t)~(sign | (exp << 4) | mant);
+	return (uint8_t) ~(sign | (exp << 4) | mant);
 }
 
 int16_t ivr_ulaw_decode(uint8_t ulaw)
@@ -165,8 +165,8 @@ static int read_wav(struct ivr_prompt *pr, const char *path, struct report *r)
 	}
 	if (info.samplerate != 8000) {
 		problem(r, EBADMSG,
-		        "%s: sample rate %d Hz, prompts must be 8000 Hz "
-		        CONVERT_HINT,
+		        "%s: sample rate %d Hz, prompts must be 8000 "
+		        "Hz " CONVERT_HINT,
 		        path, info.samplerate);
 		err = EBADMSG;
 		goto out;
@@ -180,8 +180,8 @@ static int read_wav(struct ivr_prompt *pr, const char *path, struct report *r)
 	}
 	if (sub != SF_FORMAT_ULAW && sub != SF_FORMAT_PCM_16) {
 		problem(r, EBADMSG,
-		        "%s: %s, prompts must be mu-law or 16-bit PCM "
-		        CONVERT_HINT,
+		        "%s: %s, prompts must be mu-law or 16-bit "
+		        "PCM " CONVERT_HINT,
 		        path, subtype_name(info.format));
 		err = EBADMSG;
 		goto out;
@@ -208,8 +208,7 @@ static int read_wav(struct ivr_prompt *pr, const char *path, struct report *r)
 	if (sub == SF_FORMAT_ULAW) {
 		/* The file's own bytes: a mu-law recording stays bit-exact. */
 		got = sf_read_raw(sf, pr->ulaw, info.frames);
-	}
-	else {
+	} else {
 		pcm = malloc(pr->samples * sizeof(*pcm));
 		if (!pcm) {
 			err = ENOMEM;
@@ -245,9 +244,9 @@ static int prompt_cmp(const void *a, const void *b)
 }
 
 /* Find name in the first folder of dirs that has it and read it. */
-static int load_one(struct ivr_prompt *pr, const char *lang,
-                    const char *name, char *const *dirs, size_t ndirs,
-                    const char *dirlist, struct report *r)
+static int load_one(struct ivr_prompt *pr, const char *lang, const char *name,
+                    char *const *dirs, size_t ndirs, const char *dirlist,
+                    struct report *r)
 {
 	struct stat st;
 	char *path = NULL;

@@ -49,13 +49,13 @@ static int done(const struct seq *s)
 }
 
 static const char *const digit[10] = {
-	"num/0", "num/1", "num/2", "num/3", "num/4",
-	"num/5", "num/6", "num/7", "num/8", "num/9",
+    "num/0", "num/1", "num/2", "num/3", "num/4",
+    "num/5", "num/6", "num/7", "num/8", "num/9",
 };
 
 /* Units by decimal position: 10^1 .. 10^4 (zh and ko). */
 static const char *const unit[5] = {
-	NULL, "num/ten", "num/hundred", "num/thousand", "num/ten_thousand",
+    NULL, "num/ten", "num/hundred", "num/thousand", "num/ten_thousand",
 };
 
 static const uint32_t pow10[5] = {1, 10, 100, 1000, 10000};
@@ -152,15 +152,21 @@ static void ko_sino(struct seq *s, uint32_t v)
 static void ko_native(struct seq *s, uint32_t v)
 {
 	static const char *const ones[10] = {
-		NULL,           "num/native_1", "num/native_2", "num/native_3",
-		"num/native_4", "num/native_5", "num/native_6", "num/native_7",
-		"num/native_8", "num/native_9",
+	    NULL,           "num/native_1", "num/native_2", "num/native_3",
+	    "num/native_4", "num/native_5", "num/native_6", "num/native_7",
+	    "num/native_8", "num/native_9",
 	};
 	static const char *const tens[10] = {
-		NULL,            "num/native_10", "num/native_20",
-		"num/native_30", "num/native_40", "num/native_50",
-		"num/native_60", "num/native_70", "num/native_80",
-		"num/native_90",
+	    NULL,
+	    "num/native_10",
+	    "num/native_20",
+	    "num/native_30",
+	    "num/native_40",
+	    "num/native_50",
+	    "num/native_60",
+	    "num/native_70",
+	    "num/native_80",
+	    "num/native_90",
 	};
 	unsigned t = v / 10 % 10, o = v % 10;
 
@@ -177,12 +183,12 @@ static void ko_native(struct seq *s, uint32_t v)
 static void en_below_100(struct seq *s, uint32_t v)
 {
 	static const char *const teens[10] = {
-		"num/10", "num/11", "num/12", "num/13", "num/14",
-		"num/15", "num/16", "num/17", "num/18", "num/19",
+	    "num/10", "num/11", "num/12", "num/13", "num/14",
+	    "num/15", "num/16", "num/17", "num/18", "num/19",
 	};
 	static const char *const tens[10] = {
-		NULL,     NULL,     "num/20", "num/30", "num/40",
-		"num/50", "num/60", "num/70", "num/80", "num/90",
+	    NULL,     NULL,     "num/20", "num/30", "num/40",
+	    "num/50", "num/60", "num/70", "num/80", "num/90",
 	};
 
 	if (v < 10)
@@ -278,8 +284,7 @@ int ivr_say_digits(const char *lang, const char *digits, const char **out,
 	return done(&s);
 }
 
-int ivr_say_position(const char *lang, uint32_t pos, const char **out,
-                     size_t n)
+int ivr_say_position(const char *lang, uint32_t pos, const char **out, size_t n)
 {
 	struct seq s;
 	enum lang l;
@@ -288,7 +293,8 @@ int ivr_say_position(const char *lang, uint32_t pos, const char **out,
 		return -EINVAL;
 	if (pos > IVR_SAY_NUMBER_MAX)
 		return -ERANGE;
-	put(&s, "queue/you_are_number"); /* 您目前排在第 / 고객님의 대기 순번은 */
+	put(&s,
+	    "queue/you_are_number"); /* 您目前排在第 / 고객님의 대기 순번은 */
 	switch (l) {
 	case ZH:
 		zh_number(&s, pos, ZH_ORDINAL);
@@ -328,8 +334,7 @@ static void say_amount(struct seq *s, enum lang l, uint32_t v,
 	}
 }
 
-int ivr_say_wait(const char *lang, uint32_t seconds, const char **out,
-                 size_t n)
+int ivr_say_wait(const char *lang, uint32_t seconds, const char **out, size_t n)
 {
 	struct seq s;
 	enum lang l;
@@ -342,8 +347,7 @@ int ivr_say_wait(const char *lang, uint32_t seconds, const char **out,
 	put(&s, "queue/wait_is");
 	if (seconds < 60) {
 		put(&s, "queue/less_than_a_minute");
-	}
-	else {
+	} else {
 		minutes = seconds / 60 + (seconds % 60 != 0);
 		hours = minutes / 60;
 		minutes %= 60;

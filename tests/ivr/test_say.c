@@ -177,42 +177,42 @@ static void test_zh_numbers(void **state)
 		uint32_t v;
 		const char *want;
 	} cases[] = {
-		{0, "零"},
-		{1, "一"},
-		{2, "二"}, /* reading the number two; 两 needs a measure word */
-		{10, "十"},
-		{11, "十一"},
-		{12, "十二"},
-		{20, "二十"},
-		{22, "二十二"},
-		{99, "九十九"},
-		{100, "一百"},
-		{101, "一百零一"},
-		{105, "一百零五"},
-		{110, "一百一十"},
-		{115, "一百一十五"},
-		{200, "两百"},
-		{250, "两百五十"},
-		{222, "两百二十二"},
-		{1000, "一千"},
-		{1001, "一千零一"},
-		{1010, "一千零一十"},
-		{1100, "一千一百"},
-		{1200, "一千二百"},
-		{2000, "两千"},
-		{2002, "两千零二"},
-		{2200, "两千二百"},
-		{10000, "一万"},
-		{10001, "一万零一"},
-		{10010, "一万零一十"},
-		{10100, "一万零一百"},
-		{12000, "一万两千"},
-		{12345, "一万两千三百四十五"},
-		{20000, "两万"},
-		{22222, "两万两千二百二十二"},
-		{23456, "两万三千四百五十六"},
-		{30303, "三万零三百零三"},
-		{99999, "九万九千九百九十九"},
+	    {0, "零"},
+	    {1, "一"},
+	    {2, "二"}, /* reading the number two; 两 needs a measure word */
+	    {10, "十"},
+	    {11, "十一"},
+	    {12, "十二"},
+	    {20, "二十"},
+	    {22, "二十二"},
+	    {99, "九十九"},
+	    {100, "一百"},
+	    {101, "一百零一"},
+	    {105, "一百零五"},
+	    {110, "一百一十"},
+	    {115, "一百一十五"},
+	    {200, "两百"},
+	    {250, "两百五十"},
+	    {222, "两百二十二"},
+	    {1000, "一千"},
+	    {1001, "一千零一"},
+	    {1010, "一千零一十"},
+	    {1100, "一千一百"},
+	    {1200, "一千二百"},
+	    {2000, "两千"},
+	    {2002, "两千零二"},
+	    {2200, "两千二百"},
+	    {10000, "一万"},
+	    {10001, "一万零一"},
+	    {10010, "一万零一十"},
+	    {10100, "一万零一百"},
+	    {12000, "一万两千"},
+	    {12345, "一万两千三百四十五"},
+	    {20000, "两万"},
+	    {22222, "两万两千二百二十二"},
+	    {23456, "两万三千四百五十六"},
+	    {30303, "三万零三百零三"},
+	    {99999, "九万九千九百九十九"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -261,26 +261,16 @@ static void test_ko_numbers(void **state)
 		uint32_t v;
 		const char *want;
 	} cases[] = {
-		{0, "영"},
-		{1, "일"},
-		{2, "이"},
-		{10, "십"},
-		{11, "십일"},
-		{20, "이십"},
-		{21, "이십일"},
-		{100, "백"},
-		{101, "백일"},
-		{110, "백십"},
-		{111, "백십일"},
-		{1000, "천"},
-		{1111, "천백십일"},
-		{2000, "이천"},
-		{10000, "만"},
-		{10001, "만일"},
-		{11000, "만천"},
-		{12345, "만이천삼백사십오"},
-		{20000, "이만"},
-		{99999, "구만구천구백구십구"},
+	    {0, "영"},          {1, "일"},
+	    {2, "이"},          {10, "십"},
+	    {11, "십일"},       {20, "이십"},
+	    {21, "이십일"},     {100, "백"},
+	    {101, "백일"},      {110, "백십"},
+	    {111, "백십일"},    {1000, "천"},
+	    {1111, "천백십일"}, {2000, "이천"},
+	    {10000, "만"},      {10001, "만일"},
+	    {11000, "만천"},    {12345, "만이천삼백사십오"},
+	    {20000, "이만"},    {99999, "구만구천구백구십구"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -321,7 +311,8 @@ static void test_ko_position_wait_digits(void **state)
 	assert_string_equal(wait("ko", IVR_SAY_WAIT_MAX, ""),
 	                    "예상 대기 시간은약아흔아홉시간오십구분입니다.");
 
-	assert_string_equal(digits("ko", "01012345678", ""), "공일공일이삼사오육칠팔");
+	assert_string_equal(digits("ko", "01012345678", ""),
+	                    "공일공일이삼사오육칠팔");
 }
 
 /* --- English -------------------------------------------------------------- */
@@ -332,21 +323,21 @@ static void test_en_numbers(void **state)
 		uint32_t v;
 		const char *want;
 	} cases[] = {
-		{0, "zero"},
-		{7, "seven"},
-		{13, "thirteen"},
-		{20, "twenty"},
-		{21, "twenty one"},
-		{100, "one hundred"},
-		{105, "one hundred five"},
-		{110, "one hundred ten"},
-		{999, "nine hundred ninety nine"},
-		{1000, "one thousand"},
-		{1001, "one thousand one"},
-		{10000, "ten thousand"},
-		{12345, "twelve thousand three hundred forty five"},
-		{20020, "twenty thousand twenty"},
-		{99999, "ninety nine thousand nine hundred ninety nine"},
+	    {0, "zero"},
+	    {7, "seven"},
+	    {13, "thirteen"},
+	    {20, "twenty"},
+	    {21, "twenty one"},
+	    {100, "one hundred"},
+	    {105, "one hundred five"},
+	    {110, "one hundred ten"},
+	    {999, "nine hundred ninety nine"},
+	    {1000, "one thousand"},
+	    {1001, "one thousand one"},
+	    {10000, "ten thousand"},
+	    {12345, "twelve thousand three hundred forty five"},
+	    {20020, "twenty thousand twenty"},
+	    {99999, "ninety nine thousand nine hundred ninety nine"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -431,8 +422,7 @@ static uint32_t zh_read(const char **seq, int n, uint32_t v)
 		if (i == 0 && !strcmp(w, "num/ten")) {
 			d = 1; /* 十二: the 一 is silent */
 			u = 10;
-		}
-		else {
+		} else {
 			if (!strcmp(w, "num/liang"))
 				d = 2;
 			else if (!strncmp(w, "num/", 4) && w[4] >= '1' &&
@@ -447,7 +437,8 @@ static uint32_t zh_read(const char **seq, int n, uint32_t v)
 			if (d == 1 && u == 10 && i == 1)
 				fail_msg("zh %u: leading 一十", v);
 			if (d == 2) {
-				bool liang = u >= 1000 || (u == 100 && !last_unit);
+				bool liang =
+				    u >= 1000 || (u == 100 && !last_unit);
 
 				if (liang != !strcmp(w, "num/liang"))
 					fail_msg("zh %u: %s before unit %u", v,
@@ -508,10 +499,10 @@ static uint32_t ko_read(const char **seq, int n, uint32_t v)
 static uint32_t en_read(const char **seq, int n, uint32_t v)
 {
 	static const char *const words[] = {
-		"num/0",  "num/1",  "num/2",  "num/3",  "num/4",
-		"num/5",  "num/6",  "num/7",  "num/8",  "num/9",
-		"num/10", "num/11", "num/12", "num/13", "num/14",
-		"num/15", "num/16", "num/17", "num/18", "num/19",
+	    "num/0",  "num/1",  "num/2",  "num/3",  "num/4",
+	    "num/5",  "num/6",  "num/7",  "num/8",  "num/9",
+	    "num/10", "num/11", "num/12", "num/13", "num/14",
+	    "num/15", "num/16", "num/17", "num/18", "num/19",
 	};
 	uint32_t total = 0, cur = 0;
 
@@ -627,21 +618,18 @@ static void test_errors(void **state)
 	                 -ERANGE);
 	assert_int_equal(ivr_say_number("en", UINT32_MAX, seq, IVR_SAY_MAX),
 	                 -ERANGE);
-	assert_int_equal(ivr_say_position("ko", 0, seq, IVR_SAY_MAX),
-	                 -EINVAL);
+	assert_int_equal(ivr_say_position("ko", 0, seq, IVR_SAY_MAX), -EINVAL);
 	assert_int_equal(ivr_say_position("ko", 100000, seq, IVR_SAY_MAX),
 	                 -ERANGE);
-	assert_int_equal(ivr_say_wait("en", IVR_SAY_WAIT_MAX + 1, seq,
-	                              IVR_SAY_MAX),
-	                 -ERANGE);
+	assert_int_equal(
+	    ivr_say_wait("en", IVR_SAY_WAIT_MAX + 1, seq, IVR_SAY_MAX),
+	    -ERANGE);
 	assert_int_equal(ivr_say_wait("en", UINT32_MAX, seq, IVR_SAY_MAX),
 	                 -ERANGE);
 	assert_int_equal(ivr_say_digits("zh", "12a", seq, IVR_SAY_MAX),
 	                 -EINVAL);
-	assert_int_equal(ivr_say_digits("zh", "1#", seq, IVR_SAY_MAX),
-	                 -EINVAL);
-	assert_int_equal(ivr_say_digits("zh", NULL, seq, IVR_SAY_MAX),
-	                 -EINVAL);
+	assert_int_equal(ivr_say_digits("zh", "1#", seq, IVR_SAY_MAX), -EINVAL);
+	assert_int_equal(ivr_say_digits("zh", NULL, seq, IVR_SAY_MAX), -EINVAL);
 
 	/* too small: -ENOSPC, and nothing written past n */
 	seq[2] = "sentinel";
@@ -656,15 +644,15 @@ static void test_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_zh_numbers),
-		cmocka_unit_test(test_zh_position_wait_digits),
-		cmocka_unit_test(test_ko_numbers),
-		cmocka_unit_test(test_ko_position_wait_digits),
-		cmocka_unit_test(test_en_numbers),
-		cmocka_unit_test(test_en_position_wait_digits),
-		cmocka_unit_test(test_every_number_reads_back),
-		cmocka_unit_test(test_every_wait_fits),
-		cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_zh_numbers),
+	    cmocka_unit_test(test_zh_position_wait_digits),
+	    cmocka_unit_test(test_ko_numbers),
+	    cmocka_unit_test(test_ko_position_wait_digits),
+	    cmocka_unit_test(test_en_numbers),
+	    cmocka_unit_test(test_en_position_wait_digits),
+	    cmocka_unit_test(test_every_number_reads_back),
+	    cmocka_unit_test(test_every_wait_fits),
+	    cmocka_unit_test(test_errors),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
