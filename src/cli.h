@@ -11,5 +11,7 @@
 int cmd_config(int argc, char **argv);
 /* src/wfm/cmd_erlang.c */
 int cmd_erlang(int argc, char **argv);
+/** hotline prompts check | say  (src/ivr/cli.c) */
+int cmd_prompts(int argc, char **argv);
 
 #endif

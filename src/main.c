@@ -19,6 +19,8 @@ static const struct command commands[] = {
 	 cmd_config},
 	{"erlang", "Erlang C / Erlang A staffing: agents, service level, ASA",
 	 cmd_erlang},
+	{"prompts", "check the IVR's prompt files; show how numbers are spoken",
+	 cmd_prompts},
 	{NULL, NULL, NULL},
 };
 
