@@ -159,6 +159,32 @@ static void test_catalog_matches_texts(void **state)
 	assert_null(ivr_catalog_name("fr", 0));
 }
 
+/* docs/prompts.md lists every prompt as `name`. */
+static void test_docs_list_every_prompt(void **state)
+{
+	static char doc[65536];
+	const char *sets[] = {"zh", "ko", "en", IVR_LANG_COMMON};
+	FILE *f = fopen("docs/prompts.md", "r");
+	size_t len;
+
+	assert_non_null(f);
+	len = fread(doc, 1, sizeof(doc) - 1, f);
+	fclose(f);
+	assert_true(len > 0 && len < sizeof(doc) - 1);
+	doc[len] = '\0';
+	for (size_t l = 0; l < ARRAY_LEN(sets); l++) {
+		for (size_t i = 0; i < ivr_catalog_count(sets[l]); i++) {
+			char want[80];
+
+			snprintf(want, sizeof(want), "`%s`",
+			         ivr_catalog_name(sets[l], i));
+			if (!strstr(doc, want))
+				fail_msg("docs/prompts.md does not list %s",
+				         want);
+		}
+	}
+}
+
 /* --- the generated set ---------------------------------------------------- */
 
 static void test_generated_load(void **state)
@@ -565,6 +591,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_catalog_matches_texts),
+	    cmocka_unit_test(test_docs_list_every_prompt),
 	    cmocka_unit_test(test_generated_load),
 	    cmocka_unit_test(test_common_only),
 	    cmocka_unit_test(test_say_sequences_playable),
