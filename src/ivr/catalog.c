@@ -20,6 +20,7 @@ static const char *const sentences[] = {
     "error/invalid",
     "error/no_input",
     "error/try_again",
+    "error/system", /* a lookup or a transfer failed */
     "transfer/operator",
     "transfer/connecting",
     "closed/message",
