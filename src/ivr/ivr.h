@@ -87,6 +87,15 @@ int ivr_say_number(const char *lang, uint32_t v, const char **out, size_t n);
 int ivr_say_digits(const char *lang, const char *digits, const char **out,
                    size_t n);
 
+/** A decimal number as text ("128", "128.50"; at most 5 digits before
+ *  the point, 6 after): the whole part as ivr_say_number reads it, then
+ *  the word for the point and each digit after it (trailing zeros
+ *  dropped): zh 一百二十八点五, ko 백이십팔 점 오, en one hundred twenty
+ *  eight point five.  -EINVAL for anything but digits with at most one
+ *  point between them; -ERANGE above IVR_SAY_NUMBER_MAX. */
+int ivr_say_decimal(const char *lang, const char *text, const char **out,
+                    size_t n);
+
 /** "You are number N in the queue" (pos 1..IVR_SAY_NUMBER_MAX):
  *  zh 您目前排在第 N 位 (ordinal: 第二位), ko 고객님의 대기 순번은 N 번입니다
  *  (Sino-Korean N), en You are number N in the queue. */
