@@ -1323,7 +1323,7 @@ static int parse_number(struct cfg_ctx *cx, const struct cfg_field *f,
 
 static int number_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 {
-	const struct center_number *num = base;
+	struct center_number *num = base;
 	const struct center_queue *q;
 	char buf[512];
 
@@ -1333,8 +1333,15 @@ static int number_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 	if (num->flow) {
 		size_t n = 0;
 
-		if (center_flow(cx->tenant, num->flow))
+		if (center_flow(cx->tenant, num->flow)) {
+			/* "" rather than NULL: code that predates flows
+			 * compares every number's queue with a name */
+			if (str_dup(&num->queue, "")) {
+				cfg_err(cx, cfg_line(node), "out of memory");
+				return ENOMEM;
+			}
 			return 0;
+		}
 		buf[0] = '\0';
 		for (size_t i = 0; i < cx->tenant->nflows && n < sizeof(buf);
 		     i++)

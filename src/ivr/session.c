@@ -205,19 +205,28 @@ static void play_lists(struct ivr_session *s, const struct center_prompts *a,
 
 static void enter(struct ivr_session *s, size_t idx);
 
+/* "lang_menu>mandarin>...": the nodes passed, for reports and the screen
+ * pop; ends in "..." once IVR_PATH_MAX is reached. */
 static void path_add(struct ivr_session *s, const char *name)
 {
 	const char *old = ivr_session_var(s, "path");
+	size_t ol = old ? strlen(old) : 0, nl = strlen(name);
 	char buf[IVR_PATH_MAX];
 
-	if (!old || !*old)
-		snprintf(buf, sizeof(buf), "%s", name);
-	else if (strlen(old) + strlen(name) + 5 < sizeof(buf))
-		snprintf(buf, sizeof(buf), "%s>%s", old, name);
-	else if (strcmp(old + strlen(old) - 3, "...") != 0)
-		snprintf(buf, sizeof(buf), "%s...", old);
-	else
+	if (ol >= 3 && !strcmp(old + ol - 3, "..."))
 		return;
+	if (ol + nl + 5 > sizeof(buf)) {
+		if (ol + 4 > sizeof(buf))
+			return;
+		memcpy(buf, old, ol);
+		memcpy(buf + ol, "...", 4);
+	} else {
+		if (ol)
+			memcpy(buf, old, ol);
+		if (ol)
+			buf[ol++] = '>';
+		memcpy(buf + ol, name, nl + 1);
+	}
 	ivr_var_set(s, "path", buf);
 }
 

@@ -719,6 +719,30 @@ static void test_demo_flood(void **state)
 	done(&b);
 }
 
+/* The path of nodes passed is kept short: after IVR_PATH_MAX it ends in
+ * "...". */
+static void test_demo_long_path(void **state)
+{
+	static char keys[64];
+	struct fake f = {.presses = {{1, 0, "3"}, {3, 5, keys}}};
+	const char *path;
+
+	memset(keys, '*', 60);
+	keys[60] = '1';
+	load_demo(NULL, NULL);
+	run1(&f, "demo", "main");
+	assert_int_equal(ivr_session_state(f.s), IVR_QUEUED);
+	assert_non_null(strstr(f.log, "Q[enquiry/0/enquiry:5,english:1]"));
+	assert_string_equal(ivr_session_var(f.s, "main_menu"), "1");
+	path = ivr_session_var(f.s, "path");
+	assert_true(strlen(path) < 512);
+	assert_true(strlen(path) > 400);
+	assert_string_equal(path + strlen(path) - 3, "...");
+	assert_memory_equal(path, "lang_menu>english>hours>notice>main_menu>",
+	                    41);
+	done(&f);
+}
+
 /* Outside the opening hours: the closed message, then voicemail. */
 static void test_demo_closed_voicemail(void **state)
 {
@@ -1235,6 +1259,7 @@ int main(void)
 	    cmocka_unit_test(test_demo_barge_in),
 	    cmocka_unit_test(test_type_ahead),
 	    cmocka_unit_test(test_demo_flood),
+	    cmocka_unit_test(test_demo_long_path),
 	    cmocka_unit_test(test_demo_closed_voicemail),
 	    cmocka_unit_test(test_time_condition),
 	    cmocka_unit_test(test_nodes),
