@@ -7,4 +7,15 @@
 #ifndef HOTLINE_CLI_H
 #define HOTLINE_CLI_H
 
+/** hotline config check FILE | doc  (src/center/cli.c) */
+int cmd_config(int argc, char **argv);
+/* src/wfm/cmd_erlang.c */
+int cmd_erlang(int argc, char **argv);
+/* src/daemon/serve.c */
+int cmd_serve(int argc, char **argv);
+/** hotline simulate [OPTIONS]  (src/sim/cmd.c) */
+int cmd_simulate(int argc, char **argv);
+/** hotline prompts check | say  (src/ivr/cli.c) */
+int cmd_prompts(int argc, char **argv);
+
 #endif

@@ -15,6 +15,16 @@ struct command {
 
 static const struct command commands[] = {
 	/* rows are added by the subsystems that bring a subcommand */
+	{"config", "check a center definition, print its reference",
+	 cmd_config},
+	{"erlang", "Erlang C / Erlang A staffing: agents, service level, ASA",
+	 cmd_erlang},
+	{"serve", "run the contact center: SIP, HTTP API, routing engine",
+	 cmd_serve},
+	{"simulate", "simulate a center: service level, ASA, abandons, "
+		     "occupancy per queue", cmd_simulate},
+	{"prompts", "check the IVR's prompt files; show how numbers are spoken",
+	 cmd_prompts},
 	{NULL, NULL, NULL},
 };
 

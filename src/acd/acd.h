@@ -432,9 +432,10 @@ void acd_queue_foreach_waiting(const struct acd_queue *q,
 
 /* --- ewt.c: estimated wait ----------------------------------------------- */
 
-/** Estimated wait in ms for a contact now at 1-based position pos of q. */
+/** Estimated wait in ms for a contact now at 1-based position pos of q:
+ *  0 when an agent is free, ACD_NONE when no agent serves the queue. */
 uint64_t acd_queue_ewt(const struct acd_queue *q, uint32_t pos);
-/** Estimated remaining wait of a waiting contact. */
+/** Estimated remaining wait of a waiting contact (0 once offered). */
 int acd_contact_ewt(const struct acd *acd, uint64_t id, uint64_t *ewtp);
 
 /* --- stats.c: real-time statistics --------------------------------------- */
