@@ -7,4 +7,9 @@
 #ifndef HOTLINE_CLI_H
 #define HOTLINE_CLI_H
 
+/** hotline config check FILE | doc  (src/center/cli.c) */
+int cmd_config(int argc, char **argv);
+/* src/wfm/cmd_erlang.c */
+int cmd_erlang(int argc, char **argv);
+
 #endif

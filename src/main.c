@@ -15,6 +15,10 @@ struct command {
 
 static const struct command commands[] = {
 	/* rows are added by the subsystems that bring a subcommand */
+	{"config", "check a center definition, print its reference",
+	 cmd_config},
+	{"erlang", "Erlang C / Erlang A staffing: agents, service level, ASA",
+	 cmd_erlang},
 	{NULL, NULL, NULL},
 };
 

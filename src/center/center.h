@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "acd/acd.h"
 
@@ -40,6 +41,7 @@ struct center_number {
 	unsigned line;
 	char *number;                  /* dialed number, e.g. "12345" */
 	char *queue;                   /* queue entered by a call to it */
+	uint8_t priority;              /* contact priority 0..9, default 0 */
 };
 
 struct center_tenant {
@@ -92,9 +94,14 @@ int center_load(struct center **cp, const char *path, char *err,
 
 /* --- apply.c ------------------------------------------------------------- */
 
-/** Create the tenants, skills, queues and agents of c in the engine. */
+/** Create the tenants, skills, queues and agents of c in the engine.  The
+ *  engine copies what it keeps, so c may be freed afterwards.  On error
+ *  (EEXIST if a tenant is already there; the message names file, line and
+ *  the engine's reason) the engine holds part of the center: discard it. */
 int center_apply(const struct center *c, struct acd *acd, char *err,
 		 size_t errsz);
+
+/* --- lookup.c ------------------------------------------------------------ */
 
 /** Lookups in the model. */
 const struct center_tenant *center_tenant(const struct center *c,
@@ -105,5 +112,11 @@ const struct center_agent *center_agent(const struct center_tenant *t,
 const struct center_number *center_number(const struct center *c,
 					  const char *number,
 					  const struct center_tenant **tp);
+
+/* --- doc.c --------------------------------------------------------------- */
+
+/** Print the Markdown reference of the file format (docs/center.md is this
+ *  output), generated from the same tables the loader validates with. */
+int center_doc_print(FILE *f);
 
 #endif

@@ -1,0 +1,148 @@
+/**
+ * @file center_int.h  Private to src/center: the declarative description of the
+ * center definition file and the walker that applies it.
+ *
+ * Owns: nothing at run time; the tables are constant.
+ *
+ * Offers: one table per kind of YAML mapping (server, trunk, tenant, queue,
+ * agent, ...), each row naming a key, its type, where the value goes in the
+ * model, its bounds, its default (as the text a user would write, parsed by
+ * the same code) and its help.  load.c walks a YAML document with these
+ * tables; doc.c prints docs/center.md from the very same rows, so what is
+ * documented is what is accepted.
+ *
+ * Threads: any; a cfg_ctx belongs to one center_load() call.
+ */
+#ifndef HOTLINE_CENTER_INT_H
+#define HOTLINE_CENTER_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <yaml.h>
+
+#include "center/center.h"
+
+enum cfg_type {
+	CT_STRING,   /* any scalar, as text */
+	CT_NAME,     /* identifier: letters, digits, '_', '-', '.' */
+	CT_BOOL,     /* true/false (also yes/no) */
+	CT_UINT,     /* whole number within min..max */
+	CT_DURATION, /* seconds: 20, "20s", "2m", "1h30m"; within min..max */
+	CT_RATIO,    /* 0..1, or a percentage "80%" */
+	CT_ENUM,     /* one of names[]; stored as its index (or as text) */
+	CT_IP,       /* an IPv4 or IPv6 address */
+	CT_HOSTPORT, /* "IP:PORT" or "[IPv6]:PORT" */
+	CT_TIMEZONE, /* IANA time zone name */
+	CT_GROUP,    /* nested mapping whose fields go into the same struct */
+	CT_CUSTOM,   /* parsed by a handler of its own */
+};
+
+struct cfg_ctx;
+struct cfg_field;
+
+/** Parse node (never NULL) into base; returns 0 or EINVAL/ENOMEM after
+ *  writing the error with cfg_err(). */
+typedef int(cfg_parse_h)(struct cfg_ctx *cx, const struct cfg_field *f,
+                         yaml_node_t *node, void *base);
+/** Object-level checks after every field of a mapping was parsed. */
+typedef int(cfg_check_h)(struct cfg_ctx *cx, yaml_node_t *node, void *base);
+
+struct cfg_schema;
+
+struct cfg_field {
+	const char *key;
+	enum cfg_type type;
+	size_t off;  /* where in base the value goes */
+	size_t size; /* size of that member */
+	bool required;
+	bool as_text;                 /* CT_ENUM: store the name (char *) */
+	bool subst_id;                /* CT_STRING: "{id}" -> agent id */
+	uint32_t min, max;            /* CT_UINT, CT_DURATION */
+	const char *def;              /* default, as a user would write it */
+	const char *const *names;     /* CT_ENUM, NULL-terminated */
+	const struct cfg_schema *sub; /* CT_GROUP; list element (docs) */
+	cfg_parse_h *parse;           /* CT_CUSTOM */
+	const char *doc_type;         /* CT_CUSTOM: type shown in docs */
+	const char *help;
+};
+
+struct cfg_schema {
+	const char *name;               /* "queue": heading and anchor */
+	const char *where;              /* "tenants[].queues[]" */
+	const char *help;               /* a paragraph for the docs */
+	const struct cfg_field *fields; /* ends with a row whose key is NULL */
+	cfg_check_h *check;
+};
+
+struct cfg_ctx {
+	const char *file;
+	yaml_document_t *doc;
+	struct center *c;
+	struct center_tenant *tenant;        /* being parsed */
+	struct acd_agent_cfg agent_defaults; /* tenant's capacity/blocks */
+	const char *agent_id;                /* for "{id}" in agent strings */
+	unsigned line;                       /* of the mapping being walked */
+	char path[512];                      /* "tenants[0].queues[1]" */
+	size_t plen;
+	char *err;
+	size_t errsz;
+};
+
+/* --- schema.c ------------------------------------------------------------ */
+
+extern const struct cfg_schema cfg_root_schema;
+extern const char *const cfg_channel_names[];  /* acd_channel order */
+extern const char *const cfg_strategy_names[]; /* acd_strategy order */
+extern const char *const cfg_overflow_names[]; /* acd_overflow_action */
+
+/* --- load.c: the walker -------------------------------------------------- */
+
+/** Write "file:line: path: message" and return EINVAL. */
+int cfg_err(struct cfg_ctx *cx, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/** Append to the path ("%s" forms like ".queues" or "[%zu]"); returns
+ *  the previous length for cfg_pop(). */
+size_t cfg_push(struct cfg_ctx *cx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cfg_pop(struct cfg_ctx *cx, size_t len);
+
+unsigned cfg_line(const yaml_node_t *node);
+yaml_node_t *cfg_node(struct cfg_ctx *cx, int index);
+/** The value of key in a mapping, NULL if absent or null. */
+yaml_node_t *cfg_get(struct cfg_ctx *cx, yaml_node_t *map, const char *key);
+/** The key node of key in a mapping (for error lines), or NULL. */
+yaml_node_t *cfg_get_key(struct cfg_ctx *cx, yaml_node_t *map, const char *key);
+bool cfg_is_null(const yaml_node_t *node);
+const char *cfg_text(const yaml_node_t *node); /* scalar value */
+const char *cfg_kind(const yaml_node_t *node); /* "a mapping", ... */
+
+/** Check that node is a scalar, else write the error. */
+int cfg_want_scalar(struct cfg_ctx *cx, yaml_node_t *node, const char *what);
+int cfg_want_seq(struct cfg_ctx *cx, yaml_node_t *node, const char *what);
+int cfg_want_map(struct cfg_ctx *cx, yaml_node_t *node, const char *what);
+
+/** Walk a mapping (NULL: absent, so defaults apply) with a schema. */
+int cfg_map(struct cfg_ctx *cx, yaml_node_t *node, const struct cfg_schema *s,
+            void *base);
+
+/** Value parsers, shared with the custom handlers. */
+int cfg_parse_uint(const char *s, uint64_t *vp);
+int cfg_parse_duration(const char *s, uint64_t *vp);
+bool cfg_valid_name(const char *s);
+/** Index of s in a NULL-terminated name list, or -1. */
+int cfg_name_index(const char *const *names, const char *s);
+/** "a, b, c" of a name list, into buf. */
+const char *cfg_names_join(const char *const *names, char *buf, size_t sz);
+
+/* --- doc.c --------------------------------------------------------------- */
+
+/** The minimal example shown in the docs (a test loads it). */
+extern const char cfg_doc_example[];
+
+/** The type of a field as shown in the docs and in errors. */
+const char *cfg_type_text(const struct cfg_field *f, char *buf, size_t sz);
+
+#endif
