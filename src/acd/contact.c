@@ -230,7 +230,9 @@ void acd_offer_end(struct acd *acd, struct acd_offer *o,
 static void end_offers(struct acd *acd, struct acd_contact *c,
 		       enum acd_end_reason why)
 {
-	while (!list_isempty(&c->offers))
+	/* Ending the last offer requeues c, which may offer it to the next
+	 * agent at once: end only the offers that exist now, not that one. */
+	for (uint32_t n = list_count(&c->offers); n; n--)
 		acd_offer_end(acd, list_head(&c->offers)->data, why);
 }
 

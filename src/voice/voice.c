@@ -79,6 +79,11 @@ static void event_handler(const struct acd_event *ev, void *arg)
 	if (!c || c != ev->owner)
 		return;
 
+	HL_DEBUG("voice", "call %s: engine: %s%s%s%s%s", c->id,
+		 acd_event_name(ev->type), ev->agent ? " agent " : "",
+		 ev->agent ? acd_agent_id(ev->agent) : "",
+		 ev->end ? " " : "", ev->end ? acd_end_name(ev->end) : "");
+
 	switch (ev->type) {
 
 	case ACD_EV_CONTACT_OFFERED:
