@@ -11,5 +11,9 @@
 int cmd_config(int argc, char **argv);
 /* src/wfm/cmd_erlang.c */
 int cmd_erlang(int argc, char **argv);
+/* src/daemon/serve.c */
+int cmd_serve(int argc, char **argv);
+/** hotline simulate [OPTIONS]  (src/sim/cmd.c) */
+int cmd_simulate(int argc, char **argv);
 
 #endif

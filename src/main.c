@@ -19,6 +19,10 @@ static const struct command commands[] = {
 	 cmd_config},
 	{"erlang", "Erlang C / Erlang A staffing: agents, service level, ASA",
 	 cmd_erlang},
+	{"serve", "run the contact center: SIP, HTTP API, routing engine",
+	 cmd_serve},
+	{"simulate", "simulate a center: service level, ASA, abandons, "
+		     "occupancy per queue", cmd_simulate},
 	{NULL, NULL, NULL},
 };
 

@@ -125,8 +125,11 @@ static void set_target(struct acd_contact *c)
 		c->cur = c->q->steps[c->step];
 }
 
-/* Bring the relaxation step up to date with the time waited. */
-static bool relax_catch_up(struct acd_contact *c, uint64_t now)
+/* Bring the relaxation step up to date with the time waited; one RELAXED
+ * event tells the new step even when several were passed (a contact
+ * requeued late, or timers run late). */
+static bool relax_catch_up(struct acd *acd, struct acd_contact *c,
+			   uint64_t now)
 {
 	bool moved = false;
 
@@ -136,8 +139,10 @@ static bool relax_catch_up(struct acd_contact *c, uint64_t now)
 		c->step++;
 		moved = true;
 	}
-	if (moved)
+	if (moved) {
 		set_target(c);
+		emit_c(acd, ACD_EV_CONTACT_RELAXED, c);
+	}
 	return moved;
 }
 
@@ -153,7 +158,7 @@ void acd_contact_wait(struct acd *acd, struct acd_contact *c, bool front)
 	(void)front; /* the arrival time keeps a requeued contact in front */
 	c->state = ACD_CONTACT_WAITING;
 	c->agent = NULL;
-	relax_catch_up(c, now);
+	relax_catch_up(acd, c, now);
 
 	if (cfg->max_wait_s && cfg->overflow != ACD_OVERFLOW_NONE &&
 	    now >= c->arrived + (uint64_t)cfg->max_wait_s * 1000) {
@@ -191,6 +196,8 @@ static void kill(struct acd *acd, struct acd_contact *c)
 
 static void requeue(struct acd *acd, struct acd_contact *c)
 {
+	/* Steps passed while it rang are told before it is back. */
+	relax_catch_up(acd, c, acd_now(acd));
 	emit_c(acd, ACD_EV_CONTACT_REQUEUED, c);
 	acd_contact_wait(acd, c, true);
 }
@@ -342,8 +349,7 @@ void acd_contact_deadline_due(struct acd_contact *c)
 	}
 
 	acd_contact_unwait(c);
-	if (relax_catch_up(c, now))
-		emit_c(acd, ACD_EV_CONTACT_RELAXED, c);
+	relax_catch_up(acd, c, now);
 	acd_route_contact(acd, c);
 	if (c->state == ACD_CONTACT_WAITING)
 		list_link(c);
@@ -371,7 +377,7 @@ int acd_contact_add(struct acd *acd, const struct acd_contact_params *p,
 		return EINVAL;
 	q = p->queue;
 	if (!q)
-		return acd_fail(acd, ENOENT, "contact without a queue");
+		return acd_fail(acd, EINVAL, "contact without a queue");
 	if ((unsigned)p->channel >= ACD_CH_MAX ||
 	    !channel_fits(p->channel, q->cfg.channel))
 		return acd_fail(acd, EINVAL,
@@ -593,12 +599,19 @@ int acd_contact_transfer(struct acd *acd, uint64_t id, struct acd_queue *q)
 	if (c->state == ACD_CONTACT_CONNECTED) {
 		release_agent(acd, c, true);
 	} else {
-		/* Left the old queue unanswered for another one. */
+		/* Left the old queue unanswered for another one: counted and
+		 * told as an overflow to that queue, so statistics and events
+		 * agree. */
+		struct acd_event *ev;
 		c->dead = true;
 		acd_contact_unwait(c);
 		end_offers(acd, c, ACD_END_REMOVED);
 		c->dead = false;
 		acd_stats_overflow(c->q);
+		ev = emit_c(acd, ACD_EV_CONTACT_OVERFLOWED, c);
+		ev->end = ACD_END_OVERFLOWED;
+		ev->action = ACD_OVERFLOW_QUEUE;
+		ev->target = q->cfg.name;
 	}
 	acd_timer_clear(acd, &c->tmr);
 	c->q = q;

@@ -842,7 +842,12 @@ int acd_agent_set_skills(struct acd_agent *a,
 		mem_deref(a->skills);
 		a->skills = v;
 		a->nskills = (uint16_t)n;
-		err = members_rebuild(a);
+		members_clear(a);
+		err = members_build(a);
+		/* An offer the agent no longer qualifies for goes back. */
+		if (a->offer && !acd_agent_in_target(a, &a->offer->c->cur, NULL))
+			acd_offer_end(a->t->acd, a->offer, ACD_END_REMOVED);
+		acd_agent_refresh(a);
 	}
 	acd_leave(a->t->acd);
 	return err;

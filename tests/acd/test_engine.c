@@ -383,6 +383,27 @@ static void test_reject_and_no_answer(void **state)
 	(void)later;
 }
 
+/* A ring timeout requeues the contact, which is offered to the next agent
+ * at once; that new offer must survive the timeout that caused it. */
+static void test_timeout_reaches_next_agent(void **state)
+{
+	struct fx *f = *state;
+	struct acd_queue *q = mkqueue(f->t, "q", "general", 1,
+				      ACD_STRAT_LONGEST_IDLE);
+	struct acd_agent *a1 = mkagent(f->t, "a1", "general", 1);
+	struct acd_agent *a2 = mkagent(f->t, "a2", "general", 1);
+	ready(a1);
+	f->now += 10;
+	ready(a2);
+	uint64_t id = add(f, q, 0);
+	assert_string_equal(offered_to(f, id), "a1");
+	advance(f, 15000);
+	assert_string_equal(offered_to(f, id), "a2");
+	assert_int_equal(acd_agent_state(a2), ACD_AGENT_RESERVED);
+	assert_int_equal(count(f, ACD_EV_OFFER_ENDED), 1);
+	assert_int_equal(acd_contact_accept(f->acd, id, a2), 0);
+}
+
 static void test_abandon(void **state)
 {
 	struct fx *f = *state;
@@ -888,6 +909,7 @@ int main(void)
 		T(test_longest_idle_and_fifo),
 		T(test_priority_order),
 		T(test_reject_and_no_answer),
+		T(test_timeout_reaches_next_agent),
 		T(test_abandon),
 		T(test_skills_levels_relaxation),
 		T(test_best_skill_and_override),

@@ -1,0 +1,418 @@
+/**
+ * @file daemon.c  Start, run and stop the daemon.
+ *
+ * Start-up order matters: everything that can refuse (the center file, the
+ * listening ports) runs before the daemon announces itself, and nothing
+ * listens at all if the center file is bad.  Shutdown runs the other way:
+ * stop accepting, end what is in progress, flush, free.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "acd/acd.h"
+#include "api/api.h"
+#include "center/center.h"
+#include "core/core.h"
+#include "daemon/daemon.h"
+#include "store/store.h"
+
+#define STOP_GRACE_MS 10000 /* longest wait for calls to end on shutdown */
+/* libre keeps a table entry per possible fd (and epoll a slot): past this
+ * many the tables cost more than the calls they would serve. */
+#define FD_MAX 65536
+
+struct daemon {
+	struct center *center;   /* owning */
+	struct acd *acd;         /* owning */
+	struct api *api;         /* owning */
+	struct store *store;     /* owning; store_close() before release */
+	struct tmr acd_tmr;      /* the engine's one deadline timer */
+	struct tmr stop_tmr;     /* bounds the shutdown */
+	uint64_t clock_last;     /* last engine clock reading */
+	const char *sip_listen;  /* borrowed: options or center */
+	const char *http_listen;
+	const char *db_path;
+	bool stopping;
+	int status;              /* exit status */
+};
+
+/* There is one daemon per process; libre's signal handler takes no
+ * argument. */
+static struct daemon *the_daemon;
+
+/* --- the engine's clock and timer ---------------------------------------- */
+
+/* Wall-clock ms, so engine times are real dates in records and the API, but
+ * never going back (the engine's clock contract) when NTP steps the clock
+ * backwards. */
+static uint64_t engine_clock(void *arg)
+{
+	struct daemon *d = arg;
+	uint64_t now = hl_wall_ms();
+
+	if (now < d->clock_last)
+		now = d->clock_last;
+	d->clock_last = now;
+	return now;
+}
+
+static void engine_deadline(uint64_t deadline, void *arg);
+
+static void engine_timer(void *arg)
+{
+	struct daemon *d = arg;
+
+	acd_run_timers(d->acd);
+	/* Re-arm from the source of truth even if no change was signalled. */
+	engine_deadline(acd_next_deadline(d->acd), d);
+}
+
+/* One libre timer for all of the engine's deadlines (see acd.h). */
+static void engine_deadline(uint64_t deadline, void *arg)
+{
+	struct daemon *d = arg;
+	uint64_t now;
+
+	if (deadline == ACD_NONE) {
+		tmr_cancel(&d->acd_tmr);
+		return;
+	}
+	now = engine_clock(d);
+	tmr_start(&d->acd_tmr, deadline > now ? deadline - now : 0,
+		  engine_timer, d);
+}
+
+static void store_interval(struct daemon *d, const struct acd_event *ev)
+{
+	const struct acd_interval *iv = ev->interval;
+	int err;
+
+	err = store_interval_put(
+		d->store,
+		&(struct store_interval){
+			.tenant = acd_tenant_name(ev->tenant),
+			.queue = acd_queue_name(ev->queue),
+			.start = iv->start,
+			.length_s = iv->length_s,
+			.offered = iv->offered,
+			.answered = iv->answered,
+			.answered_in_sl = iv->answered_in_sl,
+			.abandoned = iv->abandoned,
+			.short_abandoned = iv->short_abandoned,
+			.abandoned_after_sl = iv->abandoned_after_sl,
+			.overflowed = iv->overflowed,
+			.handled = iv->handled,
+			.wait_answered_ms = iv->wait_answered_ms,
+			.wait_abandoned_ms = iv->wait_abandoned_ms,
+			.handle_ms = iv->handle_ms,
+		},
+		NULL, NULL);
+	if (err)
+		HL_WARN("daemon", "interval of queue %s@%s not stored: %s",
+			acd_queue_name(ev->queue), acd_tenant_name(ev->tenant),
+			strerror(err));
+}
+
+/* Records of what the engine does: agent state history and the closed
+ * statistics intervals go to the store (which never blocks the loop). */
+static void engine_event(const struct acd_event *ev, void *arg)
+{
+	struct daemon *d = arg;
+	int err;
+
+	switch (ev->type) {
+	case ACD_EV_AGENT_STATE:
+		HL_INFO("daemon", "agent %s@%s: %s -> %s%s%s",
+			acd_agent_id(ev->agent),
+			acd_tenant_name(ev->tenant),
+			acd_agent_state_name(ev->old_state),
+			acd_agent_state_name(ev->new_state),
+			ev->reason ? " " : "", ev->reason ? ev->reason : "");
+		if (!d->store)
+			break;
+		err = store_agent_state_put(d->store,
+					    acd_tenant_name(ev->tenant),
+					    acd_agent_id(ev->agent),
+					    acd_agent_state_name(ev->new_state),
+					    ev->reason, ev->time);
+		if (err)
+			HL_WARN("daemon", "state of agent %s@%s not stored: %s",
+				acd_agent_id(ev->agent),
+				acd_tenant_name(ev->tenant), strerror(err));
+		break;
+	case ACD_EV_INTERVAL:
+		if (d->store)
+			store_interval(d, ev);
+		break;
+	default:
+		break;
+	}
+}
+
+/* --- shutdown ------------------------------------------------------------- */
+
+static void stop_finish(struct daemon *d)
+{
+	tmr_cancel(&d->stop_tmr);
+	re_cancel();
+}
+
+static void stop_timeout(void *arg)
+{
+	struct daemon *d = arg;
+
+	HL_WARN("daemon", "shutdown: still busy after %d ms, stopping anyway",
+		STOP_GRACE_MS);
+	stop_finish(d);
+}
+
+static void signal_handler(int sig)
+{
+	struct daemon *d = the_daemon;
+
+	if (d->stopping) {
+		/* The operator insists: no more waiting for anything. */
+		HL_WARN("daemon", "second signal (%s): exiting now",
+			strsignal(sig));
+		_exit(1);
+	}
+	d->stopping = true;
+	HL_INFO("daemon", "%s: shutting down", strsignal(sig));
+
+	/* Stop accepting new work first. */
+	d->api = mem_deref(d->api);
+
+	tmr_start(&d->stop_tmr, STOP_GRACE_MS, stop_timeout, d);
+	stop_finish(d);
+}
+
+/* --- start-up ------------------------------------------------------------- */
+
+/* libre polls only fds below its fd_setsize(); raise the process limit to
+ * its hard maximum and size libre to match, before anything listens. */
+static int raise_fd_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want;
+	int err;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return errno;
+	want = rl.rlim_max;
+	if (want == RLIM_INFINITY || want > FD_MAX)
+		want = FD_MAX;
+	if (rl.rlim_cur != want) {
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			HL_WARN("daemon", "cannot raise open files limit: %s",
+				strerror(errno));
+		if (getrlimit(RLIMIT_NOFILE, &rl))
+			return errno;
+	}
+	err = fd_setsize((int)(rl.rlim_cur < FD_MAX ? rl.rlim_cur : FD_MAX));
+	if (err)
+		return err;
+	HL_DEBUG("daemon", "open files limit %llu",
+		 (unsigned long long)rl.rlim_cur);
+	return 0;
+}
+
+/* mkdir -p of the directory part of path ("var/hotline.db" -> "var"). */
+static int make_parent_dirs(const char *path)
+{
+	char buf[1024];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf))
+		return ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+static const char *pick(const char *opt, const char *cfg, const char *def)
+{
+	if (opt && *opt)
+		return opt;
+	if (cfg && *cfg)
+		return cfg;
+	return def;
+}
+
+static int start(struct daemon *d, const struct daemon_opts *opts)
+{
+	const char *center_path = pick(opts->center_path, NULL,
+				       DAEMON_CENTER_DEFAULT);
+	const char *level_name;
+	enum hl_log_level level;
+	char errbuf[512] = "";
+	int err;
+
+	err = center_load(&d->center, center_path, errbuf, sizeof(errbuf));
+	if (err) {
+		fprintf(stderr, "hotline serve: %s\n",
+			*errbuf ? errbuf : strerror(err));
+		return err;
+	}
+
+	/* The command line wins over the center file's server: section. */
+	level_name = pick(opts->log_level, d->center->server.log_level, NULL);
+	if (level_name) {
+		if (hl_log_level_parse(level_name, &level)) {
+			fprintf(stderr,
+				"hotline serve: %s: unknown log level '%s'\n",
+				center_path, level_name);
+			return EINVAL;
+		}
+		hl_log_set_level(level);
+	}
+	d->sip_listen = pick(opts->sip_listen, d->center->server.sip_listen,
+			     DAEMON_SIP_DEFAULT);
+	d->http_listen = pick(opts->http_listen,
+			      d->center->server.http_listen,
+			      DAEMON_HTTP_DEFAULT);
+	d->db_path = pick(opts->db_path, d->center->server.database,
+			  DAEMON_DB_DEFAULT);
+
+	err = acd_alloc(&d->acd, &(struct acd_opts){
+					 .clock = engine_clock,
+					 .clock_arg = d,
+					 .deadlineh = engine_deadline,
+					 .deadline_arg = d,
+					 .seed = (uint32_t)hl_wall_ms(),
+				 });
+	if (err) {
+		fprintf(stderr, "hotline serve: routing engine: %s\n",
+			strerror(err));
+		return err;
+	}
+	err = acd_subscribe(d->acd, engine_event, d);
+	if (err)
+		return err;
+
+	err = center_apply(d->center, d->acd, errbuf, sizeof(errbuf));
+	if (err) {
+		fprintf(stderr, "hotline serve: %s\n",
+			*errbuf ? errbuf : strerror(err));
+		return err;
+	}
+	engine_deadline(acd_next_deadline(d->acd), d);
+
+	err = make_parent_dirs(d->db_path);
+	if (err) {
+		fprintf(stderr, "hotline serve: %s: cannot create its "
+				"directory: %s\n",
+			d->db_path, strerror(err));
+		return err;
+	}
+	err = store_open(&d->store, d->db_path, errbuf, sizeof(errbuf));
+	if (err) {
+		fprintf(stderr, "hotline serve: %s\n",
+			*errbuf ? errbuf : strerror(err));
+		return err;
+	}
+
+	err = api_alloc(&d->api, &(struct api_cfg){
+					 .listen = d->http_listen,
+					 .acd = d->acd,
+					 .center = d->center,
+					 .store = d->store,
+				 });
+	if (err) {
+		fprintf(stderr, "hotline serve: cannot listen for HTTP on %s: "
+				"%s\n",
+			d->http_listen,
+			err == EINVAL ? "not an ADDR:PORT address"
+				      : strerror(err));
+		return err;
+	}
+
+	HL_INFO("daemon",
+		"hotline serve: listening sip udp+tcp %s, http %s, db %s "
+		"(center %s, pid %d)",
+		d->sip_listen, d->http_listen, d->db_path, center_path,
+		(int)getpid());
+	return 0;
+}
+
+static void daemon_free(struct daemon *d)
+{
+	tmr_cancel(&d->acd_tmr);
+	tmr_cancel(&d->stop_tmr);
+	d->api = mem_deref(d->api);
+	/* Commit everything queued (blocking: this is shutdown), then run
+	 * the last callbacks. */
+	if (d->store) {
+		store_close(d->store);
+		d->store = mem_deref(d->store);
+	}
+	/* The engine first: it may point into the center's strings. */
+	d->acd = mem_deref(d->acd);
+	d->center = mem_deref(d->center);
+}
+
+int daemon_run(const struct daemon_opts *opts)
+{
+	struct daemon d = {0};
+	int err;
+
+	/* A client closing its connection must not kill the daemon. */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (opts->log_level) {
+		enum hl_log_level level;
+		if (!hl_log_level_parse(opts->log_level, &level))
+			hl_log_set_level(level);
+	}
+
+	err = libre_init();
+	if (err) {
+		fprintf(stderr, "hotline serve: libre_init: %s\n",
+			strerror(err));
+		return 1;
+	}
+	tmr_init(&d.acd_tmr);
+	tmr_init(&d.stop_tmr);
+	the_daemon = &d;
+
+	err = raise_fd_limit();
+	if (err) {
+		fprintf(stderr, "hotline serve: file descriptors: %s\n",
+			strerror(err));
+		d.status = 1;
+		goto out;
+	}
+
+	err = start(&d, opts);
+	if (err) {
+		d.status = 1;
+		goto out;
+	}
+
+	err = re_main(signal_handler);
+	if (err) {
+		HL_ERROR("daemon", "event loop: %s", strerror(err));
+		d.status = 1;
+	}
+	HL_INFO("daemon", "stopped");
+
+out:
+	daemon_free(&d);
+	the_daemon = NULL;
+	libre_close();
+	return d.status;
+}

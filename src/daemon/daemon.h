@@ -1,0 +1,41 @@
+/**
+ * @file daemon.h  The contact-center daemon behind `hotline serve`.
+ *
+ * Owns: the process lifecycle (libre, file-descriptor limits, signals) and
+ * every long-lived object of the control loop: the center definition, the
+ * routing engine and its one deadline timer, the HTTP API.
+ *
+ * Offers: daemon_run() starts everything in order, refuses to start at all
+ * on a bad center file or a taken port, runs the event loop until SIGINT or
+ * SIGTERM, then shuts down in order (stop accepting, end calls, flush) and
+ * returns the exit status.  A second signal during shutdown exits at once.
+ *
+ * Threads: daemon_run() runs the control loop on the calling thread (the
+ * main thread); it returns only when the loop is over.
+ */
+#ifndef HOTLINE_DAEMON_H
+#define HOTLINE_DAEMON_H
+
+#define DAEMON_CENTER_DEFAULT "etc/demo.yaml"
+#define DAEMON_SIP_DEFAULT "127.0.0.1:5060"
+#define DAEMON_HTTP_DEFAULT "127.0.0.1:8080"
+#define DAEMON_DB_DEFAULT "var/hotline.db"
+
+/** What the command line asked for; NULL means "from the center file's
+ *  server: section, else the built-in default". */
+struct daemon_opts {
+	const char *center_path;
+	const char *sip_listen;
+	const char *http_listen;
+	const char *db_path;
+	const char *log_level;
+};
+
+/* --- daemon.c ------------------------------------------------------------ */
+
+/** Run the daemon until a signal stops it.  Returns the process exit
+ *  status: 0 after a clean shutdown, 1 if it could not start (the reason is
+ *  printed on stderr). */
+int daemon_run(const struct daemon_opts *opts);
+
+#endif

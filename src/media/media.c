@@ -1,0 +1,456 @@
+/**
+ * @file media.c  The media engine: threads, command queue, port range.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "media/media_int.h"
+
+#define MEDIA_THREADS_DEFAULT 1
+#define MEDIA_THREADS_MAX     16
+
+/* --- command queue -------------------------------------------------------- */
+
+/* Lock-free: producers push onto a LIFO with compare-and-swap; the media
+ * thread takes the whole list with one exchange and reverses it.  The
+ * eventfd is written only when the list was empty, and the media thread
+ * reads it before taking the list, so a push is never left unnoticed. */
+void mthread_push(struct mthread *t, struct media_cmd *cmd)
+{
+	struct media_cmd *old =
+		atomic_load_explicit(&t->cmds, memory_order_relaxed);
+	const uint64_t one = 1;
+
+	do {
+		cmd->next = old;
+	} while (!atomic_compare_exchange_weak_explicit(
+		&t->cmds, &old, cmd, memory_order_release,
+		memory_order_relaxed));
+
+	if (!old && write(t->wakefd, &one, sizeof(one)) < 0) {
+		/* only EAGAIN at 2^64-2 pending wake-ups: cannot happen */
+	}
+}
+
+static void mthread_drain_wake(struct mthread *t)
+{
+	uint64_t v;
+
+	if (read(t->wakefd, &v, sizeof(v)) < 0) {
+		/* EAGAIN: nothing pending */
+	}
+}
+
+/* Take the queued commands and apply them in order.  The eventfd is drained
+ * right before the list is taken, never without taking it: a push landing
+ * after the exchange finds the list empty and writes the eventfd again, so
+ * no wake-up is lost.  Applying commands in the middle of a batch is safe:
+ * freed relays are only buried after the batch. */
+static void mthread_take_cmds(struct mthread *t)
+{
+	struct media_cmd *list, *fifo = NULL;
+
+	mthread_drain_wake(t);
+	list = atomic_exchange_explicit(&t->cmds, NULL, memory_order_acquire);
+
+	while (list) {
+		struct media_cmd *next = list->next;
+		list->next = fifo;
+		fifo = list;
+		list = next;
+	}
+
+	while (fifo) {
+		struct media_cmd *next = fifo->next;
+
+		if (fifo->type == MCMD_FLUSH) {
+			struct media_flush_wait *fw = fifo->fw;
+			pthread_mutex_lock(&fw->mtx);
+			fw->done++;
+			pthread_cond_signal(&fw->cond);
+			pthread_mutex_unlock(&fw->mtx);
+		}
+		else {
+			relay_apply(t, fifo);
+		}
+		free(fifo);
+		fifo = next;
+	}
+}
+
+/* Relays freed during a batch stay allocated until the batch is done,
+ * since later events of the same epoll_wait may still point at them. */
+static void mthread_bury(struct mthread *t)
+{
+	while (t->dead) {
+		struct relay_state *rs = t->dead;
+		t->dead = rs->next_dead;
+		free(rs);
+	}
+}
+
+static void *mthread_main(void *arg)
+{
+	struct mthread *t = arg;
+	struct epoll_event ev[MEDIA_EVENTS];
+
+	for (int i = 0; i < MEDIA_BATCH; i++) {
+		t->rxiov[i].iov_base = t->buf[i];
+		t->rxiov[i].iov_len = sizeof(t->buf[i]);
+		t->rx[i].msg_hdr.msg_iov = &t->rxiov[i];
+		t->rx[i].msg_hdr.msg_iovlen = 1;
+		t->rx[i].msg_hdr.msg_name = &t->rxaddr[i].u;
+		t->rx[i].msg_hdr.msg_namelen = sizeof(t->rxaddr[i].u);
+		t->tx[i].msg_hdr.msg_iov = &t->txiov[i];
+		t->tx[i].msg_hdr.msg_iovlen = 1;
+	}
+
+	for (;;) {
+		int n = epoll_wait(t->epfd, ev, MEDIA_EVENTS, -1);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			HL_ERROR("media", "thread %u: epoll_wait: %s", t->idx,
+				 strerror(errno));
+			break;
+		}
+
+		/* Commands first: a change the control thread made before a
+		 * packet was sent applies to that packet. */
+		if (atomic_load_explicit(&t->cmds, memory_order_acquire))
+			mthread_take_cmds(t);
+		if (atomic_load_explicit(&t->stop, memory_order_acquire))
+			break;
+
+		for (int i = 0; i < n; i++) {
+			struct media_sock *ms = ev[i].data.ptr;
+			if (!ms) {
+				mthread_take_cmds(t);
+				continue;
+			}
+			if (ms->rs->dead)
+				continue;
+			relay_readable(t, ms);
+		}
+		mthread_bury(t);
+	}
+
+	/* Every relay is gone by now (each holds the engine); apply their
+	 * last MCMD_FREE commands. */
+	mthread_take_cmds(t);
+	mthread_bury(t);
+	return NULL;
+}
+
+static void mthread_stop(struct mthread *t)
+{
+	const uint64_t one = 1;
+
+	if (t->started) {
+		atomic_store_explicit(&t->stop, true, memory_order_release);
+		if (write(t->wakefd, &one, sizeof(one)) < 0) {
+			/* cannot fail, see mthread_push */
+		}
+		pthread_join(t->tid, NULL);
+		t->started = false;
+	}
+	if (t->epfd >= 0)
+		close(t->epfd);
+	if (t->wakefd >= 0)
+		close(t->wakefd);
+	free(t);
+}
+
+static int mthread_start(struct media *m, unsigned idx, int rt_prio,
+			 struct mthread **tp)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+	struct mthread *t;
+	sigset_t all, old;
+	char name[16];
+	int err;
+
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return ENOMEM;
+	t->m = m;
+	t->idx = idx;
+	t->epfd = epoll_create1(EPOLL_CLOEXEC);
+	t->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (t->epfd < 0 || t->wakefd < 0) {
+		err = errno;
+		goto out;
+	}
+	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->wakefd, &ev) < 0) {
+		err = errno;
+		goto out;
+	}
+
+	/* Signals belong to the control loop, not to media threads. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&t->tid, NULL, mthread_main, t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		goto out;
+	t->started = true;
+	snprintf(name, sizeof(name), "hl-media%u", idx);
+	pthread_setname_np(t->tid, name);
+
+	/* Other work on the box (SIP, IVR, a load generator) must not delay
+	 * packets: a media thread preempts it.  It only runs when packets
+	 * wait, and the kernel's RT throttling keeps 5% for everyone else. */
+	if (rt_prio > 0) {
+		struct sched_param sp = {.sched_priority = rt_prio};
+		int e = pthread_setschedparam(t->tid, SCHED_FIFO, &sp);
+		if (e)
+			HL_WARN("media", "thread %u: SCHED_FIFO %d: %s", idx,
+				rt_prio, strerror(e));
+	}
+
+out:
+	if (err)
+		mthread_stop(t);
+	else
+		*tp = t;
+	return err;
+}
+
+/* Least-loaded thread by relay count: calls are alike, so counts are a fair
+ * proxy for packet rate. */
+struct mthread *media_thread_pick(struct media *m)
+{
+	struct mthread *best = m->threads[0];
+
+	for (unsigned i = 1; i < m->nthreads; i++) {
+		if (m->threads[i]->nrelays < best->nrelays)
+			best = m->threads[i];
+	}
+	return best;
+}
+
+/* --- ports ---------------------------------------------------------------- */
+
+static int sock_bind(const struct sa *laddr, uint16_t port, int *fdp)
+{
+	struct sa a = *laddr;
+	int fd, err;
+	int tos = 0xb8; /* DSCP EF, as RTP should be marked */
+
+	fd = socket(sa_af(laddr), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    IPPROTO_UDP);
+	if (fd < 0)
+		return errno;
+
+	sa_set_port(&a, port);
+	if (bind(fd, &a.u.sa, a.len) < 0) {
+		err = errno;
+		close(fd);
+		return err;
+	}
+	if (sa_af(laddr) == AF_INET)
+		(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	else
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos,
+				 sizeof(tos));
+	*fdp = fd;
+	return 0;
+}
+
+/* Round robin over the range, so a pair just released is the last to be
+ * reused and late packets of an old call do not reach a new one. */
+int media_port_pair_take(struct media *m, int fds[2], uint32_t *pairp)
+{
+	for (uint32_t k = 0; k < m->npairs; k++) {
+		uint32_t i = (m->cursor + k) % m->npairs;
+		uint16_t port = (uint16_t)(m->port_base + 2 * i);
+		int err;
+
+		if (atomic_load_explicit(&m->pair_busy[i],
+					 memory_order_acquire))
+			continue;
+
+		err = sock_bind(&m->laddr, port, &fds[0]);
+		if (err == EADDRINUSE)
+			continue; /* another process has it */
+		if (err)
+			return err;
+
+		err = sock_bind(&m->laddr, (uint16_t)(port + 1), &fds[1]);
+		if (err) {
+			close(fds[0]);
+			if (err == EADDRINUSE)
+				continue;
+			return err;
+		}
+
+		atomic_store_explicit(&m->pair_busy[i], 1,
+				      memory_order_relaxed);
+		m->cursor = (i + 1) % m->npairs;
+		*pairp = i;
+		return 0;
+	}
+
+	return EADDRINUSE;
+}
+
+void media_port_pair_release(struct media *m, uint32_t pair)
+{
+	atomic_store_explicit(&m->pair_busy[pair], 0, memory_order_release);
+}
+
+/* --- engine ---------------------------------------------------------------- */
+
+static void media_destructor(void *arg)
+{
+	struct media *m = arg;
+
+	for (unsigned i = 0; i < m->nthreads; i++)
+		mthread_stop(m->threads[i]);
+	free(m->threads);
+	free(m->pair_busy);
+}
+
+/* The hard limit is 20,000 on these machines; the default soft limit may
+ * be 1,024, which would stop us at ~250 calls. */
+static void raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int media_alloc(struct media **mp, const struct media_cfg *cfg)
+{
+	struct media *m;
+	unsigned first, last;
+	struct rlimit rl;
+	int err;
+
+	if (!mp || !cfg || !cfg->ip)
+		return EINVAL;
+	if (cfg->threads > MEDIA_THREADS_MAX || cfg->rt_prio < 0 ||
+	    cfg->rt_prio > 99)
+		return EINVAL;
+
+	/* whole even/odd pairs inside the range, ports >= 1024 */
+	first = (cfg->port_min + 1u) & ~1u;
+	last = cfg->port_max;
+	if (first < 1024 || last > 65535 || first + 3 > last)
+		return EINVAL; /* not even room for one relay (2 pairs) */
+
+	m = mem_zalloc(sizeof(*m), media_destructor);
+	if (!m)
+		return ENOMEM;
+
+	err = sa_set_str(&m->laddr, cfg->ip, 0);
+	if (err) {
+		HL_ERROR("media", "bad media address '%s'", cfg->ip);
+		err = EINVAL;
+		goto out;
+	}
+
+	m->port_base = (uint16_t)first;
+	m->npairs = (last - first + 1) / 2;
+	m->pair_busy = calloc(m->npairs, sizeof(*m->pair_busy));
+	m->nthreads = cfg->threads ? cfg->threads : MEDIA_THREADS_DEFAULT;
+	m->threads = calloc(m->nthreads, sizeof(*m->threads));
+	if (!m->pair_busy || !m->threads) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	raise_nofile();
+
+	for (unsigned i = 0; i < m->nthreads; i++) {
+		err = mthread_start(m, i, cfg->rt_prio, &m->threads[i]);
+		if (err) {
+			m->nthreads = i;
+			goto out;
+		}
+	}
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		HL_INFO("media", "%u thread(s), %s ports %u-%u (%u relays), "
+			"fd limit %llu (~%llu relays)",
+			m->nthreads, cfg->ip, first, first + 2 * m->npairs - 1,
+			m->npairs / 2, (unsigned long long)rl.rlim_cur,
+			(unsigned long long)rl.rlim_cur / 4);
+	}
+
+out:
+	if (err)
+		mem_deref(m);
+	else
+		*mp = m;
+	return err;
+}
+
+void media_stats(const struct media *m, struct media_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!m)
+		return;
+
+	st->threads = m->nthreads;
+	st->relays = m->nrelays;
+	for (unsigned i = 0; i < m->nthreads; i++) {
+		struct mthread *t = m->threads[i];
+		clockid_t cid;
+		struct timespec ts;
+
+		st->rx_pkts += MEDIA_CNT_GET(t->rx_pkts);
+		st->tx_pkts += MEDIA_CNT_GET(t->tx_pkts);
+		st->dropped += MEDIA_CNT_GET(t->dropped);
+		if (pthread_getcpuclockid(t->tid, &cid) == 0 &&
+		    clock_gettime(cid, &ts) == 0)
+			st->cpu_ns += (uint64_t)ts.tv_sec * 1000000000ull +
+				      (uint64_t)ts.tv_nsec;
+	}
+}
+
+int media_flush(struct media *m)
+{
+	struct media_flush_wait fw = {.mtx = PTHREAD_MUTEX_INITIALIZER,
+				      .cond = PTHREAD_COND_INITIALIZER};
+	unsigned sent = 0;
+
+	if (!m)
+		return EINVAL;
+
+	for (unsigned i = 0; i < m->nthreads; i++) {
+		struct media_cmd *cmd = calloc(1, sizeof(*cmd));
+		if (!cmd)
+			break;
+		cmd->type = MCMD_FLUSH;
+		cmd->fw = &fw;
+		mthread_push(m->threads[i], cmd);
+		sent++;
+	}
+
+	pthread_mutex_lock(&fw.mtx);
+	while (fw.done < sent)
+		pthread_cond_wait(&fw.cond, &fw.mtx);
+	pthread_mutex_unlock(&fw.mtx);
+
+	pthread_mutex_destroy(&fw.mtx);
+	pthread_cond_destroy(&fw.cond);
+	return sent == m->nthreads ? 0 : ENOMEM;
+}
