@@ -30,7 +30,6 @@ static void leg_destructor(void *arg)
 	mem_deref(leg->sess);
 	mem_deref(leg->sdp);
 	mem_deref(leg->uri);
-	mem_deref((void *)leg->msg);
 }
 
 static bool is_codec(const struct sdp_format *f)
@@ -87,13 +86,14 @@ static bool media_usable(const struct leg *leg)
 	return sdp_media_rport(leg->sm) != 0 && sa_isset(ra, SA_ADDR);
 }
 
-/* Hold as seen from the remote's SDP: it will not send, or has no
- * address (the old c=0.0.0.0 style). */
+/* Hold as seen from the remote's SDP: it does not want to receive
+ * (sendonly or inactive), or has no address (the old c=0.0.0.0 style).
+ * libre keeps rdir from our side: remote sendonly is our SDP_RECVONLY. */
 static bool remote_holds(const struct leg *leg)
 {
 	enum sdp_dir d = sdp_media_rdir(leg->sm);
 
-	return !(d & SDP_RECVONLY) || sa_is_any(sdp_media_raddr(leg->sm));
+	return !(d & SDP_SENDONLY) || sa_is_any(sdp_media_raddr(leg->sm));
 }
 
 int leg_caller_alloc(struct leg **lp, struct call *c,
@@ -110,8 +110,6 @@ int leg_caller_alloc(struct leg **lp, struct call *c,
 	err = leg_alloc(&leg, c, 0);
 	if (err)
 		return err;
-
-	leg->msg = mem_ref((void *)msg);
 
 	err  = sdp_format_add(NULL, leg->sm, false, "0", "PCMU", 8000, 1,
 			      NULL, NULL, NULL, false, NULL);
@@ -300,7 +298,7 @@ int leg_caller_accept(struct leg *leg, const struct sip_msg *msg)
 	if (err)
 		return err;
 
-	leg->msg = mem_deref((void *)leg->msg);
+	leg->call->invite = mem_deref((void *)leg->call->invite);
 	leg->state = LEG_ESTABLISHED; /* for us: answered; ACK may follow */
 	return 0;
 }

@@ -120,6 +120,7 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 		struct acd_contact_params p = {
 			.channel = ACD_CH_VOICE,
 			.queue = q,
+			.priority = num->priority,
 			.owner = c,
 		};
 		uint64_t id = ACD_NONE;

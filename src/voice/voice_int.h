@@ -177,11 +177,15 @@ struct call {
 	struct le le;               /* in v->calls */
 	struct le he;               /* in v->ht_contact while in the engine */
 	struct voice *v;            /* borrowed */
-	char id[24];                /* for logs: "call <id>: ..." */
+	char id[28];                /* for logs ("call <id>: ...") and the
+				       record: a store id (ULID) */
 	enum call_state state;
 	const struct center_tenant *ct; /* borrowed from the center */
 	struct acd_queue *queue;    /* borrowed from the engine */
 	uint64_t contact;           /* engine contact id, ACD_NONE if none */
+	const struct sip_msg *invite; /* the caller's INVITE until it is
+				       answered (owning), for the final
+				       response if the call ends first */
 	struct leg *a;              /* caller's leg, owning */
 	struct leg *b;              /* bridged agent leg, owning */
 	struct list offers;         /* struct offer, owning */
@@ -274,7 +278,6 @@ struct leg {
 	bool held;                  /* the remote put us on hold */
 	bool answer_ok;             /* agent leg: its SDP answer is usable */
 	struct leg_refer *refer;    /* owning: REFER being reported */
-	const struct sip_msg *msg;  /* caller: the INVITE until answered */
 };
 
 /** Caller leg: decode the INVITE's offer and pick the codec; 488 when no
