@@ -21,7 +21,9 @@
 #include "center/center.h"
 #include "core/core.h"
 #include "daemon/daemon.h"
+#include "media/media.h"
 #include "store/store.h"
+#include "voice/voice.h"
 
 #define STOP_GRACE_MS 10000 /* longest wait for calls to end on shutdown */
 /* libre keeps a table entry per possible fd (and epoll a slot): past this
@@ -33,6 +35,8 @@ struct daemon {
 	struct acd *acd;         /* owning */
 	struct api *api;         /* owning */
 	struct store *store;     /* owning; store_close() before release */
+	struct media *media;     /* owning: the RTP relay */
+	struct voice *voice;     /* owning: SIP, agent phones, calls */
 	struct tmr acd_tmr;      /* the engine's one deadline timer */
 	struct tmr stop_tmr;     /* bounds the shutdown */
 	uint64_t clock_last;     /* last engine clock reading */
@@ -164,6 +168,11 @@ static void stop_finish(struct daemon *d)
 	re_cancel();
 }
 
+static void voice_done(void *arg)
+{
+	stop_finish(arg);
+}
+
 static void stop_timeout(void *arg)
 {
 	struct daemon *d = arg;
@@ -190,7 +199,12 @@ static void signal_handler(int sig)
 	d->api = mem_deref(d->api);
 
 	tmr_start(&d->stop_tmr, STOP_GRACE_MS, stop_timeout, d);
-	stop_finish(d);
+	/* No new calls; calls in progress end with BYE (records written);
+	 * then the loop ends. */
+	if (d->voice)
+		voice_shutdown(d->voice, voice_done, d);
+	else
+		stop_finish(d);
 }
 
 /* --- start-up ------------------------------------------------------------- */
@@ -251,6 +265,50 @@ static const char *pick(const char *opt, const char *cfg, const char *def)
 	if (cfg && *cfg)
 		return cfg;
 	return def;
+}
+
+/* The media relay on the SIP address's IP, then the voice channel. */
+static int start_voice(struct daemon *d)
+{
+	struct sa laddr;
+	char ip[64];
+	int err;
+
+	if (sa_decode(&laddr, d->sip_listen, strlen(d->sip_listen)) ||
+	    sa_ntop(&laddr, ip, sizeof(ip))) {
+		fprintf(stderr, "hotline serve: SIP address '%s' is not "
+				"ADDR:PORT\n",
+			d->sip_listen);
+		return EINVAL;
+	}
+
+	err = media_alloc(&d->media, &(struct media_cfg){
+					     .ip = ip,
+					     .port_min = 20000,
+					     .port_max = 39999,
+					     .threads = 1,
+				     });
+	if (err) {
+		fprintf(stderr, "hotline serve: media relay on %s: %s\n", ip,
+			strerror(err));
+		return err;
+	}
+
+	err = voice_alloc(&d->voice, &(struct voice_cfg){
+					     .center = d->center,
+					     .acd = d->acd,
+					     .store = d->store,
+					     .media = d->media,
+					     .listen = d->sip_listen,
+				     });
+	if (err) {
+		fprintf(stderr, "hotline serve: cannot listen for SIP on %s: "
+				"%s\n",
+			d->sip_listen, strerror(err));
+		return err;
+	}
+
+	return 0;
 }
 
 static int start(struct daemon *d, const struct daemon_opts *opts)
@@ -326,6 +384,10 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 		return err;
 	}
 
+	err = start_voice(d);
+	if (err)
+		return err;
+
 	err = api_alloc(&d->api, &(struct api_cfg){
 					 .listen = d->http_listen,
 					 .acd = d->acd,
@@ -354,6 +416,11 @@ static void daemon_free(struct daemon *d)
 	tmr_cancel(&d->acd_tmr);
 	tmr_cancel(&d->stop_tmr);
 	d->api = mem_deref(d->api);
+	/* Before the engine and the store it reports to. */
+	d->voice = mem_deref(d->voice);
+	if (d->media)
+		(void)media_flush(d->media);
+	d->media = mem_deref(d->media);
 	/* Commit everything queued (blocking: this is shutdown), then run
 	 * the last callbacks. */
 	if (d->store) {
