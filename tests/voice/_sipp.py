@@ -162,13 +162,13 @@ def uac(hl, scenario, number, **kw):
 
 
 def register(hl, agent, contact_port, password=None, expires=600,
-             timeout=10):
-    """Register agent's phone (Contact at contact_port); returns SIPp's
-    exit status (0 = registered)."""
+             timeout=10, transport="u1"):
+    """Register agent's phone (Contact at contact_port, over transport);
+    returns SIPp's exit status (0 = registered)."""
     r = Sipp(hl, "reg.xml", agent,
              auth=(agent, password or "pw" + agent),
              keys={"contact_port": contact_port, "expires": expires},
-             timeout=timeout)
+             timeout=timeout, transport=transport)
     return r.wait(timeout + 5)
 
 
@@ -177,14 +177,15 @@ class Phone:
     registered for agent (unless register=False)."""
 
     def __init__(self, hl, agent, scenario, calls=1, duration_ms=None,
-                 timeout=60, register_it=True, keys=None):
+                 timeout=60, register_it=True, keys=None, transport="u1"):
         self.agent = agent
         self.uas = Sipp(hl, scenario, agent, calls=calls,
                         duration_ms=duration_ms, timeout=timeout, keys=keys,
+                        transport=transport,
                         name="%s-%s" % (scenario.split(".")[0], agent))
         self.port = self.uas.port
         if register_it:
-            rc = register(hl, agent, self.port)
+            rc = register(hl, agent, self.port, transport=transport)
             if rc != 0:
                 raise AssertionError("agent %s did not register (sipp %s)"
                                      % (agent, rc))
