@@ -38,6 +38,7 @@ struct daemon {
 	struct media *media;     /* owning: the RTP relay */
 	struct voice *voice;     /* owning: SIP, agent phones, calls */
 	struct tmr acd_tmr;      /* the engine's one deadline timer */
+	uint64_t acd_armed;      /* the deadline acd_tmr is armed for */
 	struct tmr stop_tmr;     /* bounds the shutdown */
 	uint64_t clock_last;     /* last engine clock reading */
 	const char *sip_listen;  /* borrowed: options or center */
@@ -78,17 +79,26 @@ static void engine_timer(void *arg)
 	engine_deadline(acd_next_deadline(d->acd), d);
 }
 
-/* One libre timer for all of the engine's deadlines (see acd.h). */
+/* One libre timer for all of the engine's deadlines (see acd.h).
+ *
+ * Re-armed only when the deadline moves earlier: a later (or no) deadline
+ * lets the armed timer fire early, and engine_timer() re-arms from the
+ * engine.  libre keeps timers in one sorted list and a start walks it from
+ * the tail past every later timer; under call load that list holds tens of
+ * thousands of SIP transaction timers (32 s each), so re-arming on every
+ * contact (offer timeouts change at each offer and answer) cost more than
+ * the calls themselves (bench/sip-load: 1.9 -> 1.2 ms CPU per call). */
 static void engine_deadline(uint64_t deadline, void *arg)
 {
 	struct daemon *d = arg;
 	uint64_t now;
 
-	if (deadline == ACD_NONE) {
-		tmr_cancel(&d->acd_tmr);
+	if (deadline == ACD_NONE)
 		return;
-	}
+	if (tmr_isrunning(&d->acd_tmr) && d->acd_armed <= deadline)
+		return;
 	now = engine_clock(d);
+	d->acd_armed = deadline;
 	tmr_start(&d->acd_tmr, deadline > now ? deadline - now : 0,
 		  engine_timer, d);
 }

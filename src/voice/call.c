@@ -109,6 +109,7 @@ int call_alloc(struct call **cp, struct voice *v, const struct sip_msg *msg,
 	c->contact = ACD_NONE;
 	c->codec.te_pt = -1;
 	c->t_arrived = hl_wall_ms();
+	c->t_in_ns = hl_mono_ns();
 	store_new_id(c->id); /* also the record's id */
 
 	err = caller_dup(&c->caller, msg);
@@ -261,10 +262,11 @@ void call_offer(struct call *c, struct acd_agent *a)
 		return;
 	}
 
-	if (!c->t_offered)
-		c->t_offered = hl_wall_ms();
-
 	n = offer_ring(o);
+	if (n && !c->t_offered) {
+		c->t_offered = hl_wall_ms();
+		voice_latency_add(v, hl_mono_ns() - c->t_in_ns);
+	}
 	if (!n) {
 		HL_INFO("voice", "call %s: offered to agent %s, who has no "
 			"registered phone: rejected", c->id, o->agent_id);

@@ -12,6 +12,7 @@ enum {
 };
 
 static void event_handler(const struct acd_event *ev, void *arg);
+static void latency_log(const struct voice *v);
 
 static void voice_destructor(void *arg)
 {
@@ -259,6 +260,7 @@ void voice_shutdown(struct voice *v, void (*done)(void *arg), void *arg)
 
 	n = list_count(&v->calls);
 	HL_INFO("voice", "shutdown: no new calls; ending %u call(s)", n);
+	latency_log(v);
 
 	while (v->calls.head)
 		call_end(v->calls.head->data, DISP_NONE, 503, "shutdown");
@@ -271,6 +273,47 @@ void voice_shutdown(struct voice *v, void (*done)(void *arg), void *arg)
 	/* new requests get 503 from here on (trunk.c, registrar.c) */
 	v->close_deadline = hl_mono_ms() + CLOSE_WAIT_MS;
 	tmr_start(&v->tmr_close, 0, close_tmr_handler, v);
+}
+
+void voice_latency_add(struct voice *v, uint64_t ns)
+{
+	uint64_t us = ns / 1000;
+	unsigned i = 0;
+
+	while (us > 1 && i < ARRAY_LEN(v->lat_hist) - 1) {
+		us >>= 1;
+		++i;
+	}
+	++v->lat_hist[i];
+	++v->lat_n;
+	if (ns > v->lat_max_ns)
+		v->lat_max_ns = ns;
+}
+
+/* Upper bound of the bucket holding quantile q, in microseconds. */
+static uint64_t latency_quantile(const struct voice *v, double q)
+{
+	uint64_t want = (uint64_t)(q * (double)v->lat_n + 0.5), seen = 0;
+
+	for (unsigned i = 0; i < ARRAY_LEN(v->lat_hist); i++) {
+		seen += v->lat_hist[i];
+		if (seen >= want && seen)
+			return 2ull << i;
+	}
+	return 0;
+}
+
+static void latency_log(const struct voice *v)
+{
+	if (!v->lat_n)
+		return;
+	HL_INFO("voice", "%llu calls offered; INVITE in to agent INVITE out: "
+		"p50 < %llu us, p90 < %llu us, p99 < %llu us, max %llu us",
+		(unsigned long long)v->lat_n,
+		(unsigned long long)latency_quantile(v, 0.5),
+		(unsigned long long)latency_quantile(v, 0.9),
+		(unsigned long long)latency_quantile(v, 0.99),
+		(unsigned long long)(v->lat_max_ns / 1000));
 }
 
 void voice_stats(const struct voice *v, struct voice_stats *st)

@@ -130,6 +130,9 @@ struct voice {
 	uint64_t calls_total;
 	uint32_t calls_bridged;
 	uint32_t denied;            /* INVITEs refused (log limiter) */
+	/* INVITE in to first agent INVITE out, histogram of 2^i us */
+	uint32_t lat_hist[24];
+	uint64_t lat_n, lat_max_ns;
 	bool subscribed;
 	bool closing;               /* voice_shutdown() called */
 	struct call *adding;        /* call inside acd_contact_add() */
@@ -139,6 +142,8 @@ struct voice {
 	struct tmr tmr_close;
 };
 
+/** Count one INVITE-in to agent-INVITE-out latency. */
+void voice_latency_add(struct voice *v, uint64_t ns);
 /** Reply to a request with a status and an optional Reason-like log. */
 void voice_reply(struct voice *v, const struct sip_msg *msg, uint16_t scode,
 		 const char *reason);
@@ -203,6 +208,7 @@ struct call {
 				       until it hangs up */
 	bool queue_overflowed;
 	uint64_t t_arrived, t_queued, t_offered, t_answered, t_ended;
+	uint64_t t_in_ns;           /* hl_mono_ns() when the INVITE came */
 	enum call_disp disp;
 	uint16_t scode;             /* SIP code that ended the call */
 	char reason[64];
