@@ -21,6 +21,7 @@
 #include "center/center.h"
 #include "core/core.h"
 #include "daemon/daemon.h"
+#include "media/media.h"
 #include "store/store.h"
 
 #define STOP_GRACE_MS 10000 /* longest wait for calls to end on shutdown */
@@ -33,6 +34,7 @@ struct daemon {
 	struct acd *acd;         /* owning */
 	struct api *api;         /* owning */
 	struct store *store;     /* owning; store_close() before release */
+	struct media *media;     /* owning: the RTP relay's threads */
 	struct tmr acd_tmr;      /* the engine's one deadline timer */
 	struct tmr stop_tmr;     /* bounds the shutdown */
 	uint64_t clock_last;     /* last engine clock reading */
@@ -253,6 +255,31 @@ static const char *pick(const char *opt, const char *cfg, const char *def)
 	return def;
 }
 
+/* RTP goes out from the host of the SIP address, from DAEMON_RTP_MIN..MAX. */
+static int start_media(struct daemon *d)
+{
+	char ip[64];
+	struct sa sa;
+	int err;
+
+	if (sa_decode(&sa, d->sip_listen, strlen(d->sip_listen)) ||
+	    sa_ntop(&sa, ip, sizeof(ip))) {
+		fprintf(stderr, "hotline serve: SIP address %s is not "
+				"ADDR:PORT\n",
+			d->sip_listen);
+		return EINVAL;
+	}
+	err = media_alloc(&d->media, &(struct media_cfg){
+					     .ip = ip,
+					     .port_min = DAEMON_RTP_MIN,
+					     .port_max = DAEMON_RTP_MAX,
+				     });
+	if (err)
+		fprintf(stderr, "hotline serve: media relay on %s: %s\n", ip,
+			strerror(err));
+	return err;
+}
+
 static int start(struct daemon *d, const struct daemon_opts *opts)
 {
 	const char *center_path = pick(opts->center_path, NULL,
@@ -326,6 +353,11 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 		return err;
 	}
 
+	err = start_media(d);
+	if (err)
+		return err;
+
+	/* The API last: once /api/v1/health answers, everything is up. */
 	err = api_alloc(&d->api, &(struct api_cfg){
 					 .listen = d->http_listen,
 					 .acd = d->acd,
@@ -354,6 +386,7 @@ static void daemon_free(struct daemon *d)
 	tmr_cancel(&d->acd_tmr);
 	tmr_cancel(&d->stop_tmr);
 	d->api = mem_deref(d->api);
+	d->media = mem_deref(d->media);
 	/* Commit everything queued (blocking: this is shutdown), then run
 	 * the last callbacks. */
 	if (d->store) {
