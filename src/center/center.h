@@ -41,8 +41,10 @@ struct center_agent {
 struct center_number {
 	unsigned line;
 	char *number;                  /* dialed number, e.g. "12345" */
-	char *queue;                   /* queue entered by a call to it; ""
-					  when a flow answers it */
+	char *queue;                   /* queue entered by a call to it;
+					  with flow, the fallback when the
+					  IVR cannot take it; "" for a flow
+					  without one */
 	uint8_t priority;              /* contact priority 0..9, default 0 */
 	char *flow;                    /* IVR flow answering it, or NULL */
 };

@@ -85,7 +85,12 @@ static void summary(const struct center *c)
 		for (size_t j = 0; j < t->nqueues; j++)
 			print_queue(&t->queues[j]);
 		for (size_t j = 0; j < t->nnumbers; j++) {
-			if (t->numbers[j].flow)
+			if (t->numbers[j].flow && *t->numbers[j].queue)
+				printf("  number %s -> flow %s (else %s)\n",
+				       t->numbers[j].number,
+				       t->numbers[j].flow,
+				       t->numbers[j].queue);
+			else if (t->numbers[j].flow)
 				printf("  number %s -> flow %s\n",
 				       t->numbers[j].number,
 				       t->numbers[j].flow);

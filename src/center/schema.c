@@ -1327,38 +1327,34 @@ static int number_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 	const struct center_queue *q;
 	char buf[512];
 
-	if (num->queue && num->flow)
-		return key_err(cx, node, "flow",
-		               "give either queue or flow, not both");
-	if (num->flow) {
+	if (num->flow && !center_flow(cx->tenant, num->flow)) {
 		size_t n = 0;
 
-		if (center_flow(cx->tenant, num->flow)) {
-			/* "" rather than NULL: code that predates flows
-			 * compares every number's queue with a name */
-			if (str_dup(&num->queue, "")) {
-				cfg_err(cx, cfg_line(node), "out of memory");
-				return ENOMEM;
-			}
-			return 0;
-		}
 		buf[0] = '\0';
 		for (size_t i = 0; i < cx->tenant->nflows && n < sizeof(buf);
 		     i++)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
 			                      i ? ", " : "",
 			                      cx->tenant->flows[i].name);
-		return key_err(cx, node, "flow", "unknown flow '%s' (%s%s)",
-		               num->flow,
-		               n ? "the tenant's flows are "
-		                 : "the tenant "
-		                   "has no flows",
+		return key_err(cx, node, "flow",
+		               "unknown flow '%s' (%s%s)", num->flow,
+		               n ? "the tenant's flows are " : "the tenant "
+		                                               "has no flows",
 		               buf);
 	}
-	if (!num->queue)
+	if (!num->queue && !num->flow)
 		return key_err(cx, node, "queue",
 		               "required field missing (or flow, for an IVR "
 		               "flow)");
+	if (!num->queue) {
+		/* "" rather than NULL: code that predates flows compares
+		 * every number's queue with a name */
+		if (str_dup(&num->queue, "")) {
+			cfg_err(cx, cfg_line(node), "out of memory");
+			return ENOMEM;
+		}
+		return 0;
+	}
 	q = find_queue(cx->tenant, num->queue);
 	if (!q)
 		return key_err(cx, node, "queue",
@@ -1385,8 +1381,10 @@ static const struct cfg_field number_fields[] = {
     {.key = "queue",
      .type = CT_NAME,
      AT(struct center_number, queue),
-     .help = "The voice queue a call to this number enters directly.  "
-             "Give queue or flow."},
+     .help = "The voice queue a call to this number enters directly; "
+             "with flow, the queue calls enter when the IVR cannot take "
+             "them (a voice channel without IVR, prompts missing).  Give "
+             "queue, flow or both."},
     {.key = "flow",
      .type = CT_NAME,
      AT(struct center_number, flow),

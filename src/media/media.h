@@ -45,13 +45,18 @@
  * control loop.  One thread relays ~2,000 calls on one core here (~4 us
  * of CPU per relayed packet, nearly all kernel); a second thread only pays
  * when one core is not enough, since each then batches less (see
- * bench/media/relay_bench.c).  rt_prio lets packets preempt other work. Control
- * calls reach them as commands on a lock-free queue (plus an eventfd wake-up),
- * applied before the next batch of packets, so a change made by the control
- * thread applies to every packet the media thread reads after the call
- * returned.  Counters are relaxed atomics written by the media thread alone:
- * media_relay_stats() is eventually consistent (a packet may be seen at the far
- * end a moment before it is counted).
+ * bench/media/relay_bench.c).  rt_prio lets packets preempt other work.
+ *
+ * Control calls reach the media threads as commands on a lock-free queue
+ * (plus an eventfd wake-up), applied before the next batch of packets: a
+ * change made by the control thread applies to every packet the media
+ * thread reads after the call returned.  One exception: a connected socket
+ * (see above) is filtered by the kernel on arrival, so packets from a *new*
+ * source (a re-INVITE's address, latching just turned on) that arrive in
+ * the microseconds before the thread applies the change are dropped.
+ * Counters are relaxed atomics written by the media thread alone:
+ * media_relay_stats() is eventually consistent (a packet may be seen at the
+ * far end a moment before it is counted); media_flush() settles them.
  *
  * Lifetime: mem_deref(relay) returns at once; its media thread stops reading
  * the sockets, closes them and frees the state and ports a moment later

@@ -233,7 +233,10 @@ static const char every_type[] =
 "        vm: {type: voicemail, queue: general}\n"
 "        when: {type: time, open: en, closed: bye, holiday: vm}\n"
 "        en: {type: language, set: en, next: menu}\n"
-"        bye: {type: hangup}\n";
+"        bye: {type: hangup}\n"
+"    numbers:\n"
+"      - {number: \"1\", flow: f}\n"
+"      - {number: \"2\", flow: f, queue: general}\n";
 /* clang-format on */
 
 static void test_every_type(void **state)
@@ -329,6 +332,12 @@ static void test_every_type(void **state)
 
 	n = node(f, "bye");
 	prompt_is(&n->prompts, 0, NULL, "goodbye");
+
+	/* a flow, with or without a queue for when the IVR cannot */
+	assert_string_equal(t->numbers[0].flow, "f");
+	assert_string_equal(t->numbers[0].queue, "");
+	assert_string_equal(t->numbers[1].flow, "f");
+	assert_string_equal(t->numbers[1].queue, "general");
 
 	/* languages as a list: no skills; no hours: open always */
 	assert_int_equal(t->nlanguages, 2);

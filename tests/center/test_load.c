@@ -183,8 +183,9 @@ static void test_demo(void **state)
 	n = center_number(c, "12345", &nt);
 	assert_non_null(n);
 	assert_ptr_equal(nt, t);
-	assert_string_equal(n->queue, ""); /* the voice menu answers 12345 */
+	/* the voice menu answers 12345; general if the IVR cannot */
 	assert_string_equal(n->flow, "main");
+	assert_string_equal(n->queue, "general");
 	assert_non_null(center_flow(t, "main"));
 	n = center_number(c, "12300", NULL);
 	assert_non_null(n);
@@ -1005,29 +1006,6 @@ static const struct broken broken[] = {
     {"flow: duplicate node", FLOWS "        q: {type: hangup}\n",
      "21: tenants[0].flows.main.q: node 'q' is given twice (first on "
      "line 19)"},
-    {"number: queue and flow",
-     "tenants:\n"
-     "  - name: t\n"
-     "    skills: [general, fault, korean]\n"
-     "    queues:\n"
-     "      - name: general\n"
-     "        skills: {general: 1}\n"
-     "      - name: fault\n"
-     "        skills: {fault: 2}\n"
-     "    agents:\n"
-     "      - {id: \"1001\", skills: {general: 5}}\n"
-     "    numbers:\n"
-     "      - {number: \"12345\", queue: general, flow: main}\n"
-     "    flows:\n"
-     "      main:\n"
-     "        menu:\n"
-     "          type: menu\n"
-     "          prompts: [menu/main]\n"
-     "          choices: {\"1\": q, \"0\": op}\n"
-     "        q: {type: queue, queue: fault}\n"
-     "        op: {type: queue, queue: general}\n",
-     "12: tenants[0].numbers[0].flow: give either queue or flow, not "
-     "both"},
     {"number: unknown flow",
      "tenants:\n"
      "  - name: t\n"

@@ -358,6 +358,7 @@ static void test_latch_agent(void **state)
 
 	/* a re-INVITE moves the media: latching starts over */
 	assert_int_equal(media_relay_set_remote(f->r, 1, &neighbour.addr), 0);
+	assert_int_equal(media_flush(f->m), 0);
 	peer_send(&neighbour, 0, &f->l[1], pkt, len);
 	assert_int_equal(peer_recv(&f->caller, 0, buf, sizeof(buf), 2000, NULL),
 	                 (ssize_t)len);
@@ -417,8 +418,10 @@ static void test_no_latch(void **state)
 	peer_expect_silence(&f->caller, 0);
 	pass(f, 1, 0, pkt, len);
 
-	/* latching on for the caller: the first source wins */
+	/* latching on for the caller: the first source wins (once the media
+	 * thread has unconnected the socket, hence the flush) */
 	assert_int_equal(media_relay_set_latch(f->r, 0, true), 0);
+	assert_int_equal(media_flush(f->m), 0);
 	peer_send(&other, 0, &f->l[0], pkt, len);
 	assert_int_equal(peer_recv(&f->agent, 0, pkt, sizeof(pkt), 2000, NULL),
 	                 (ssize_t)len);
