@@ -158,6 +158,52 @@ void call_set_contact(struct call *c, uint64_t id)
 		hash_append(c->v->ht_contact, (uint32_t)id, &c->he, c);
 }
 
+/* Put the call into queue q as a new contact of the engine.  The engine may
+ * decide at once (events arrive before acd_contact_add() returns): an agent
+ * is rung, or the call overflows and ends.  Returns 0 (in the queue),
+ * ECANCELED (the call ended meanwhile: c may be freed, do not touch it) or
+ * the engine's refusal (the call is as before, not in the queue). */
+int call_enqueue(struct call *c, struct acd_queue *q, uint8_t prio)
+{
+	struct voice *v = c->v;
+	struct acd_contact_params p = {
+		.channel = ACD_CH_VOICE,
+		.queue = q,
+		.priority = prio,
+		.owner = c,
+	};
+	enum call_state prev = c->state;
+	uint64_t id = ACD_NONE;
+	bool ended;
+	int err;
+
+	c->queue = q;
+	c->queue_name = mem_deref(c->queue_name);
+	(void)str_dup(&c->queue_name, acd_queue_name(q));
+	c->priority = prio;
+	if (!c->t_queued)
+		c->t_queued = hl_wall_ms();
+	c->state = CALL_QUEUED;
+
+	mem_ref(c);
+	v->adding = c;
+	err = acd_contact_add(v->cfg.acd, &p, &id);
+	v->adding = NULL;
+	ended = c->state == CALL_ENDED;
+	if (!err && !ended && c->contact == ACD_NONE)
+		call_set_contact(c, id);
+	if (err && !ended)
+		c->state = prev;
+	mem_deref(c);
+
+	if (ended)
+		return ECANCELED;
+	if (err)
+		HL_WARN("voice", "call %s: queue %s refused it: %s", c->id,
+			acd_queue_name(q), acd_last_error(v->cfg.acd));
+	return err;
+}
+
 /* --- media glue ----------------------------------------------------------- */
 
 int call_relay_laddr(const struct call *c, unsigned side, struct sa *sa)
@@ -378,6 +424,8 @@ int call_ring_direct(struct call *c, const struct center_tenant *ct,
 	}
 
 	direct_presence(c, a, true);
+	c->direct_agent = mem_deref(c->direct_agent);
+	(void)str_dup(&c->direct_agent, ca->cfg.id);
 	tmr_start(&o->tmr, DIRECT_RING_MS, direct_tmr_handler, o);
 	HL_INFO("voice", "call %s: ringing extension %s directly, %u "
 		"device(s)", c->id, ca->cfg.id, n);
@@ -390,13 +438,13 @@ void call_direct_failed(struct call *c, uint16_t scode)
 	struct voice *v = c->v;
 	struct acd_tenant *at;
 	struct acd_agent *a;
-	uint64_t id = ACD_NONE;
 	int err;
 
 	at = acd_tenant_find(v->cfg.acd, c->ct->name);
 	a = at && c->direct_agent ? acd_agent_find(at, c->direct_agent)
 				  : NULL;
 	direct_presence(c, a, false);
+	c->direct_agent = mem_deref(c->direct_agent);
 
 	if (!c->queue || !c->a || !c->a->sess) {
 		call_end(c, DISP_FAILED, scode >= 300 ? scode : 480,
@@ -404,24 +452,15 @@ void call_direct_failed(struct call *c, uint16_t scode)
 		return;
 	}
 
-	struct acd_contact_params p = {
-		.channel = ACD_CH_VOICE,
-		.queue = c->queue,
-		.owner = c,
-	};
-
-	c->state = CALL_QUEUED;
-	v->adding = c;
-	err = acd_contact_add(v->cfg.acd, &p, &id);
-	v->adding = NULL;
+	err = call_enqueue(c, c->queue, c->priority);
+	if (err == ECANCELED)
+		return;
 	if (err) {
 		call_end(c, DISP_FAILED, 480, "queue refused the call back");
 		return;
 	}
-	if (c->contact == ACD_NONE && c->state != CALL_ENDED)
-		call_set_contact(c, id);
 	HL_INFO("voice", "call %s: back to queue %s (contact %llu)", c->id,
-		c->queue_name, (unsigned long long)id);
+		c->queue_name, (unsigned long long)c->contact);
 }
 
 /* --- leg events ----------------------------------------------------------- */
@@ -453,10 +492,6 @@ static void bridge(struct call *c, struct leg *leg, struct offer *o)
 	c->agent = o->agent;
 	c->agent_id = mem_deref(c->agent_id);
 	(void)str_dup(&c->agent_id, o->agent_id);
-	if (o->direct) {
-		c->direct_agent = mem_deref(c->direct_agent);
-		(void)str_dup(&c->direct_agent, o->agent_id);
-	}
 
 	call_relay_remote(c, 1, leg_raddr(leg));
 	if (leg->held)
@@ -646,26 +681,9 @@ int call_transfer_queue(struct call *c, struct acd_queue *q)
 
 	if (c->contact == ACD_NONE) {
 		/* bridged outside the engine (a direct call): enter q anew */
-		struct acd_contact_params p = {
-			.channel = ACD_CH_VOICE,
-			.queue = q,
-			.owner = c,
-		};
-		uint64_t id = ACD_NONE;
-
 		call_detach_agent(c);
-		c->state = CALL_QUEUED;
-		c->queue = q;
-		c->queue_name = mem_deref(c->queue_name);
-		(void)str_dup(&c->queue_name, acd_queue_name(q));
-		v->adding = c;
-		err = acd_contact_add(v->cfg.acd, &p, &id);
-		v->adding = NULL;
-		if (err)
-			return err;
-		if (c->contact == ACD_NONE && c->state != CALL_ENDED)
-			call_set_contact(c, id);
-		return 0;
+		err = call_enqueue(c, q, c->priority);
+		return err == ECANCELED ? 0 : err;
 	}
 
 	agent = c->agent;
@@ -701,6 +719,16 @@ void call_detach_agent(struct call *c)
 
 	if (!c->b)
 		return;
+
+	/* a direct call's agent is free for the engine again */
+	if (c->direct_agent) {
+		struct acd_tenant *at = acd_tenant_find(v->cfg.acd,
+							c->ct->name);
+
+		direct_presence(c, at ? acd_agent_find(at, c->direct_agent)
+				      : NULL, false);
+		c->direct_agent = mem_deref(c->direct_agent);
+	}
 
 	mem_deref(c->xferor);
 	c->xferor = c->b;

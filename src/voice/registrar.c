@@ -569,6 +569,21 @@ static int reply_ok(struct registrar *r, const struct sip_msg *msg,
 	return err;
 }
 
+/* The realm an unknown user is challenged with: the one a known user of
+ * the same domain would get, so the challenge does not tell which
+ * extensions exist. */
+static const char *guess_realm(const struct voice *v, const struct pl *domain)
+{
+	const struct center *c = v->cfg.center;
+
+	for (size_t i = 0; i < c->ntenants; i++) {
+		if (!pl_strcasecmp(domain, c->tenants[i].name))
+			return c->tenants[i].name;
+	}
+
+	return c->ntenants ? c->tenants[0].name : "hotline";
+}
+
 void registrar_handle(struct registrar *r, const struct sip_msg *msg)
 {
 	struct voice *v = r->v;
@@ -599,7 +614,7 @@ void registrar_handle(struct registrar *r, const struct sip_msg *msg)
 	(void)pl_strcpy(&msg->to.uri.user, user, sizeof(user));
 
 	ca = voice_agent_lookup(v, &msg->to.uri.user, &msg->to.uri.host, &ct);
-	realm = ct ? ct->name : "hotline";
+	realm = ct ? ct->name : guess_realm(v, &msg->to.uri.host);
 
 	switch (auth_check(&v->auth, msg, realm, user,
 			   ca ? ca->password : NULL)) {

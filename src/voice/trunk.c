@@ -117,13 +117,6 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 		struct acd_tenant *at = acd_tenant_find(v->cfg.acd, ct->name);
 		struct acd_queue *q = at ? acd_queue_find(at, num->queue)
 					 : NULL;
-		struct acd_contact_params p = {
-			.channel = ACD_CH_VOICE,
-			.queue = q,
-			.priority = num->priority,
-			.owner = c,
-		};
-		uint64_t id = ACD_NONE;
 
 		if (!q) {
 			HL_WARN("voice", "call %s: number %s names queue %s, "
@@ -133,33 +126,17 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 			return;
 		}
 
-		c->queue = q;
-		c->queue_name = mem_deref(c->queue_name);
-		(void)str_dup(&c->queue_name, num->queue);
-		c->t_queued = hl_wall_ms();
-		c->state = CALL_QUEUED;
-
-		/* events of this contact may come before acd_contact_add()
-		 * returns its id: the handler adopts the call through this */
-		v->adding = c;
-		err = acd_contact_add(v->cfg.acd, &p, &id);
-		v->adding = NULL;
+		err = call_enqueue(c, q, num->priority);
+		if (err == ECANCELED)
+			return; /* ended at once (overflow): answered by then */
 		if (err) {
-			HL_WARN("voice", "call %s: queue %s refused it: %s",
-				c->id, num->queue,
-				acd_last_error(v->cfg.acd));
-			c->state = CALL_NEW;
 			call_end(c, DISP_FAILED, err == EBUSY ? 486 : 500,
 				 "queue refused");
 			return;
 		}
-		if (c->contact == ACD_NONE && c->state != CALL_ENDED)
-			call_set_contact(c, id);
 
-		if (c->state != CALL_ENDED)
-			HL_INFO("voice", "call %s: queued in %s (contact %llu)",
-				c->id, num->queue,
-				(unsigned long long)c->contact);
+		HL_INFO("voice", "call %s: queued in %s (contact %llu)", c->id,
+			num->queue, (unsigned long long)c->contact);
 	}
 	else {
 		c->state = CALL_DIRECT;
@@ -169,11 +146,6 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 			return;
 		}
 	}
-
-	/* ended while entering the queue (e.g. overflowed at once): the
-	 * INVITE was answered with an error by call_end() */
-	if (c->state == CALL_ENDED)
-		return;
 
 	err = leg_caller_accept(c->a, msg);
 	if (err) {

@@ -207,6 +207,7 @@ struct call {
 	struct leg *xferor;         /* agent leg that transferred, owning,
 				       until it hangs up */
 	bool queue_overflowed;
+	uint8_t priority;           /* contact priority (from the number) */
 	uint64_t t_arrived, t_queued, t_offered, t_answered, t_ended;
 	uint64_t t_in_ns;           /* hl_mono_ns() when the INVITE came */
 	enum call_disp disp;
@@ -232,6 +233,7 @@ struct offer {
 int call_alloc(struct call **cp, struct voice *v, const struct sip_msg *msg,
 	       const struct center_tenant *ct);
 void call_set_contact(struct call *c, uint64_t id);
+int call_enqueue(struct call *c, struct acd_queue *q, uint8_t prio);
 struct call *call_find(const struct voice *v, uint64_t contact);
 /** The engine offers the call to agent a: ring its devices. */
 void call_offer(struct call *c, struct acd_agent *a);

@@ -1066,6 +1066,41 @@ static void test_transfer_to_extension(void **state)
 	transfer("1003", "1003");
 }
 
+/* The extension rejects: the call goes back to its queue and the target's
+ * "direct-call" not-ready is lifted again. */
+static void test_transfer_extension_fails(void **state)
+{
+	struct ua *p1, *p3, *c;
+	struct acd_agent_info info;
+	struct count_cond cc;
+	(void)state;
+
+	p1 = phone("1001", M_ANSWER);
+	c = call("12345", true, NULL);
+	assert_true(run_until(estab, p1, 3000));
+	p3 = phone("1003", M_REJECT);
+	assert_audio(c, p1);
+
+	cc = (struct count_cond){&p1->estab, p1->estab + 1};
+	refer(p1, "1003");
+	assert_true(run_until(invited, p3, 3000));
+	/* back in general, where 1001 (free again) answers it */
+	assert_true(run_until(count_reached, &cc, 4000));
+	assert_audio(c, p1);
+	assert_int_equal(c->closed, 0);
+	/* 1003 is no longer "direct-call" (the engine may have offered it
+	 * the call again, which it rejected too) */
+	acd_agent_info(acd_agent_find(acd_tenant_find(F->acd, "demo"), "1003"),
+		       &info);
+	assert_true(!info.reason || strcmp(info.reason, "direct-call"));
+
+	ua_sess_close(c);
+	assert_true(run_until(voice_idle, NULL, 3000));
+	mem_deref(c);
+	mem_deref(p1);
+	mem_deref(p3);
+}
+
 static bool final(void *arg)
 {
 	return ((struct ua *)arg)->final_scode >= 300;
@@ -1161,6 +1196,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transfer_to_queue, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_transfer_to_extension,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transfer_extension_fails,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup,
 						teardown),
