@@ -3,7 +3,7 @@
 # Sources are discovered by wildcard so a new file needs no Makefile edit.
 
 CC      ?= cc
-PKGS    := libre jansson yaml-0.1 sqlite3
+PKGS    := libre jansson yaml-0.1 sqlite3 sndfile
 # libre's re.mk defines these; without HAVE_STDBOOL_H libre redefines bool.
 RE_DEFS := -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -28,7 +28,7 @@ ASAN_OBJS := $(LIB_SRCS:%.c=build/asan/%.o)
 TEST_BINS := $(TEST_SRCS:%.c=build/asan/%)
 BENCH_BINS := $(patsubst bench/%.c,build/release/bench/%,$(BENCH_SRCS))
 
-.PHONY: all release asan check run deps clean bench format tests
+.PHONY: all release asan check run deps clean bench format tests prompts
 
 all: release
 release: build/release/hotline
@@ -69,12 +69,16 @@ bench: $(BENCH_BINS) build/release/hotline
 deps:
 	@scripts/install-deps
 
+# The IVR's prompts, spoken from prompts/*.txt into build/prompts (incremental).
+prompts:
+	@scripts/gen-prompts
+
 check: deps
-	$(MAKE) asan
+	$(MAKE) prompts asan
 	@scripts/run-tests
 
 run: deps
-	$(MAKE) release
+	$(MAKE) prompts release
 	@scripts/run-demo
 
 format:

@@ -15,5 +15,7 @@ int cmd_erlang(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 /** hotline simulate [OPTIONS]  (src/sim/cmd.c) */
 int cmd_simulate(int argc, char **argv);
+/** hotline prompts check | say  (src/ivr/cli.c) */
+int cmd_prompts(int argc, char **argv);
 
 #endif

@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	 cmd_serve},
 	{"simulate", "simulate a center: service level, ASA, abandons, "
 		     "occupancy per queue", cmd_simulate},
+	{"prompts", "check the IVR's prompt files; show how numbers are spoken",
+	 cmd_prompts},
 	{NULL, NULL, NULL},
 };
 

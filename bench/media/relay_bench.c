@@ -40,12 +40,12 @@
 #include "core/core.h"
 #include "media/media.h"
 
-#define PKT_LEN     172
-#define PTIME_NS    20000000ull
-#define GEN_BATCH   64
-#define PORT_MIN    20000
-#define PORT_MAX    39999
-#define HIST_US     100000 /* transit histogram: 1 us bins up to 100 ms */
+#define PKT_LEN   172
+#define PTIME_NS  20000000ull
+#define GEN_BATCH 64
+#define PORT_MIN  16384
+#define PORT_MAX  32767
+#define HIST_US   100000 /* transit histogram: 1 us bins up to 100 ms */
 
 struct opts {
 	unsigned steps[16];
@@ -56,6 +56,7 @@ struct opts {
 	int pin;            /* -1 = auto */
 	int gen_epoll;
 	int rt_prio;
+	int gen_rt;
 };
 
 /* What the generator reports back through a pipe. */
@@ -70,15 +71,16 @@ struct gen_result {
 /* Everything the generator needs, prepared before fork. */
 struct plan {
 	unsigned n;
-	int *gfd[2];          /* generator sockets per side */
+	int *gfd[2]; /* generator sockets per side */
 	struct sa *gaddr[2];
-	unsigned k;           /* sockets per side */
-	uint16_t *lport[2];   /* relay i's local RTP port on side s */
+	unsigned k;              /* sockets per side */
+	uint16_t *lport[2];      /* relay i's local RTP port on side s */
 	int32_t *stream_of_port; /* relay port - PORT_MIN -> stream id that
-				  * comes *out* of it, -1 none */
+	                          * comes *out* of it, -1 none */
 	unsigned seconds;
-	int cpu;              /* pin the generator here, -1 no */
-	int gen_epoll;        /* block in epoll (woken per packet) */
+	int cpu;       /* pin the generator here, -1 no */
+	int gen_epoll; /* block in epoll (woken per packet) */
+	int rt_prio;   /* generator SCHED_FIFO priority, 0 = normal */
 };
 
 static uint64_t now_ns(void)
@@ -109,14 +111,14 @@ static uint64_t rx_stamp(struct msghdr *h)
 	return wall_ns();
 }
 
-/* --- generator (child process) ---------------------------------------------- */
+/* --- generator (child process) -------------------------------------------- */
 
 struct stream {
-	uint16_t seq;        /* next to send */
+	uint16_t seq; /* next to send */
 	uint32_t sent, recv;
-	int32_t last_seq;    /* highest received, -1 none */
+	int32_t last_seq; /* highest received, -1 none */
 	int64_t last_transit;
-	double jitter;       /* RFC 3550, in ns */
+	double jitter; /* RFC 3550, in ns */
 };
 
 /* Packets waiting to leave one generator socket. */
@@ -175,6 +177,11 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 		CPU_SET(p->cpu, &set);
 		sched_setaffinity(0, sizeof(set), &set);
 	}
+	if (p->rt_prio > 0) {
+		struct sched_param sp = {.sched_priority = p->rt_prio};
+		if (sched_setscheduler(0, SCHED_FIFO, &sp) < 0)
+			perror("generator: SCHED_FIFO");
+	}
 
 	ep = epoll_create1(0);
 	for (int s = 0; s < 2; s++) {
@@ -198,9 +205,18 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 		rx[i].msg_hdr.msg_control = rxctl[i];
 	}
 
+	/* packets a late relay forwarded after the previous step ended */
+	for (int s = 0; s < 2; s++) {
+		for (unsigned j = 0; j < p->k; j++) {
+			while (recv(p->gfd[s][j], rxbuf[0], sizeof(rxbuf[0]),
+			            MSG_DONTWAIT) >= 0)
+				;
+		}
+	}
+
 	t0 = now_ns() + 50000000ull;
 	tend = t0 + (uint64_t)p->seconds * 1000000000ull;
-	tdrain = tend + 1000000000ull;
+	tdrain = 0; /* set after the last send: one second later */
 	next_slot = t0;
 	res->behind_max_ms = 0;
 
@@ -212,10 +228,12 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 		while (now >= next_slot && next_slot < tend) {
 			double behind = (double)(now - next_slot) / 1e6;
 			unsigned lo = (unsigned)(((uint64_t)slot * nstreams +
-						  nslots - 1) / nslots);
-			unsigned hi = (unsigned)(((uint64_t)(slot + 1) *
-						      nstreams + nslots - 1) /
-						 nslots);
+			                          nslots - 1) /
+			                         nslots);
+			unsigned hi =
+			    (unsigned)(((uint64_t)(slot + 1) * nstreams +
+			                nslots - 1) /
+			               nslots);
 			if (behind > res->behind_max_ms)
 				res->behind_max_ms = behind;
 
@@ -250,31 +268,31 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 			next_slot += PTIME_NS / nslots;
 		}
 
-		if (now >= tdrain)
+		if (next_slot >= tend && !tdrain)
+			tdrain = now + 1000000000ull;
+		if (tdrain && now >= tdrain)
 			break;
 		/* Sleep until the next slot, then read what came meanwhile.
 		 * Not blocking in epoll keeps the relay's sends from waking
 		 * us per packet, as remote peers behind a NIC would not. */
-		uint64_t until = next_slot < tend ? next_slot
-						  : now + 1000000ull;
+		uint64_t until =
+		    next_slot < tend ? next_slot : now + 1000000ull;
 		if (until > now) {
 			if (p->gen_epoll) {
 				uint64_t w = until - now;
 				struct timespec tmo = {
-					.tv_sec = (time_t)(w / 1000000000ull),
-					.tv_nsec = (long)(w % 1000000000ull)};
+				    .tv_sec = (time_t)(w / 1000000000ull),
+				    .tv_nsec = (long)(w % 1000000000ull)};
 				n = epoll_pwait2(ep, ev, 128, &tmo, NULL);
-			}
-			else {
+			} else {
 				struct timespec ts = {
-					.tv_sec = (time_t)(until / 1000000000ull),
-					.tv_nsec = (long)(until % 1000000000ull)};
+				    .tv_sec = (time_t)(until / 1000000000ull),
+				    .tv_nsec = (long)(until % 1000000000ull)};
 				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
-						&ts, NULL);
+				                &ts, NULL);
 				n = epoll_wait(ep, ev, 128, 0);
 			}
-		}
-		else {
+		} else {
 			n = epoll_wait(ep, ev, 128, 0);
 		}
 		for (int e = 0; e < n; e++) {
@@ -283,13 +301,11 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 			int got;
 
 			for (int i = 0; i < GEN_BATCH; i++) {
-				rx[i].msg_hdr.msg_namelen =
-					sizeof(rxaddr[i].u);
-				rx[i].msg_hdr.msg_controllen =
-					sizeof(rxctl[i]);
+				rx[i].msg_hdr.msg_namelen = sizeof(rxaddr[i].u);
+				rx[i].msg_hdr.msg_controllen = sizeof(rxctl[i]);
 			}
 			got = recvmmsg(p->gfd[s][j], rx, GEN_BATCH,
-				       MSG_DONTWAIT, NULL);
+			               MSG_DONTWAIT, NULL);
 			for (int i = 0; i < got; i++) {
 				uint64_t tr = rx_stamp(&rx[i].msg_hdr);
 				struct sa *src = &rxaddr[i];
@@ -304,7 +320,7 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 				if (rx[i].msg_len != PKT_LEN ||
 				    port < PORT_MIN || port > PORT_MAX ||
 				    p->stream_of_port[port - PORT_MIN] !=
-					    (int32_t)id ||
+				        (int32_t)id ||
 				    b[PKT_LEN - 1] != (uint8_t)(id & 0xff)) {
 					res->misrouted++;
 					continue;
@@ -320,9 +336,8 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 				res->received++;
 				memcpy(&ts, b + 12, 8);
 				int64_t transit = (int64_t)(tr - ts);
-				uint64_t us = transit > 0
-						      ? (uint64_t)transit / 1000
-						      : 0;
+				uint64_t us =
+				    transit > 0 ? (uint64_t)transit / 1000 : 0;
 				hist[us > HIST_US ? HIST_US : us]++;
 				if (us > res->max_us)
 					res->max_us = us;
@@ -330,8 +345,8 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 					int64_t d = transit - x->last_transit;
 					if (d < 0)
 						d = -d;
-					x->jitter += ((double)d - x->jitter) /
-						     16.0;
+					x->jitter +=
+					    ((double)d - x->jitter) / 16.0;
 				}
 				x->last_transit = transit;
 			}
@@ -360,7 +375,7 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
 	res->cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-		     (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+	             (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
 
 	free(st);
 	free(hist);
@@ -369,7 +384,7 @@ static int gen_run(const struct plan *p, struct gen_result *res)
 	return 0;
 }
 
-/* --- measuring the relay process ---------------------------------------------- */
+/* --- measuring the relay process ----------------------------------------- */
 
 static long rss_kib(void)
 {
@@ -400,22 +415,20 @@ static long slab_kib(void)
 	return v;
 }
 
-/* Busy and total jiffies of the whole machine, to show what else ran. */
-static void sys_cpu(uint64_t *busy, uint64_t *total)
+/* Microseconds some task waited for a CPU (PSI), to show contention from
+ * other work; /proc/stat's tick sampling misses short periodic work. */
+static uint64_t cpu_wait_us(void)
 {
-	unsigned long long v[8] = {0};
-	FILE *f = fopen("/proc/stat", "r");
+	unsigned long long total = 0;
+	FILE *f = fopen("/proc/pressure/cpu", "r");
 
-	*busy = *total = 0;
 	if (!f)
-		return;
-	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) == 8) {
-		for (int i = 0; i < 8; i++)
-			*total += v[i];
-		*busy = *total - v[3] - v[4];
-	}
+		return 0;
+	if (fscanf(f, "some avg10=%*f avg60=%*f avg300=%*f total=%llu",
+	           &total) != 1)
+		total = 0;
 	fclose(f);
+	return total;
 }
 
 static unsigned fd_count(void)
@@ -460,7 +473,7 @@ static int run_step(struct media *m, struct plan *p, unsigned n)
 	long rss0, rss1, slab0, slab1;
 	unsigned fd0, fd1;
 	int pfd[2], status, err = 0;
-	uint64_t w0, w1, sb0, sb1, st0, st1;
+	uint64_t pw0, pw1, w0, w1;
 	pid_t pid;
 
 	p->n = n;
@@ -475,6 +488,7 @@ static int run_step(struct media *m, struct plan *p, unsigned n)
 	rss0 = rss_kib();
 	slab0 = slab_kib();
 	fd0 = fd_count();
+	uint64_t a0 = now_ns();
 	for (unsigned i = 0; i < n; i++) {
 		struct sa l;
 		err = media_relay_alloc(&r[i], m);
@@ -487,12 +501,12 @@ static int run_step(struct media *m, struct plan *p, unsigned n)
 			p->lport[s][i] = sa_port(&l);
 			/* what leaves side s came in at the other side */
 			p->stream_of_port[sa_port(&l) - PORT_MIN] =
-				(int32_t)(2 * i + !s);
-			media_relay_set_remote(r[i], s,
-					       &p->gaddr[s][i % p->k]);
+			    (int32_t)(2 * i + !s);
+			media_relay_set_remote(r[i], s, &p->gaddr[s][i % p->k]);
 		}
 	}
 	media_flush(m);
+	double alloc_us = (double)(now_ns() - a0) / 1e3 / n;
 	rss1 = rss_kib();
 	slab1 = slab_kib();
 	fd1 = fd_count();
@@ -502,7 +516,7 @@ static int run_step(struct media *m, struct plan *p, unsigned n)
 		goto out;
 	}
 	media_stats(m, &ms0);
-	sys_cpu(&sb0, &st0);
+	pw0 = cpu_wait_us();
 	w0 = now_ns();
 	pid = fork();
 	if (pid == 0) {
@@ -525,38 +539,32 @@ static int run_step(struct media *m, struct plan *p, unsigned n)
 		err = EPIPE;
 	close(pfd[0]);
 	waitpid(pid, &status, 0);
-	w1 = now_ns();
 	media_stats(m, &ms1);
-	sys_cpu(&sb1, &st1);
+	pw1 = cpu_wait_us();
+	w1 = now_ns();
 	if (err)
 		goto out;
 
-	double wall = (double)(w1 - w0) / 1e9;
 	double active = p->seconds; /* packets flow this long */
 	uint64_t relayed = ms1.tx_pkts - ms0.tx_pkts;
 	double cpu = (double)(ms1.cpu_ns - ms0.cpu_ns) / 1e9;
 
-	double ncpu = (double)sysconf(_SC_NPROCESSORS_ONLN);
-	double sys = st1 > st0 ? 100.0 * ncpu * (double)(sb1 - sb0) /
-					 (double)(st1 - st0)
-			       : 0;
-	printf("%6u %8.0f %8llu %6llu %6llu %4llu %5.1f%% %5.2f %6llu "
-	       "%6llu %7llu %7llu %6.0f %7.1f %5.1f%% %5.1f%% %7.0f %7.0f "
-	       "%4.2f\n",
-	       n, (double)relayed / active, (unsigned long long)res.sent,
-	       (unsigned long long)(res.sent - res.received),
-	       (unsigned long long)(res.sent > relayed ? res.sent - relayed
-						       : 0),
-	       (unsigned long long)res.misrouted, 100.0 * cpu / active,
-	       cpu * 1e6 / (double)(relayed ? relayed : 1),
-	       (unsigned long long)res.p50_us, (unsigned long long)res.p99_us,
-	       (unsigned long long)res.p999_us, (unsigned long long)res.max_us,
-	       res.jitter_mean_us, res.behind_max_ms,
-	       100.0 * res.cpu_s / active, sys - 100.0 * (cpu + res.cpu_s) /
-							  wall,
-	       (double)(rss1 - rss0) * 1024.0 / n,
-	       (double)(slab1 - slab0) * 1024.0 / n,
-	       (double)(fd1 - fd0) / n);
+	double sys = 100.0 * (double)(pw1 - pw0) * 1e3 / (double)(w1 - w0);
+	printf(
+	    "%6u %8.0f %8llu %6llu %6llu %4llu %5.1f%% %5.2f %6llu "
+	    "%6llu %7llu %7llu %6.0f %7.1f %5.1f%% %5.1f%% %7.0f %7.0f "
+	    "%4.2f %6.1f\n",
+	    n, (double)relayed / active, (unsigned long long)res.sent,
+	    (unsigned long long)(res.sent - res.received),
+	    (unsigned long long)(res.sent > relayed ? res.sent - relayed : 0),
+	    (unsigned long long)res.misrouted, 100.0 * cpu / active,
+	    cpu * 1e6 / (double)(relayed ? relayed : 1),
+	    (unsigned long long)res.p50_us, (unsigned long long)res.p99_us,
+	    (unsigned long long)res.p999_us, (unsigned long long)res.max_us,
+	    res.jitter_mean_us, res.behind_max_ms, 100.0 * res.cpu_s / active,
+	    sys, (double)(rss1 - rss0) * 1024.0 / n,
+	    (double)(slab1 - slab0) * 1024.0 / n, (double)(fd1 - fd0) / n,
+	    alloc_us);
 	fflush(stdout);
 
 out:
@@ -574,39 +582,59 @@ out:
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: relay_bench [-s SECONDS] [-t THREADS] [-k SOCKS] "
-		"[-p 0|1] [STEPS...]\n"
-		"  STEPS     relays per step (default 500 1000 2000 3000)\n"
-		"  -s        seconds of traffic per step (default 20)\n"
-		"  -t        media threads (default 1)\n"
-		"  -k        generator sockets per side (default 16)\n"
-		"  -p        pin generator to CPU 0 and relay to CPU 1 "
-		"(default: 1 with one media thread)\n"
-		"  -r PRIO   media threads SCHED_FIFO at PRIO (default: "
-		"normal)\n"
-		"  -e        generator blocks in epoll (woken per packet) "
-		"instead of a 1 ms poll\n");
+	        "usage: relay_bench [-s SECONDS] [-t THREADS] [-k SOCKS] [-r "
+	        "PRIO] [-R] [-e] "
+	        "[-p 0|1] [STEPS...]\n"
+	        "  STEPS     relays per step (default 500 1000 2000 3000)\n"
+	        "  -s        seconds of traffic per step (default 20)\n"
+	        "  -t        media threads (default 1)\n"
+	        "  -k        generator sockets per side (default 16)\n"
+	        "  -p        pin generator to CPU 0 and relay to CPU 1 "
+	        "(default: 1 with one media thread)\n"
+	        "  -r PRIO   media threads SCHED_FIFO at PRIO (default: "
+	        "normal)\n"
+	        "  -R        generator SCHED_FIFO too (isolates the "
+	        "measurement from other load)\n"
+	        "  -e        generator blocks in epoll (woken per packet) "
+	        "instead of a 1 ms poll\n");
 }
 
 int main(int argc, char **argv)
 {
-	struct opts o = {.seconds = 20, .threads = 1, .gen_socks = 16,
-			 .pin = -1};
-	struct media_cfg cfg = {.ip = "127.0.0.1", .port_min = PORT_MIN,
-				.port_max = PORT_MAX};
+	struct opts o = {
+	    .seconds = 20, .threads = 1, .gen_socks = 16, .pin = -1};
+	struct media_cfg cfg = {
+	    .ip = "127.0.0.1", .port_min = PORT_MIN, .port_max = PORT_MAX};
 	struct plan p = {0};
 	struct media *m = NULL;
 	int c, err = 0;
 
-	while ((c = getopt(argc, argv, "s:t:k:p:r:eh")) != -1) {
+	while ((c = getopt(argc, argv, "s:t:k:p:r:Reh")) != -1) {
 		switch (c) {
-		case 's': o.seconds = (unsigned)atoi(optarg); break;
-		case 't': o.threads = (unsigned)atoi(optarg); break;
-		case 'k': o.gen_socks = (unsigned)atoi(optarg); break;
-		case 'p': o.pin = atoi(optarg); break;
-		case 'e': o.gen_epoll = 1; break;
-		case 'r': o.rt_prio = atoi(optarg); break;
-		default: usage(); return 2;
+		case 's':
+			o.seconds = (unsigned)atoi(optarg);
+			break;
+		case 't':
+			o.threads = (unsigned)atoi(optarg);
+			break;
+		case 'k':
+			o.gen_socks = (unsigned)atoi(optarg);
+			break;
+		case 'p':
+			o.pin = atoi(optarg);
+			break;
+		case 'e':
+			o.gen_epoll = 1;
+			break;
+		case 'r':
+			o.rt_prio = atoi(optarg);
+			break;
+		case 'R':
+			o.gen_rt = 1;
+			break;
+		default:
+			usage();
+			return 2;
 		}
 	}
 	for (; optind < argc && o.nsteps < 16; optind++)
@@ -623,7 +651,7 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < o.nsteps; i++) {
 		if (!o.steps[i] || o.steps[i] > (PORT_MAX - PORT_MIN + 1) / 4) {
 			fprintf(stderr, "step %u: at most %u relays\n",
-				o.steps[i], (PORT_MAX - PORT_MIN + 1) / 4);
+			        o.steps[i], (PORT_MAX - PORT_MIN + 1) / 4);
 			return 2;
 		}
 	}
@@ -638,6 +666,7 @@ int main(int argc, char **argv)
 	p.seconds = o.seconds;
 	p.cpu = o.pin ? 0 : -1;
 	p.gen_epoll = o.gen_epoll;
+	p.rt_prio = o.gen_rt ? (o.rt_prio > 0 ? o.rt_prio : 10) : 0;
 	p.stream_of_port = calloc(PORT_MAX - PORT_MIN + 1, sizeof(int32_t));
 	for (int s = 0; s < 2; s++) {
 		p.gfd[s] = calloc(p.k, sizeof(int));
@@ -666,10 +695,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("# relay_bench: %u media thread(s)%s, %s, %u s per step, "
-	       "%u generator sockets per side, 172-byte RTP at 50/s each "
-	       "way\n",
+	printf("# relay_bench: %u media thread(s)%s, generator%s, %s, %u s "
+	       "per step, %u generator sockets per side, 172-byte RTP at "
+	       "50/s each way\n",
 	       o.threads, o.rt_prio ? " SCHED_FIFO" : "",
+	       o.gen_rt ? " SCHED_FIFO" : "",
 	       o.pin ? "relay on CPU 1, generator on CPU 0" : "unpinned",
 	       o.seconds, o.gen_socks);
 	printf("#\n# relays: concurrent relays; pkts/s: relayed per second; "
@@ -680,12 +710,13 @@ int main(int argc, char **argv)
 	       "# p50..max: transit generator->relay->generator in us "
 	       "(kernel timestamps); jit: RFC 3550 jitter, mean of streams, "
 	       "us\n# behind: worst lateness of the generator's schedule, ms; "
-	       "genCPU: generator's CPU; others: CPU used by other processes "
-	       "(noise)\n# RSS/r, slab/r: user and kernel bytes per relay; "
-	       "fd/r: file descriptors per relay\n");
+	       "genCPU: generator's CPU; cpuwait: share of time some task "
+	       "waited for a CPU (PSI: contention, e.g. from others' work)\n# "
+	       "RSS/r, slab/r: user and kernel bytes per relay; "
+	       "fd/r: file descriptors per relay; alloc: us to set one up\n");
 	printf("# relays   pkts/s     sent   lost  rlost misr relCPU us/pkt "
-	       "   p50    p99   p99.9     max    jit  behind genCPU others "
-	       "  RSS/r  slab/r fd/r\n");
+	       "   p50    p99   p99.9     max    jit  behind genCPU  cpuwait"
+	       "  RSS/r  slab/r fd/r  alloc\n");
 
 	for (unsigned i = 0; i < o.nsteps && !err; i++)
 		err = run_step(m, &p, o.steps[i]);

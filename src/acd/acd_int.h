@@ -3,19 +3,22 @@
  *
  * Data structure (see acd.h for the idea):
  *
- *   pool    (tenant, channel, strategy, skill set).  A pool over ONE skill
+ *   pool    (tenant, channel, skill set).  A pool over ONE skill
  *           has ten buckets, one per level: an agent sits in the bucket of
  *           its level, and a requirement "skill >= L" looks at buckets
  *           L..10.  So a single-skill pool serves every minimum level with
  *           one membership per agent.  A pool over several skills has the
  *           minimum levels in its identity and one bucket; the empty skill
  *           set ("any agent of the tenant") has one bucket too.
- *   target  (pool, lowest bucket): what one relaxation step of one queue
- *           (or one contact's own requirements) asks for.
+ *   target  (pool, lowest bucket, strategy): what one relaxation step of
+ *           one queue (or one contact's own requirements) asks for.
  *
- *   Each bucket holds a heap of the available member agents (key: the
- *   strategy's order) and a heap of the waiting contacts whose current
- *   target starts at that bucket (key: priority, then original arrival).
+ *   Each bucket holds, per strategy key class in use, a heap of the
+ *   available member agents in that order (longest-idle, ring-all and random
+ *   share the idle order), and one heap of the waiting contacts whose
+ *   current target starts at that bucket (priority, then original arrival).
+ *   An agent's membership carries one heap node per key class, so strategies
+ *   cost a heap slot each but no extra membership.
  *
  * Invariant after every operation: no waiting contact has an available
  * agent in its target.  So an arriving contact only looks at its target's
@@ -84,8 +87,17 @@ struct skill_lvl {
 	uint8_t level;
 };
 
+/* Orders of the available agents; strategies map onto these. */
+enum acd_key {
+	ACD_KEY_IDLE = 0, /* longest idle; also ring-all and random */
+	ACD_KEY_FEWEST,   /* fewest contacts today */
+	ACD_KEY_RR,       /* least recently offered */
+	ACD_KEY_BEST,     /* best skill */
+	ACD_NKEYS
+};
+
 struct acd_bucket {
-	struct acd_heap agents;   /* available members (or array, random) */
+	struct acd_heap agents[ACD_NKEYS]; /* available members per order */
 	struct acd_heap contacts; /* waiting contacts targeting this bucket */
 	uint32_t by_state[ACD_AGENT_NSTATES];
 	uint64_t state_ms[ACD_AGENT_NSTATES]; /* integrated since day start */
@@ -96,29 +108,29 @@ struct acd_pool {
 	struct le le;             /* in tenant->pools */
 	struct acd_tenant *t;     /* borrowed */
 	enum acd_channel ch;
-	enum acd_strategy strat;
 	struct skill_lvl *reqs;   /* owned; sorted by skill; levels used only
 				     when nreqs > 1 */
 	uint16_t nreqs;
 	uint8_t nbuckets;         /* 10 for one skill, else 1 */
-	uint64_t rr_seq;          /* round-robin counter */
+	uint8_t keys;             /* bit per acd_key some target orders by */
 	struct acd_bucket *b;     /* owned, nbuckets */
 };
 
 /** An agent's membership in one pool. */
 struct acd_member {
-	struct acd_hnode hn;      /* in p->b[bucket].agents */
+	struct acd_hnode hn[ACD_NKEYS]; /* in p->b[bucket].agents[key] */
 	uint8_t bucket;
 	uint8_t state;            /* state counted in p->b[bucket].by_state */
 	uint16_t skill_sum;       /* best-skill: sum of required levels */
 	struct acd_pool *p;       /* borrowed */
 	struct acd_agent *a;      /* borrowed, the owner */
-	uint64_t rr;              /* round-robin: last offer sequence */
 };
 
 struct acd_target {
 	struct acd_pool *p;       /* borrowed (pools live as long as tenant) */
 	uint8_t lo;               /* lowest bucket accepted */
+	uint8_t key;              /* enum acd_key: the order to pick by */
+	uint8_t strat;            /* enum acd_strategy */
 };
 
 struct acd_tenant {
@@ -185,6 +197,7 @@ struct acd_agent {
 	uint64_t wrap_start;      /* when the current wrap-up began */
 	uint64_t wrap_talk_ms;    /* talk time of the contact wrapped up */
 	uint32_t contacts_today;
+	uint64_t offered_seq;     /* round-robin: when last offered */
 	struct acd_offer *offer;  /* outstanding offer (at most one) */
 	struct list contacts;     /* connected contacts (borrowed) */
 	struct acd_tmr tmr;       /* wrap-up deadline */
@@ -241,6 +254,7 @@ struct acd {
 	struct hash *contacth;
 	struct list live;         /* every contact in the engine */
 	uint64_t next_id;
+	uint64_t offer_seq;       /* counts offers, for round-robin */
 	struct acd_heap timers;
 	struct acd_tmr iv_tmr;
 	uint64_t iv_next;
@@ -286,7 +300,9 @@ void acd_member_count(struct acd_member *m, enum acd_agent_state st,
 
 /* --- route.c ------------------------------------------------------------- */
 uint64_t acd_contact_key(const struct acd_contact *c);
-uint64_t acd_member_key(const struct acd_member *m);
+uint64_t acd_member_key(const struct acd_member *m, enum acd_key key);
+enum acd_key acd_strategy_key(enum acd_strategy s);
+void acd_member_place(struct acd_member *m, bool available);
 void acd_route_contact(struct acd *acd, struct acd_contact *c);
 void acd_route_agent(struct acd *acd, struct acd_agent *a);
 bool acd_target_has_agent(const struct acd_target *tg);

@@ -71,20 +71,10 @@ void acd_agent_refresh(struct acd_agent *a)
 
 	for (uint16_t i = 0; i < a->nmem; i++) {
 		struct acd_member *m = &a->mem[i];
-		struct acd_heap *h = &m->p->b[m->bucket].agents;
+		bool can = acd_agent_can_take(a, m->p->ch);
 
-		if (acd_agent_can_take(a, m->p->ch)) {
-			uint64_t key = acd_member_key(m);
-			takes = true;
-			if (!acd_hnode_linked(&m->hn)) {
-				if (acd_heap_push(h, &m->hn, key))
-					continue; /* ENOMEM: stays out */
-			} else if (h->v[m->hn.pos].key != key) {
-				acd_heap_update(h, &m->hn, key);
-			}
-		} else if (acd_hnode_linked(&m->hn)) {
-			acd_heap_remove(h, &m->hn);
-		}
+		acd_member_place(m, can);
+		takes |= can;
 	}
 
 	if (takes)
@@ -94,10 +84,8 @@ void acd_agent_refresh(struct acd_agent *a)
 /* Remove the agent from every available heap (before it is freed). */
 void acd_agent_unlink_all(struct acd_agent *a)
 {
-	for (uint16_t i = 0; i < a->nmem; i++) {
-		struct acd_member *m = &a->mem[i];
-		acd_heap_remove(&m->p->b[m->bucket].agents, &m->hn);
-	}
+	for (uint16_t i = 0; i < a->nmem; i++)
+		acd_member_place(&a->mem[i], false);
 }
 
 static void wrapup_finish(struct acd_agent *a, uint64_t now)

@@ -49,13 +49,16 @@ static int check_agent(const struct acd *acd, const struct acd_agent *a)
 			FAIL("agent %s: membership counted as %s, is %s", a->id,
 			     acd_agent_state_name(m->state),
 			     acd_agent_state_name(a->state));
-		if (take != acd_hnode_linked(&m->hn))
-			FAIL("agent %s: %s in pool heap", a->id,
-			     take ? "missing" : "wrongly");
-		if (take && m->p->strat != ACD_STRAT_RANDOM &&
-		    m->p->b[m->bucket].agents.v[m->hn.pos].key !=
-			    acd_member_key(m))
-			FAIL("agent %s: stale heap key", a->id);
+		for (int k = 0; k < ACD_NKEYS; k++) {
+			bool in = take && (m->p->keys & (1u << k));
+			const struct acd_heap *h = &m->p->b[m->bucket].agents[k];
+			if (in != acd_hnode_linked(&m->hn[k]))
+				FAIL("agent %s: %s in pool heap", a->id,
+				     in ? "missing" : "wrongly");
+			if (in && h->v[m->hn[k].pos].key !=
+					  acd_member_key(m, (enum acd_key)k))
+				FAIL("agent %s: stale heap key", a->id);
+		}
 	}
 	return 0;
 }
@@ -131,8 +134,10 @@ int acd_check(const struct acd *acd)
 		for (struct le *le = list_head(&t->pools); le; le = le->next) {
 			const struct acd_pool *p = le->data;
 			for (uint8_t b = 0; b < p->nbuckets; b++) {
-				if (acd_heap_check(&p->b[b].agents) ||
-				    acd_heap_check(&p->b[b].contacts))
+				for (int k = 0; k < ACD_NKEYS; k++)
+					if (acd_heap_check(&p->b[b].agents[k]))
+						FAIL("pool heap broken");
+				if (acd_heap_check(&p->b[b].contacts))
 					FAIL("pool heap broken");
 			}
 		}

@@ -65,7 +65,7 @@ int acd_heap_push(struct acd_heap *h, struct acd_hnode *node, uint64_t key)
 	if (h->n == h->cap) {
 		/* Grows to the peak size once and stays: no allocation in steady
 		 * state. */
-		uint32_t cap = h->cap ? h->cap * 2 : 4;
+		uint32_t cap = h->cap ? h->cap + h->cap / 2 : 4;
 		struct acd_hent *v = realloc(h->v, cap * sizeof(*v));
 		if (!v)
 			return ENOMEM;

@@ -18,43 +18,80 @@ uint64_t acd_contact_key(const struct acd_contact *c)
 	       (c->arrived & ((1ull << 56) - 1));
 }
 
+enum acd_key acd_strategy_key(enum acd_strategy s)
+{
+	switch (s) {
+	case ACD_STRAT_FEWEST_CONTACTS:
+		return ACD_KEY_FEWEST;
+	case ACD_STRAT_ROUND_ROBIN:
+		return ACD_KEY_RR;
+	case ACD_STRAT_BEST_SKILL:
+		return ACD_KEY_BEST;
+	default: /* longest idle, ring-all, random (picks by index) */
+		return ACD_KEY_IDLE;
+	}
+}
+
 /* Agents: the least loaded first (matters for chats and e-mails, where an
- * agent can take several), then by the strategy's order.  Packed into one
- * 64-bit key: load 4 bits | strategy 60 bits. */
-uint64_t acd_member_key(const struct acd_member *m)
+ * agent can take several), then by the order.  Packed into one 64-bit key:
+ * load 4 bits | order 60 bits. */
+uint64_t acd_member_key(const struct acd_member *m, enum acd_key key)
 {
 	const struct acd_agent *a = m->a;
 	uint64_t load = a->active[m->p->ch] > 15 ? 15 : a->active[m->p->ch];
 	uint64_t idle = a->idle_since & KEY_TIME_MASK;
 	uint64_t k;
 
-	switch (m->p->strat) {
-	case ACD_STRAT_FEWEST_CONTACTS: {
+	switch (key) {
+	case ACD_KEY_FEWEST: {
 		uint64_t n = a->contacts_today > 4095 ? 4095 : a->contacts_today;
 		k = (n << KEY_TIME_BITS) | idle;
 		break;
 	}
-	case ACD_STRAT_ROUND_ROBIN:
-		k = m->rr & ((1ull << 60) - 1);
+	case ACD_KEY_RR:
+		k = a->offered_seq & ((1ull << 60) - 1);
 		break;
-	case ACD_STRAT_BEST_SKILL: {
-		uint64_t s = m->skill_sum > 4095 ? 4095 : m->skill_sum;
-		k = ((4095 - s) << KEY_TIME_BITS) | idle;
+	case ACD_KEY_BEST: {
+		uint64_t sk = m->skill_sum > 4095 ? 4095 : m->skill_sum;
+		k = ((4095 - sk) << KEY_TIME_BITS) | idle;
 		break;
 	}
-	case ACD_STRAT_RANDOM:
-		k = 0; /* picked by index, not by key */
-		break;
-	default: /* longest idle, ring-all */
+	default:
 		k = idle;
 		break;
 	}
 	return (load << 60) | k;
 }
 
-static struct acd_member *hn_member(struct acd_hnode *n)
+/* Put m in (or take it out of) the heap of every order its pool uses. */
+void acd_member_place(struct acd_member *m, bool available)
 {
-	return n ? container_of(n, struct acd_member, hn) : NULL;
+	struct acd_bucket *b = &m->p->b[m->bucket];
+
+	for (int k = 0; k < ACD_NKEYS; k++) {
+		struct acd_heap *h = &b->agents[k];
+		struct acd_hnode *n = &m->hn[k];
+
+		if (available && (m->p->keys & (1u << k))) {
+			uint64_t key = acd_member_key(m, (enum acd_key)k);
+			if (!acd_hnode_linked(n)) {
+				if (acd_heap_push(h, n, key))
+					abort(); /* the agent would vanish */
+			} else if (h->v[n->pos].key != key) {
+				acd_heap_update(h, n, key);
+			}
+		} else if (acd_hnode_linked(n)) {
+			acd_heap_remove(h, n);
+		}
+	}
+}
+
+static struct acd_member *hn_member(struct acd_hnode *n, enum acd_key key)
+{
+	return n ? (struct acd_member *)(void *)((char *)(n - key) -
+						 offsetof(struct acd_member,
+							  hn))
+		 : NULL;
 }
 
 /* The best available agent for target tg, or NULL. */
@@ -65,31 +102,29 @@ static struct acd_member *best_agent(struct acd *acd,
 	struct acd_member *best = NULL;
 	uint64_t bkey = UINT64_MAX;
 
-	if (p->strat == ACD_STRAT_RANDOM) {
+	if (tg->strat == ACD_STRAT_RANDOM) {
 		/* Uniform over every available member of buckets lo..: the
 		 * heap arrays are plain arrays of them. */
 		uint64_t total = 0, r;
 		for (uint8_t b = tg->lo; b < p->nbuckets; b++)
-			total += p->b[b].agents.n;
+			total += p->b[b].agents[ACD_KEY_IDLE].n;
 		if (!total)
 			return NULL;
 		r = acd_rand(acd) % total;
 		for (uint8_t b = tg->lo; b < p->nbuckets; b++) {
-			if (r < p->b[b].agents.n)
-				return hn_member(p->b[b].agents.v[r].node);
-			r -= p->b[b].agents.n;
+			const struct acd_heap *h = &p->b[b].agents[ACD_KEY_IDLE];
+			if (r < h->n)
+				return hn_member(h->v[r].node, ACD_KEY_IDLE);
+			r -= h->n;
 		}
 		return NULL;
 	}
 
 	for (uint8_t b = tg->lo; b < p->nbuckets; b++) {
-		const struct acd_heap *h = &p->b[b].agents;
-		/* Equal keys: prefer the higher level bucket (scan order is
-		 * upward, so >= keeps the later one only when strictly
-		 * better). */
+		const struct acd_heap *h = &p->b[b].agents[tg->key];
 		if (h->n && h->v[0].key < bkey) {
 			bkey = h->v[0].key;
-			best = hn_member(h->v[0].node);
+			best = hn_member(h->v[0].node, (enum acd_key)tg->key);
 		}
 	}
 	return best;
@@ -98,7 +133,7 @@ static struct acd_member *best_agent(struct acd *acd,
 bool acd_target_has_agent(const struct acd_target *tg)
 {
 	for (uint8_t b = tg->lo; b < tg->p->nbuckets; b++) {
-		if (tg->p->b[b].agents.n)
+		if (tg->p->b[b].agents[tg->key].n)
 			return true;
 	}
 	return false;
@@ -131,8 +166,7 @@ static void offer(struct acd *acd, struct acd_contact *c,
 	c->noffers++;
 	c->state = ACD_CONTACT_OFFERED;
 	a->offer = o;
-	if (m->p->strat == ACD_STRAT_ROUND_ROBIN)
-		m->rr = ++m->p->rr_seq;
+	a->offered_seq = ++acd->offer_seq;
 
 	ev = acd_emit(acd, ACD_EV_CONTACT_OFFERED);
 	ev->tenant = c->t;
@@ -153,7 +187,7 @@ void acd_route_contact(struct acd *acd, struct acd_contact *c)
 	const struct acd_target *tg = &c->cur;
 	struct acd_member *m;
 
-	if (tg->p->strat == ACD_STRAT_RING_ALL) {
+	if (tg->strat == ACD_STRAT_RING_ALL) {
 		uint32_t max = c->q->cfg.ring_all_max;
 		uint32_t n = 0;
 		while ((!max || n < max) && (m = best_agent(acd, tg))) {
@@ -182,7 +216,7 @@ void acd_route_agent(struct acd *acd, struct acd_agent *a)
 
 	for (uint16_t i = 0; i < a->nmem; i++) {
 		struct acd_member *m = &a->mem[i];
-		if (!acd_hnode_linked(&m->hn))
+		if (!acd_agent_can_take(a, m->p->ch))
 			continue; /* cannot take this pool's channel now */
 		/* Contacts whose target starts at or below our bucket. */
 		for (uint8_t b = 0; b <= m->bucket; b++) {

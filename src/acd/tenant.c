@@ -16,7 +16,8 @@ static void pool_destructor(void *arg)
 
 	list_unlink(&p->le);
 	for (uint8_t i = 0; i < p->nbuckets; i++) {
-		acd_heap_free(&p->b[i].agents);
+		for (int k = 0; k < ACD_NKEYS; k++)
+			acd_heap_free(&p->b[i].agents[k]);
 		acd_heap_free(&p->b[i].contacts);
 	}
 	mem_deref(p->b);
@@ -213,7 +214,7 @@ static void members_clear(struct acd_agent *a)
 
 	for (uint16_t i = 0; i < a->nmem; i++) {
 		struct acd_member *m = &a->mem[i];
-		acd_heap_remove(&m->p->b[m->bucket].agents, &m->hn);
+		acd_member_place(m, false);
 		bucket_count(&m->p->b[m->bucket], m->state, -1, now);
 	}
 	free(a->mem);
@@ -244,7 +245,8 @@ static int members_build(struct acd_agent *a)
 		if (b < 0)
 			continue;
 		struct acd_member *m = &v[n++];
-		m->hn.pos = HEAP_NONE;
+		for (int k = 0; k < ACD_NKEYS; k++)
+			m->hn[k].pos = HEAP_NONE;
 		m->bucket = (uint8_t)b;
 		m->skill_sum = sum;
 		m->p = p;
@@ -268,14 +270,13 @@ static int members_rebuild(struct acd_agent *a)
 }
 
 static struct acd_pool *pool_find(struct acd_tenant *t, enum acd_channel ch,
-				  enum acd_strategy strat,
 				  const struct skill_lvl *reqs, uint16_t n)
 {
 	struct le *le;
 
 	for (le = list_head(&t->pools); le; le = le->next) {
 		struct acd_pool *p = le->data;
-		if (p->ch != ch || p->strat != strat || p->nreqs != n)
+		if (p->ch != ch || p->nreqs != n)
 			continue;
 		uint16_t i;
 		for (i = 0; i < n; i++) {
@@ -291,8 +292,8 @@ static struct acd_pool *pool_find(struct acd_tenant *t, enum acd_channel ch,
 }
 
 static int pool_create(struct acd_tenant *t, enum acd_channel ch,
-		       enum acd_strategy strat, const struct skill_lvl *reqs,
-		       uint16_t n, struct acd_pool **pp)
+		       const struct skill_lvl *reqs, uint16_t n,
+		       struct acd_pool **pp)
 {
 	uint64_t now = acd_now(t->acd);
 	struct acd_pool *p;
@@ -304,7 +305,6 @@ static int pool_create(struct acd_tenant *t, enum acd_channel ch,
 		return ENOMEM;
 	p->t = t;
 	p->ch = ch;
-	p->strat = strat;
 	p->nreqs = n;
 	p->nbuckets = n == 1 ? ACD_NBUCKETS : 1;
 	p->b = mem_zalloc(p->nbuckets * sizeof(*p->b), NULL);
@@ -318,7 +318,8 @@ static int pool_create(struct acd_tenant *t, enum acd_channel ch,
 		return ENOMEM;
 	}
 	for (uint8_t i = 0; i < p->nbuckets; i++) {
-		acd_heap_init(&p->b[i].agents);
+		for (int k = 0; k < ACD_NKEYS; k++)
+			acd_heap_init(&p->b[i].agents[k]);
 		acd_heap_init(&p->b[i].contacts);
 		p->b[i].state_upd = now;
 	}
@@ -377,14 +378,31 @@ int acd_target_make(struct acd_tenant *t, enum acd_channel ch,
 					t->skills[v[i].skill]);
 	}
 
-	p = pool_find(t, ch, strat, v, (uint16_t)n);
+	p = pool_find(t, ch, v, (uint16_t)n);
 	if (!p) {
-		err = pool_create(t, ch, strat, v, (uint16_t)n, &p);
+		err = pool_create(t, ch, v, (uint16_t)n, &p);
 		if (err)
 			return err;
 	}
 	tg->p = p;
 	tg->lo = n == 1 ? v[0].level - 1 : 0;
+	tg->key = (uint8_t)acd_strategy_key(strat);
+	tg->strat = (uint8_t)strat;
+
+	if (!(p->keys & (1u << tg->key))) {
+		/* A new order for this pool: its available members join the
+		 * new heap (configuration time, not per decision). */
+		p->keys |= (uint8_t)(1u << tg->key);
+		for (struct le *le = list_head(&t->agents); le; le = le->next) {
+			struct acd_agent *a = le->data;
+			for (uint16_t i = 0; i < a->nmem; i++) {
+				if (a->mem[i].p == p)
+					acd_member_place(
+						&a->mem[i],
+						acd_agent_can_take(a, p->ch));
+			}
+		}
+	}
 	return 0;
 }
 

@@ -294,8 +294,8 @@ static int start_voice(struct daemon *d)
 
 	err = media_alloc(&d->media, &(struct media_cfg){
 					     .ip = ip,
-					     .port_min = 20000,
-					     .port_max = 39999,
+					     .port_min = DAEMON_RTP_MIN,
+					     .port_max = DAEMON_RTP_MAX,
 					     .threads = 1,
 				     });
 	if (err) {

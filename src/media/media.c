@@ -29,14 +29,13 @@
 void mthread_push(struct mthread *t, struct media_cmd *cmd)
 {
 	struct media_cmd *old =
-		atomic_load_explicit(&t->cmds, memory_order_relaxed);
+	    atomic_load_explicit(&t->cmds, memory_order_relaxed);
 	const uint64_t one = 1;
 
 	do {
 		cmd->next = old;
 	} while (!atomic_compare_exchange_weak_explicit(
-		&t->cmds, &old, cmd, memory_order_release,
-		memory_order_relaxed));
+	    &t->cmds, &old, cmd, memory_order_release, memory_order_relaxed));
 
 	if (!old && write(t->wakefd, &one, sizeof(one)) < 0) {
 		/* only EAGAIN at 2^64-2 pending wake-ups: cannot happen */
@@ -80,8 +79,7 @@ static void mthread_take_cmds(struct mthread *t)
 			fw->done++;
 			pthread_cond_signal(&fw->cond);
 			pthread_mutex_unlock(&fw->mtx);
-		}
-		else {
+		} else {
 			relay_apply(t, fifo);
 		}
 		free(fifo);
@@ -123,7 +121,7 @@ static void *mthread_main(void *arg)
 			if (errno == EINTR)
 				continue;
 			HL_ERROR("media", "thread %u: epoll_wait: %s", t->idx,
-				 strerror(errno));
+			         strerror(errno));
 			break;
 		}
 
@@ -174,7 +172,7 @@ static void mthread_stop(struct mthread *t)
 }
 
 static int mthread_start(struct media *m, unsigned idx, int rt_prio,
-			 struct mthread **tp)
+                         struct mthread **tp)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
 	struct mthread *t;
@@ -217,7 +215,7 @@ static int mthread_start(struct media *m, unsigned idx, int rt_prio,
 		int e = pthread_setschedparam(t->tid, SCHED_FIFO, &sp);
 		if (e)
 			HL_WARN("media", "thread %u: SCHED_FIFO %d: %s", idx,
-				rt_prio, strerror(e));
+			        rt_prio, strerror(e));
 	}
 
 out:
@@ -250,7 +248,7 @@ static int sock_bind(const struct sa *laddr, uint16_t port, int *fdp)
 	int tos = 0xb8; /* DSCP EF, as RTP should be marked */
 
 	fd = socket(sa_af(laddr), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    IPPROTO_UDP);
+	            IPPROTO_UDP);
 	if (fd < 0)
 		return errno;
 
@@ -264,7 +262,7 @@ static int sock_bind(const struct sa *laddr, uint16_t port, int *fdp)
 		(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
 	else
 		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos,
-				 sizeof(tos));
+		                 sizeof(tos));
 	*fdp = fd;
 	return 0;
 }
@@ -279,7 +277,7 @@ int media_port_pair_take(struct media *m, int fds[2], uint32_t *pairp)
 		int err;
 
 		if (atomic_load_explicit(&m->pair_busy[i],
-					 memory_order_acquire))
+		                         memory_order_acquire))
 			continue;
 
 		err = sock_bind(&m->laddr, port, &fds[0]);
@@ -297,7 +295,7 @@ int media_port_pair_take(struct media *m, int fds[2], uint32_t *pairp)
 		}
 
 		atomic_store_explicit(&m->pair_busy[i], 1,
-				      memory_order_relaxed);
+		                      memory_order_relaxed);
 		m->cursor = (i + 1) % m->npairs;
 		*pairp = i;
 		return 0;
@@ -311,7 +309,7 @@ void media_port_pair_release(struct media *m, uint32_t pair)
 	atomic_store_explicit(&m->pair_busy[pair], 0, memory_order_release);
 }
 
-/* --- engine ---------------------------------------------------------------- */
+/* --- engine --------------------------------------------------------------- */
 
 static void media_destructor(void *arg)
 {
@@ -388,11 +386,12 @@ int media_alloc(struct media **mp, const struct media_cfg *cfg)
 	}
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		HL_INFO("media", "%u thread(s), %s ports %u-%u (%u relays), "
-			"fd limit %llu (~%llu relays)",
-			m->nthreads, cfg->ip, first, first + 2 * m->npairs - 1,
-			m->npairs / 2, (unsigned long long)rl.rlim_cur,
-			(unsigned long long)rl.rlim_cur / 4);
+		HL_INFO("media",
+		        "%u thread(s), %s ports %u-%u (%u relays), "
+		        "fd limit %llu (~%llu relays)",
+		        m->nthreads, cfg->ip, first, first + 2 * m->npairs - 1,
+		        m->npairs / 2, (unsigned long long)rl.rlim_cur,
+		        (unsigned long long)rl.rlim_cur / 4);
 	}
 
 out:
@@ -422,14 +421,14 @@ void media_stats(const struct media *m, struct media_stats *st)
 		if (pthread_getcpuclockid(t->tid, &cid) == 0 &&
 		    clock_gettime(cid, &ts) == 0)
 			st->cpu_ns += (uint64_t)ts.tv_sec * 1000000000ull +
-				      (uint64_t)ts.tv_nsec;
+			              (uint64_t)ts.tv_nsec;
 	}
 }
 
 int media_flush(struct media *m)
 {
 	struct media_flush_wait fw = {.mtx = PTHREAD_MUTEX_INITIALIZER,
-				      .cond = PTHREAD_COND_INITIALIZER};
+	                              .cond = PTHREAD_COND_INITIALIZER};
 	unsigned sent = 0;
 
 	if (!m)

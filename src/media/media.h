@@ -45,12 +45,18 @@
  * control loop.  One thread relays ~2,000 calls on one core here (~4 us
  * of CPU per relayed packet, nearly all kernel); a second thread only pays
  * when one core is not enough, since each then batches less (see
- * bench/media/relay_bench.c).  rt_prio lets packets preempt other work.  Control calls reach them as commands on a lock-free queue
- * (plus an eventfd wake-up), applied before the next batch of packets, so a
- * change made by the control thread applies to every packet the media thread
- * reads after the call returned.  Counters are relaxed atomics written by
- * the media thread alone: media_relay_stats() is eventually consistent (a
- * packet may be seen at the far end a moment before it is counted).
+ * bench/media/relay_bench.c).  rt_prio lets packets preempt other work.
+ *
+ * Control calls reach the media threads as commands on a lock-free queue
+ * (plus an eventfd wake-up), applied before the next batch of packets: a
+ * change made by the control thread applies to every packet the media
+ * thread reads after the call returned.  One exception: a connected socket
+ * (see above) is filtered by the kernel on arrival, so packets from a *new*
+ * source (a re-INVITE's address, latching just turned on) that arrive in
+ * the microseconds before the thread applies the change are dropped.
+ * Counters are relaxed atomics written by the media thread alone:
+ * media_relay_stats() is eventually consistent (a packet may be seen at the
+ * far end a moment before it is counted); media_flush() settles them.
  *
  * Lifetime: mem_deref(relay) returns at once; its media thread stops reading
  * the sockets, closes them and frees the state and ports a moment later
@@ -97,18 +103,18 @@ struct media_cfg {
 	uint16_t port_max; /* in even/odd pairs; 4 ports per relay */
 	unsigned threads;  /* media threads; 0 = default (1) */
 	int rt_prio;       /* 1..99: run media threads SCHED_FIFO at this
-			    * priority (needs CAP_SYS_NICE; a warning and
-			    * normal scheduling without); 0 = normal */
+	                    * priority (needs CAP_SYS_NICE; a warning and
+	                    * normal scheduling without); 0 = normal */
 };
 
 /** Engine-wide figures, for monitoring and the benchmark. */
 struct media_stats {
 	unsigned threads;
-	unsigned relays;   /* relays allocated and not yet freed */
-	uint64_t rx_pkts;  /* datagrams read, all relays since start */
-	uint64_t tx_pkts;  /* datagrams sent */
-	uint64_t dropped;  /* read and not sent (see media_relay_stats) */
-	uint64_t cpu_ns;   /* CPU time used by the media threads */
+	unsigned relays;  /* relays allocated and not yet freed */
+	uint64_t rx_pkts; /* datagrams read, all relays since start */
+	uint64_t tx_pkts; /* datagrams sent */
+	uint64_t dropped; /* read and not sent (see media_relay_stats) */
+	uint64_t cpu_ns;  /* CPU time used by the media threads */
 };
 
 /**
@@ -130,15 +136,15 @@ int media_flush(struct media *m);
 
 /** Counters of one relay; index = side.  All include RTP and RTCP. */
 struct media_relay_stats {
-	uint64_t rx_pkts[2];  /* datagrams read on side i's ports */
+	uint64_t rx_pkts[2]; /* datagrams read on side i's ports */
 	uint64_t rx_bytes[2];
-	uint64_t tx_pkts[2];  /* datagrams sent towards side i */
-	uint64_t dropped[2];  /* read on side i and not forwarded: unknown
-			       * source, not RTP v2, other side without remote
-			       * or on hold, send error.  Sources the kernel
-			       * filters (connected sockets) are never read
-			       * and not counted. */
-	bool latched[2];      /* side i's RTP peer was learnt from traffic */
+	uint64_t tx_pkts[2]; /* datagrams sent towards side i */
+	uint64_t dropped[2]; /* read on side i and not forwarded: unknown
+	                      * source, not RTP v2, other side without remote
+	                      * or on hold, send error.  Sources the kernel
+	                      * filters (connected sockets) are never read
+	                      * and not counted. */
+	bool latched[2];     /* side i's RTP peer was learnt from traffic */
 };
 
 /**
@@ -156,7 +162,7 @@ void media_relay_laddr(const struct media_relay *r, int side, struct sa *rtp);
  * side.  Forgets what was latched, so a re-INVITE moving the media works.
  */
 int media_relay_set_remote(struct media_relay *r, int side,
-			   const struct sa *rtp);
+                           const struct sa *rtp);
 /**
  * Hold towards a side: while on, RTP that would go to `side` is dropped
  * (counted as dropped on the other side); RTCP still flows both ways, as
@@ -169,6 +175,6 @@ int media_relay_set_hold(struct media_relay *r, int side, bool hold);
 int media_relay_set_latch(struct media_relay *r, int side, bool latch);
 /** Read the relay's counters.  Control thread. */
 void media_relay_stats(const struct media_relay *r,
-		       struct media_relay_stats *st);
+                       struct media_relay_stats *st);
 
 #endif

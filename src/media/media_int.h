@@ -30,10 +30,9 @@ enum { MEDIA_RTP = 0, MEDIA_RTCP = 1 };
 /* Counters written by exactly one thread (the media thread): a plain
  * load + store, no locked instruction, readable from any thread. */
 #define MEDIA_CNT_ADD(c, n)                                                    \
-	atomic_store_explicit(&(c),                                            \
-			      atomic_load_explicit(&(c), memory_order_relaxed) \
-				      + (n),                                   \
-			      memory_order_relaxed)
+	atomic_store_explicit(                                                 \
+	    &(c), atomic_load_explicit(&(c), memory_order_relaxed) + (n),      \
+	    memory_order_relaxed)
 #define MEDIA_CNT_GET(c) atomic_load_explicit(&(c), memory_order_relaxed)
 
 struct relay_state;
@@ -66,7 +65,7 @@ struct relay_side {
 
 struct relay_state {
 	struct relay_side side[2];
-	bool dead;                    /* media thread: sockets closed */
+	bool dead;                     /* media thread: sockets closed */
 	struct relay_state *next_dead; /* media thread: free after the batch */
 };
 
@@ -89,11 +88,11 @@ struct media_flush_wait {
 struct media_cmd {
 	struct media_cmd *next;
 	enum media_cmd_type type;
-	struct relay_state *rs;       /* borrowed */
+	struct relay_state *rs; /* borrowed */
 	int side;
 	bool on;
 	struct sa addr;
-	struct media_flush_wait *fw;  /* borrowed, MCMD_FLUSH */
+	struct media_flush_wait *fw; /* borrowed, MCMD_FLUSH */
 };
 
 /** One media thread: an epoll set and the packet buffers. */
@@ -104,7 +103,8 @@ struct mthread {
 	bool started;
 	int epfd;
 	int wakefd; /* eventfd: commands are waiting */
-	_Atomic(struct media_cmd *) cmds; /* LIFO pushed by the control thread */
+	_Atomic(struct media_cmd *)
+	    cmds; /* LIFO pushed by the control thread */
 	atomic_bool stop;
 	unsigned nrelays; /* control thread: relays placed here */
 
@@ -120,15 +120,15 @@ struct mthread {
 };
 
 struct media {
-	struct sa laddr;          /* bound and advertised address, port 0 */
-	uint16_t port_base;       /* first (even) RTP port */
-	uint32_t npairs;          /* RTP/RTCP pairs in the range */
-	uint32_t cursor;          /* control thread: next pair to try */
+	struct sa laddr;            /* bound and advertised address, port 0 */
+	uint16_t port_base;         /* first (even) RTP port */
+	uint32_t npairs;            /* RTP/RTCP pairs in the range */
+	uint32_t cursor;            /* control thread: next pair to try */
 	_Atomic uint8_t *pair_busy; /* owning; set by control thread on bind,
-				     * cleared by a media thread on close */
-	struct mthread **threads; /* owning */
+	                             * cleared by a media thread on close */
+	struct mthread **threads;   /* owning */
 	unsigned nthreads;
-	unsigned nrelays;         /* control thread */
+	unsigned nrelays; /* control thread */
 };
 
 /* media.c */

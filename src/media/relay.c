@@ -15,14 +15,14 @@
 /** The control thread's handle.  The state it points to is handed to the
  * media thread and freed there (see media_int.h). */
 struct media_relay {
-	struct media *m;          /* reference */
-	struct mthread *t;        /* borrowed: the thread serving this relay */
-	struct relay_state *rs;   /* owned by t once running */
-	struct media_cmd *freecmd; /* owning until pushed: freeing cannot fail */
-	struct sa laddr[2];       /* local RTP address per side */
+	struct media *m;           /* reference */
+	struct mthread *t;         /* borrowed: the thread serving this relay */
+	struct relay_state *rs;    /* owned by t once running */
+	struct media_cmd *freecmd; /* owning until pushed: cannot fail */
+	struct sa laddr[2];        /* local RTP address per side */
 };
 
-/* --- media thread ---------------------------------------------------------- */
+/* --- media thread --------------------------------------------------------- */
 
 static inline bool addr_eq(const struct sa *a, const struct sa *b)
 {
@@ -34,7 +34,7 @@ static inline bool addr_eq(const struct sa *a, const struct sa *b)
 	if (a->u.sa.sa_family == AF_INET6)
 		return a->u.in6.sin6_port == b->u.in6.sin6_port &&
 		       !memcmp(&a->u.in6.sin6_addr, &b->u.in6.sin6_addr,
-			       sizeof(a->u.in6.sin6_addr));
+		               sizeof(a->u.in6.sin6_addr));
 	return false;
 }
 
@@ -57,8 +57,8 @@ static bool addr_private(const struct sa *a)
 	}
 	if (a->u.sa.sa_family == AF_INET6) {
 		const uint8_t *b = a->u.in6.sin6_addr.s6_addr;
-		return (b[0] & 0xfe) == 0xfc || (b[0] == 0xfe &&
-						 (b[1] & 0xc0) == 0x80);
+		return (b[0] & 0xfe) == 0xfc ||
+		       (b[0] == 0xfe && (b[1] & 0xc0) == 0x80);
 	}
 	return false;
 }
@@ -76,7 +76,7 @@ static bool latch_allowed(const struct sa *src, const struct sa *sdp)
 	if (src->u.sa.sa_family == AF_INET)
 		return src->u.in.sin_addr.s_addr == sdp->u.in.sin_addr.s_addr;
 	return !memcmp(&src->u.in6.sin6_addr, &sdp->u.in6.sin6_addr,
-		       sizeof(src->u.in6.sin6_addr));
+	               sizeof(src->u.in6.sin6_addr));
 }
 
 /* Point a socket at its peer.  Connected, the kernel drops every other
@@ -89,12 +89,11 @@ static void sock_aim(struct relay_side *s, int comp, bool connected)
 
 	if (connected) {
 		s->conn[comp] = connect(ms->fd, &s->peer[comp].u.sa,
-					s->peer[comp].len) == 0;
+		                        s->peer[comp].len) == 0;
 		if (!s->conn[comp])
 			HL_DEBUG("media", "connect to peer: %s",
-				 strerror(errno));
-	}
-	else if (s->conn[comp]) {
+			         strerror(errno));
+	} else if (s->conn[comp]) {
 		struct sockaddr none = {.sa_family = AF_UNSPEC};
 		(void)connect(ms->fd, &none, sizeof(none));
 		s->conn[comp] = false;
@@ -107,7 +106,7 @@ static void side_reset(struct relay_side *s)
 	for (int c = 0; c < 2; c++) {
 		s->peer[c] = s->sdp[c];
 		atomic_store_explicit(&s->latched[c], false,
-				      memory_order_relaxed);
+		                      memory_order_relaxed);
 		sock_aim(s, c, s->remote && !s->latch);
 	}
 }
@@ -155,8 +154,9 @@ void relay_readable(struct mthread *t, struct media_sock *ms)
 		src->len = h->msg_namelen;
 		h->msg_namelen = sizeof(src->u); /* reset for the next read */
 
-		if ((h->msg_flags & MSG_TRUNC) || !rtp_ok(t->buf[i], len, comp)
-		    || !src_accept(in, comp, src) || !can_send) {
+		if ((h->msg_flags & MSG_TRUNC) ||
+		    !rtp_ok(t->buf[i], len, comp) ||
+		    !src_accept(in, comp, src) || !can_send) {
 			drop++;
 			continue;
 		}
@@ -170,15 +170,14 @@ void relay_readable(struct mthread *t, struct media_sock *ms)
 
 	sent = 0;
 	if (ntx == 1) {
-		ssize_t r = conn ? send(ofd, t->txiov[0].iov_base,
-					t->txiov[0].iov_len, MSG_DONTWAIT)
-				 : sendto(ofd, t->txiov[0].iov_base,
-					  t->txiov[0].iov_len, MSG_DONTWAIT,
-					  &out->peer[comp].u.sa,
-					  out->peer[comp].len);
+		ssize_t r =
+		    conn ? send(ofd, t->txiov[0].iov_base, t->txiov[0].iov_len,
+		                MSG_DONTWAIT)
+		         : sendto(ofd, t->txiov[0].iov_base,
+		                  t->txiov[0].iov_len, MSG_DONTWAIT,
+		                  &out->peer[comp].u.sa, out->peer[comp].len);
 		sent = r >= 0;
-	}
-	else if (ntx > 1) {
+	} else if (ntx > 1) {
 		sent = sendmmsg(ofd, t->tx, ntx, MSG_DONTWAIT);
 		if (sent < 0)
 			sent = 0;
@@ -216,13 +215,13 @@ void relay_apply(struct mthread *t, struct media_cmd *cmd)
 	switch (cmd->type) {
 
 	case MCMD_REMOTE:
-		s->remote = sa_isset(&cmd->addr, SA_ALL) &&
-			    !sa_is_any(&cmd->addr);
+		s->remote =
+		    sa_isset(&cmd->addr, SA_ALL) && !sa_is_any(&cmd->addr);
 		s->sdp[MEDIA_RTP] = cmd->addr;
 		s->sdp[MEDIA_RTCP] = cmd->addr;
 		if (s->remote)
 			sa_set_port(&s->sdp[MEDIA_RTCP],
-				    (uint16_t)(sa_port(&cmd->addr) + 1));
+			            (uint16_t)(sa_port(&cmd->addr) + 1));
 		side_reset(s);
 		break;
 
@@ -248,7 +247,7 @@ void relay_apply(struct mthread *t, struct media_cmd *cmd)
 	}
 }
 
-/* --- control thread ---------------------------------------------------------- */
+/* --- control thread ------------------------------------------------------- */
 
 static void relay_destructor(void *arg)
 {
@@ -303,16 +302,15 @@ int media_relay_alloc(struct media_relay **rp, struct media *m)
 		side->latch = (s == MEDIA_SIDE_AGENT);
 		r->laddr[s] = m->laddr;
 		sa_set_port(&r->laddr[s],
-			    (uint16_t)(m->port_base + 2 * side->pair));
+		            (uint16_t)(m->port_base + 2 * side->pair));
 	}
 	if (err) {
 		if (err == EADDRINUSE)
 			HL_WARN("media", "no free RTP port pair left in %u-%u",
-				m->port_base,
-				m->port_base + 2 * m->npairs - 1);
+			        m->port_base, m->port_base + 2 * m->npairs - 1);
 		else if (err == EMFILE || err == ENFILE)
 			HL_WARN("media", "out of file descriptors (%u relays)",
-				m->nrelays);
+			        m->nrelays);
 		while (s-- > 0) {
 			close(rs->side[s].sock[0].fd);
 			close(rs->side[s].sock[1].fd);
@@ -325,11 +323,11 @@ int media_relay_alloc(struct media_relay **rp, struct media *m)
 	for (s = 0; s < 2; s++) {
 		for (int c = 0; c < 2; c++) {
 			struct epoll_event ev = {
-				.events = EPOLLIN,
-				.data.ptr = &rs->side[s].sock[c],
+			    .events = EPOLLIN,
+			    .data.ptr = &rs->side[s].sock[c],
 			};
 			if (epoll_ctl(r->t->epfd, EPOLL_CTL_ADD,
-				      rs->side[s].sock[c].fd, &ev) < 0 &&
+			              rs->side[s].sock[c].fd, &ev) < 0 &&
 			    !err)
 				err = errno;
 		}
@@ -357,8 +355,8 @@ void media_relay_laddr(const struct media_relay *r, int side, struct sa *rtp)
 	*rtp = r->laddr[side];
 }
 
-static int relay_cmd(struct media_relay *r, enum media_cmd_type type,
-		     int side, bool on, const struct sa *addr)
+static int relay_cmd(struct media_relay *r, enum media_cmd_type type, int side,
+                     bool on, const struct sa *addr)
 {
 	struct media_cmd *cmd;
 
@@ -379,7 +377,7 @@ static int relay_cmd(struct media_relay *r, enum media_cmd_type type,
 }
 
 int media_relay_set_remote(struct media_relay *r, int side,
-			   const struct sa *rtp)
+                           const struct sa *rtp)
 {
 	if (!r || !rtp)
 		return EINVAL;
@@ -401,7 +399,7 @@ int media_relay_set_latch(struct media_relay *r, int side, bool latch)
 }
 
 void media_relay_stats(const struct media_relay *r,
-		       struct media_relay_stats *st)
+                       struct media_relay_stats *st)
 {
 	if (!st)
 		return;
@@ -415,7 +413,7 @@ void media_relay_stats(const struct media_relay *r,
 		st->rx_bytes[s] = MEDIA_CNT_GET(side->rx_bytes);
 		st->tx_pkts[s] = MEDIA_CNT_GET(side->tx_pkts);
 		st->dropped[s] = MEDIA_CNT_GET(side->dropped);
-		st->latched[s] = atomic_load_explicit(
-			&side->latched[MEDIA_RTP], memory_order_relaxed);
+		st->latched[s] = atomic_load_explicit(&side->latched[MEDIA_RTP],
+		                                      memory_order_relaxed);
 	}
 }

@@ -28,8 +28,8 @@
 /* --- peers: plain UDP sockets standing in for a trunk and a phone ------- */
 
 struct peer {
-	int fd[2];       /* RTP, RTCP (RTP port + 1) */
-	struct sa addr;  /* RTP address */
+	int fd[2];      /* RTP, RTCP (RTP port + 1) */
+	struct sa addr; /* RTP address */
 };
 
 static int udp_bind(uint16_t port, int *fdp)
@@ -76,19 +76,19 @@ static void peer_close(struct peer *p)
 }
 
 static void peer_send(const struct peer *p, int comp, const struct sa *dst,
-		      const void *buf, size_t len)
+                      const void *buf, size_t len)
 {
 	struct sa d = *dst;
 
 	if (comp)
 		sa_set_port(&d, (uint16_t)(sa_port(dst) + 1));
 	assert_int_equal(sendto(p->fd[comp], buf, len, 0, &d.u.sa, d.len),
-			 (ssize_t)len);
+	                 (ssize_t)len);
 }
 
 /* Returns the length, or -1 if nothing came within timeout_ms. */
-static ssize_t peer_recv(const struct peer *p, int comp, void *buf,
-			 size_t size, int timeout_ms, struct sa *src)
+static ssize_t peer_recv(const struct peer *p, int comp, void *buf, size_t size,
+                         int timeout_ms, struct sa *src)
 {
 	struct pollfd pfd = {.fd = p->fd[comp], .events = POLLIN};
 	struct sa from;
@@ -98,7 +98,7 @@ static ssize_t peer_recv(const struct peer *p, int comp, void *buf,
 		return -1;
 	from.len = sizeof(from.u);
 	n = recvfrom(p->fd[comp], buf, size, MSG_DONTWAIT, &from.u.sa,
-		     &from.len);
+	             &from.len);
 	if (src)
 		*src = from;
 	return n;
@@ -113,7 +113,7 @@ static void peer_expect_silence(const struct peer *p, int comp)
 
 /* An RTP packet: PT, seq, a payload that depends on both. */
 static size_t rtp_make(uint8_t *buf, uint8_t pt, uint16_t seq, uint32_t ssrc,
-		       size_t payload)
+                       size_t payload)
 {
 	buf[0] = 0x80;
 	buf[1] = pt;
@@ -130,7 +130,7 @@ static size_t rtp_make(uint8_t *buf, uint8_t pt, uint16_t seq, uint32_t ssrc,
 	return 12 + payload;
 }
 
-/* --- fixture --------------------------------------------------------------- */
+/* --- fixture -------------------------------------------------------------- */
 
 struct fx {
 	struct media *m;
@@ -140,12 +140,12 @@ struct fx {
 };
 
 static int engine_alloc(struct media **mp, uint16_t lo, uint16_t hi,
-			unsigned threads)
+                        unsigned threads)
 {
 	struct media_cfg cfg = {.ip = "127.0.0.1",
-				.port_min = lo,
-				.port_max = hi,
-				.threads = threads};
+	                        .port_min = lo,
+	                        .port_max = hi,
+	                        .threads = threads};
 	return media_alloc(mp, &cfg);
 }
 
@@ -183,7 +183,7 @@ static int teardown(void **state)
 /* Send from one peer to its side of the relay, expect the same bytes at
  * the other peer, coming from the other side's local port. */
 static void pass(struct fx *f, int from, int comp, const uint8_t *pkt,
-		 size_t len)
+                 size_t len)
 {
 	const struct peer *src = from ? &f->agent : &f->caller;
 	const struct peer *dst = from ? &f->caller : &f->agent;
@@ -199,7 +199,7 @@ static void pass(struct fx *f, int from, int comp, const uint8_t *pkt,
 	assert_int_equal(sa_port(&s), sa_port(&f->l[!from]) + comp);
 }
 
-/* --- tests ----------------------------------------------------------------- */
+/* --- tests ---------------------------------------------------------------- */
 
 static void test_laddr(void **state)
 {
@@ -225,7 +225,7 @@ static void test_relay_both_ways(void **state)
 		pass(f, 0, 0, pkt, len);
 		bytes[0] += len;
 		len = rtp_make(pkt, 8, (uint16_t)(1000 + seq), 0x22222222,
-			       20 + seq);
+		               20 + seq);
 		pass(f, 1, 0, pkt, len);
 		bytes[1] += len;
 	}
@@ -254,9 +254,9 @@ static void test_telephone_event(void **state)
 
 	for (int i = 0; i < 8; i++) {
 		rtp_make(pkt, (uint8_t)(101 | (i == 0 ? 0x80 : 0)),
-			 (uint16_t)(500 + i), 0x33333333, 0);
+		         (uint16_t)(500 + i), 0x33333333, 0);
 		memset(pkt + 4, 0x77, 4); /* one timestamp for the event */
-		pkt[12] = 5;                                  /* digit 5 */
+		pkt[12] = 5;              /* digit 5 */
 		pkt[13] = (uint8_t)((i >= 5 ? 0x80 : 0) | 10); /* E, volume */
 		pkt[14] = (uint8_t)((160 * (i < 5 ? i + 1 : 5)) >> 8);
 		pkt[15] = (uint8_t)(160 * (i < 5 ? i + 1 : 5));
@@ -277,7 +277,7 @@ static void test_hold(void **state)
 	assert_int_equal(media_relay_set_hold(f->r, 1, true), 0);
 	peer_send(&f->caller, 0, &f->l[0], pkt, len);
 	peer_expect_silence(&f->agent, 0);
-	pass(f, 1, 0, pkt, len);    /* the other way still flows */
+	pass(f, 1, 0, pkt, len);       /* the other way still flows */
 	pass(f, 0, 1, rr, sizeof(rr)); /* and RTCP both ways */
 	pass(f, 1, 1, rr, sizeof(rr));
 
@@ -320,7 +320,7 @@ static void test_latch_agent(void **state)
 	size_t len = rtp_make(pkt, 0, 1, 0x55555555, 160);
 
 	peer_open(&sdp_only);
-	peer_open(&neighbour);              /* same IP, other port */
+	peer_open(&neighbour);                /* same IP, other port */
 	peer_open_ip(&stranger, "127.0.0.2"); /* another host */
 	assert_int_equal(media_relay_set_remote(f->r, 1, &sdp_only.addr), 0);
 	assert_int_equal(media_flush(f->m), 0);
@@ -333,7 +333,7 @@ static void test_latch_agent(void **state)
 	/* the real phone (f->agent) speaks first from its mapped port */
 	peer_send(&f->agent, 0, &f->l[1], pkt, len);
 	assert_int_equal(peer_recv(&f->caller, 0, buf, sizeof(buf), 2000, NULL),
-			 (ssize_t)len);
+	                 (ssize_t)len);
 	/* replies go where it sent from, not to the SDP address */
 	pass(f, 0, 0, pkt, len);
 	peer_expect_silence(&sdp_only, 0);
@@ -358,12 +358,13 @@ static void test_latch_agent(void **state)
 
 	/* a re-INVITE moves the media: latching starts over */
 	assert_int_equal(media_relay_set_remote(f->r, 1, &neighbour.addr), 0);
+	assert_int_equal(media_flush(f->m), 0);
 	peer_send(&neighbour, 0, &f->l[1], pkt, len);
 	assert_int_equal(peer_recv(&f->caller, 0, buf, sizeof(buf), 2000, NULL),
-			 (ssize_t)len);
+	                 (ssize_t)len);
 	peer_send(&f->caller, 0, &f->l[0], pkt, len);
 	assert_int_equal(peer_recv(&neighbour, 0, buf, sizeof(buf), 2000, NULL),
-			 (ssize_t)len);
+	                 (ssize_t)len);
 	peer_expect_silence(&f->agent, 0);
 
 	peer_close(&sdp_only);
@@ -384,13 +385,13 @@ static void test_latch_private_sdp(void **state)
 	assert_int_equal(media_relay_set_remote(f->r, 1, &priv), 0);
 	peer_send(&f->agent, 0, &f->l[1], pkt, len);
 	assert_int_equal(peer_recv(&f->caller, 0, buf, sizeof(buf), 2000, NULL),
-			 (ssize_t)len);
+	                 (ssize_t)len);
 	pass(f, 0, 0, pkt, len);
 	/* RTCP latches on its own */
 	static const uint8_t rr[8] = {0x80, 201, 0, 1, 9, 9, 9, 9};
 	peer_send(&f->agent, 1, &f->l[1], rr, sizeof(rr));
 	assert_int_equal(peer_recv(&f->caller, 1, buf, sizeof(buf), 2000, NULL),
-			 (ssize_t)sizeof(rr));
+	                 (ssize_t)sizeof(rr));
 	pass(f, 0, 1, rr, sizeof(rr));
 }
 
@@ -417,11 +418,13 @@ static void test_no_latch(void **state)
 	peer_expect_silence(&f->caller, 0);
 	pass(f, 1, 0, pkt, len);
 
-	/* latching on for the caller: the first source wins */
+	/* latching on for the caller: the first source wins (once the media
+	 * thread has unconnected the socket, hence the flush) */
 	assert_int_equal(media_relay_set_latch(f->r, 0, true), 0);
+	assert_int_equal(media_flush(f->m), 0);
 	peer_send(&other, 0, &f->l[0], pkt, len);
 	assert_int_equal(peer_recv(&f->agent, 0, pkt, sizeof(pkt), 2000, NULL),
-			 (ssize_t)len);
+	                 (ssize_t)len);
 
 	assert_int_equal(media_flush(f->m), 0);
 	media_relay_stats(f->r, &st);
@@ -483,8 +486,8 @@ static void test_bad_args(void **state)
 	struct fx *f = *state;
 	struct media *m = NULL;
 	struct sa v6;
-	struct media_cfg cfg = {.ip = "not-an-ip", .port_min = 30000,
-				.port_max = 30999};
+	struct media_cfg cfg = {
+	    .ip = "not-an-ip", .port_min = 30000, .port_max = 30999};
 
 	assert_int_equal(media_alloc(&m, &cfg), EINVAL);
 	cfg.ip = "127.0.0.1";
@@ -498,7 +501,7 @@ static void test_bad_args(void **state)
 	sa_set_str(&v6, "::1", 4000);
 	assert_int_equal(media_relay_set_remote(f->r, 0, &v6), EAFNOSUPPORT);
 	assert_int_equal(media_relay_set_remote(f->r, 2, &f->agent.addr),
-			 EINVAL);
+	                 EINVAL);
 	assert_int_equal(media_relay_set_hold(f->r, -1, true), EINVAL);
 	assert_int_equal(media_relay_set_latch(NULL, 0, true), EINVAL);
 }
@@ -557,8 +560,10 @@ static void test_threads(void **state)
 		peer_open(&c[i]);
 		peer_open(&a[i]);
 		assert_int_equal(media_relay_alloc(&r[i], m), 0);
-		assert_int_equal(media_relay_set_remote(r[i], 0, &c[i].addr), 0);
-		assert_int_equal(media_relay_set_remote(r[i], 1, &a[i].addr), 0);
+		assert_int_equal(media_relay_set_remote(r[i], 0, &c[i].addr),
+		                 0);
+		assert_int_equal(media_relay_set_remote(r[i], 1, &a[i].addr),
+		                 0);
 	}
 	for (uint16_t seq = 0; seq < 20; seq++) {
 		for (int i = 0; i < N; i++) {
@@ -567,14 +572,14 @@ static void test_threads(void **state)
 			media_relay_laddr(r[i], 0, &l0);
 			media_relay_laddr(r[i], 1, &l1);
 			peer_send(&c[i], 0, &l0, pkt, len);
-			assert_int_equal(peer_recv(&a[i], 0, buf, sizeof(buf),
-						   2000, NULL),
-					 (ssize_t)len);
+			assert_int_equal(
+			    peer_recv(&a[i], 0, buf, sizeof(buf), 2000, NULL),
+			    (ssize_t)len);
 			assert_memory_equal(buf, pkt, len);
 			peer_send(&a[i], 0, &l1, pkt, len);
-			assert_int_equal(peer_recv(&c[i], 0, buf, sizeof(buf),
-						   2000, NULL),
-					 (ssize_t)len);
+			assert_int_equal(
+			    peer_recv(&c[i], 0, buf, sizeof(buf), 2000, NULL),
+			    (ssize_t)len);
 		}
 	}
 	assert_int_equal(media_flush(m), 0);
@@ -616,7 +621,7 @@ static void *blast(void *arg)
 			struct sa d;
 			sa_set_str(&d, "127.0.0.1", (uint16_t)port);
 			if (sendto(b->p.fd[0], pkt, len, MSG_DONTWAIT, &d.u.sa,
-				   d.len) > 0)
+			           d.len) > 0)
 				b->sent++;
 		}
 	}
@@ -641,7 +646,8 @@ static void test_free_under_traffic(void **state)
 		atomic_store(&b[k].hi, 32063);
 	}
 	for (int k = 0; k < 2; k++)
-		assert_int_equal(pthread_create(&tid[k], NULL, blast, &b[k]), 0);
+		assert_int_equal(pthread_create(&tid[k], NULL, blast, &b[k]),
+		                 0);
 
 	for (int round = 0; round < ROUNDS; round++) {
 		int i = round % N;
@@ -649,11 +655,12 @@ static void test_free_under_traffic(void **state)
 		assert_int_equal(media_relay_alloc(&r[i], m), 0);
 		/* caller = blaster 0, agent = blaster 1 (latches to it) */
 		assert_int_equal(media_relay_set_remote(r[i], 0, &b[0].p.addr),
-				 0);
+		                 0);
 		assert_int_equal(media_relay_set_remote(r[i], 1, &b[1].p.addr),
-				 0);
+		                 0);
 		if (round % 3 == 0)
-			assert_int_equal(media_relay_set_hold(r[i], 0, true), 0);
+			assert_int_equal(media_relay_set_hold(r[i], 0, true),
+			                 0);
 		usleep(2000);
 	}
 
@@ -696,8 +703,8 @@ static void test_ipv6(void **state)
 {
 	struct media *m;
 	struct media_relay *r;
-	struct media_cfg cfg = {.ip = "::1", .port_min = 34000,
-				.port_max = 34099, .threads = 1};
+	struct media_cfg cfg = {
+	    .ip = "::1", .port_min = 34000, .port_max = 34099, .threads = 1};
 	int fd[2][2];
 	struct sa peer[2], l[2];
 	uint8_t pkt[200], buf[256];
@@ -719,7 +726,7 @@ static void test_ipv6(void **state)
 				sa_set_port(&a, (uint16_t)(port + 1));
 				if (bind(fd[s][1], &a.u.sa, a.len) == 0) {
 					sa_set_str(&peer[s], "::1",
-						   (uint16_t)port);
+					           (uint16_t)port);
 					break;
 				}
 			}
@@ -740,15 +747,15 @@ static void test_ipv6(void **state)
 		for (int c = 0; c < 2; c++) {
 			struct sa d = l[from];
 			struct pollfd pfd = {.fd = fd[!from][c],
-					     .events = POLLIN};
+			                     .events = POLLIN};
 			sa_set_port(&d, (uint16_t)(sa_port(&l[from]) + c));
 			assert_int_equal(sendto(fd[from][c], pkt, c ? 8 : len,
-						0, &d.u.sa, d.len),
-					 (ssize_t)(c ? 8 : len));
+			                        0, &d.u.sa, d.len),
+			                 (ssize_t)(c ? 8 : len));
 			assert_int_equal(poll(&pfd, 1, 2000), 1);
-			assert_int_equal(recv(fd[!from][c], buf, sizeof(buf),
-					      0),
-					 (ssize_t)(c ? 8 : len));
+			assert_int_equal(
+			    recv(fd[!from][c], buf, sizeof(buf), 0),
+			    (ssize_t)(c ? 8 : len));
 			assert_memory_equal(buf, pkt, c ? 8 : len);
 		}
 	}
@@ -786,28 +793,27 @@ static void test_engine_freed_last(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_laddr, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_relay_both_ways, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_telephone_event, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_hold, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_latch_agent, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_latch_private_sdp, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_no_latch, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_rtp, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_remote_disabled, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_command_storm, setup,
-						teardown),
-		cmocka_unit_test(test_port_exhaustion),
-		cmocka_unit_test(test_threads),
-		cmocka_unit_test(test_free_under_traffic),
-		cmocka_unit_test(test_ipv6),
-		cmocka_unit_test(test_engine_freed_last),
+	    cmocka_unit_test_setup_teardown(test_laddr, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_relay_both_ways, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_telephone_event, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_hold, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_latch_agent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_latch_private_sdp, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_no_latch, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_not_rtp, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_remote_disabled, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_args, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_command_storm, setup,
+	                                    teardown),
+	    cmocka_unit_test(test_port_exhaustion),
+	    cmocka_unit_test(test_threads),
+	    cmocka_unit_test(test_free_under_traffic),
+	    cmocka_unit_test(test_ipv6),
+	    cmocka_unit_test(test_engine_freed_last),
 	};
 	int rc;
 
