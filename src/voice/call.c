@@ -655,17 +655,22 @@ void call_queued(struct call *c, const struct acd_queue *q)
 void call_overflowed(struct call *c, enum acd_overflow_action action,
 		     const char *target)
 {
+	char why[64];
+
 	if (action == ACD_OVERFLOW_QUEUE || action == ACD_OVERFLOW_NONE)
 		return; /* the engine moves it; QUEUED follows */
 
-	HL_INFO("voice", "call %s: overflowed (%s%s%s)", c->id,
-		acd_overflow_name(action), target ? " " : "",
-		target ? target : "");
+	/* callback and voicemail are the IVR's (not built yet): the caller
+	 * is let go, the record says what should have happened */
+	(void)re_snprintf(why, sizeof(why), "overflow %s%s%s",
+			  acd_overflow_name(action), target ? " " : "",
+			  target ? target : "");
+	HL_INFO("voice", "call %s: %s", c->id, why);
 
 	/* it left the engine */
 	call_set_contact(c, ACD_NONE);
 	c->queue_overflowed = true;
-	call_end(c, DISP_OVERFLOWED, 480, "overflowed");
+	call_end(c, DISP_OVERFLOWED, 480, why);
 }
 
 /* --- transfer ------------------------------------------------------------- */

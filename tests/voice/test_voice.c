@@ -100,9 +100,12 @@ static const char *center_yaml =
 	"    queues:\n"
 	"      - {name: general, skills: {general: 1}, offer_timeout: 2}\n"
 	"      - {name: second, skills: {general: 1}, offer_timeout: 2}\n"
+	"      - {name: tiny, skills: {general: 1}, max_length: 1,\n"
+	"         max_wait: 1, overflow: {action: disconnect}}\n"
 	"    numbers:\n"
 	"      - {number: \"12345\", queue: general}\n"
 	"      - {number: \"12399\", queue: second}\n"
+	"      - {number: \"12388\", queue: tiny}\n"
 	"    agents:\n"
 	"      - {ids: 1001-1004, password: \"pw{id}\", "
 	"skills: {general: 5}}\n";
@@ -1106,6 +1109,37 @@ static bool final(void *arg)
 	return ((struct ua *)arg)->final_scode >= 300;
 }
 
+/* A full queue refuses at once (480); a caller who waits too long is let
+ * go with a BYE; both recorded as overflowed, as the engine counts them. */
+static void test_overflow(void **state)
+{
+	struct store_interaction *r;
+	struct ua *c1, *c2;
+	struct acd_stats st;
+	(void)state;
+
+	c1 = call("12388", true, NULL);
+	assert_true(run_until(estab, c1, 3000));
+	c2 = call("12388", true, NULL);
+	assert_true(run_until(final, c2, 3000));
+	assert_int_equal(c2->final_scode, 480);
+	assert_int_equal(c2->estab, 0);
+
+	/* max_wait 1 s */
+	assert_true(run_until(closed, c1, 3000));
+	assert_int_equal(c1->close_err, ECONNRESET);
+	assert_true(run_until(voice_idle, NULL, 1000));
+
+	queue_stats("tiny", &st);
+	assert_int_equal(st.overflowed, 2);
+	assert_int_equal(records(&r), 2);
+	assert_record(&r[0], STORE_DISP_OVERFLOWED, NULL);
+	assert_record(&r[1], STORE_DISP_OVERFLOWED, NULL);
+	mem_deref(r);
+	mem_deref(c1);
+	mem_deref(c2);
+}
+
 static void test_refusals(void **state)
 {
 	struct store_interaction *r;
@@ -1199,6 +1233,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transfer_extension_fails,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_overflow, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_shutdown, setup,
