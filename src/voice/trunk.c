@@ -123,6 +123,17 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 		struct acd_queue *q =
 		    at ? acd_queue_find(at, num->queue) : NULL;
 
+		if (!q && num->flow && (!num->queue || !*num->queue)) {
+			/* the IVR does not drive calls yet: a flow without
+			 * a fallback queue cannot be served */
+			HL_WARN("voice",
+			        "call %s: number %s is answered by "
+			        "flow %s and has no queue; flows are not run "
+			        "by the voice channel yet",
+			        c->id, dialed, num->flow);
+			call_end(c, DISP_FAILED, 480, "no queue for the flow");
+			return;
+		}
 		if (!q) {
 			HL_WARN("voice",
 			        "call %s: number %s names queue %s, "
