@@ -85,6 +85,7 @@ void dtmf_report(struct mthread *t, struct relay_state *rs, int side,
 		struct dtmf_press *p = &d->recent[i];
 		if (p->digit == digit && !(p->via & via)) {
 			p->via |= (uint8_t)via; /* the same press, another way */
+			MEDIA_CNT_ADD(rs->side[side].digit_dups, 1);
 			return;
 		}
 	}
@@ -97,6 +98,7 @@ void dtmf_report(struct mthread *t, struct relay_state *rs, int side,
 	d->recent[d->nrecent++] =
 	    (struct dtmf_press){.at = at, .digit = digit, .via = (uint8_t)via};
 
+	MEDIA_CNT_ADD(rs->side[side].digits, 1);
 	player_barge(t, rs, side);
 	ev.digit = digit;
 	ev.via = via;

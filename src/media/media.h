@@ -167,6 +167,9 @@ struct media_relay_stats {
 	bool latched[2];     /* side i's RTP peer was learnt from traffic */
 	uint64_t played[2];  /* RTP packets players sent towards side i
 	                      * (included in tx_pkts) */
+	uint64_t digits[2];     /* key presses side i sent (MEDIA_EV_DIGIT) */
+	uint64_t digit_dups[2]; /* reports of a press already counted, by
+	                         * another method (RFC 4733 + in-band...) */
 };
 
 /**

@@ -156,6 +156,7 @@ struct relay_side {
 	/* written by the media thread, read by anyone */
 	atomic_bool latched[2];
 	_Atomic uint64_t rx_pkts, rx_bytes, tx_pkts, dropped, played;
+	_Atomic uint64_t digits, digit_dups;
 };
 
 struct relay_state {

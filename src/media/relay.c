@@ -611,6 +611,8 @@ void media_relay_stats(const struct media_relay *r,
 		st->tx_pkts[s] = MEDIA_CNT_GET(side->tx_pkts);
 		st->dropped[s] = MEDIA_CNT_GET(side->dropped);
 		st->played[s] = MEDIA_CNT_GET(side->played);
+		st->digits[s] = MEDIA_CNT_GET(side->digits);
+		st->digit_dups[s] = MEDIA_CNT_GET(side->digit_dups);
 		st->latched[s] = atomic_load_explicit(&side->latched[MEDIA_RTP],
 		                                      memory_order_relaxed);
 	}
