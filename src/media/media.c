@@ -250,7 +250,9 @@ static void *mthread_main(void *arg)
 	}
 
 	/* Every relay is gone by now (each holds the engine); apply their
-	 * last MCMD_FREE commands. */
+	 * last MCMD_FREE commands (recordings end now, not at the last
+	 * wake-up). */
+	t->now_ns = (int64_t)hl_mono_ns();
 	mthread_take_cmds(t);
 	mthread_bury(t);
 	return NULL;
@@ -677,6 +679,14 @@ void media_stats(const struct media *m, struct media_stats *st)
 	st->relays = m->nrelays;
 	st->events_lost = atomic_load(&m->events_lost);
 	st->recordings = atomic_load(&m->w.open);
+	if (m->w.started) {
+		clockid_t cid;
+		struct timespec ts;
+		if (pthread_getcpuclockid(m->w.tid, &cid) == 0 &&
+		    clock_gettime(cid, &ts) == 0)
+			st->writer_cpu_ns = (uint64_t)ts.tv_sec * 1000000000ull +
+			                    (uint64_t)ts.tv_nsec;
+	}
 	for (unsigned i = 0; i < m->nthreads; i++) {
 		struct mthread *t = m->threads[i];
 		clockid_t cid;
@@ -687,8 +697,11 @@ void media_stats(const struct media *m, struct media_stats *st)
 		st->dropped += MEDIA_CNT_GET(t->dropped);
 		st->played += MEDIA_CNT_GET(t->played);
 		st->ticks += MEDIA_CNT_GET(t->ticks);
-		if (MEDIA_CNT_GET(t->tick_late_max) > st->tick_late_max_ns)
-			st->tick_late_max_ns = MEDIA_CNT_GET(t->tick_late_max);
+		/* a worst-since-last-look figure: taken and reset */
+		uint64_t late = atomic_exchange_explicit(
+		    &t->tick_late_max, 0, memory_order_relaxed);
+		if (late > st->tick_late_max_ns)
+			st->tick_late_max_ns = late;
 		if (pthread_getcpuclockid(t->tid, &cid) == 0 &&
 		    clock_gettime(cid, &ts) == 0)
 			st->cpu_ns += (uint64_t)ts.tv_sec * 1000000000ull +

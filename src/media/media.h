@@ -132,9 +132,11 @@ struct media_stats {
 	uint64_t played;  /* frames sent by players */
 	uint64_t ticks;   /* 5 ms ticks run */
 	uint64_t tick_late_max_ns; /* worst lateness of a tick (how long after
-	                            * its time it ran): bounds players' jitter */
+	                            * its time it ran) since the previous
+	                            * media_stats(): bounds players' jitter */
 	uint64_t events_lost;      /* events not delivered (out of memory) */
 	unsigned recordings;       /* recordings open (writer side) */
+	uint64_t writer_cpu_ns;    /* CPU time of the recordings' writer */
 };
 
 /**
@@ -330,7 +332,7 @@ int media_clip_load(struct media_clip **cp, const char *path);
 /**
  * Detect digits sent by a side: RFC 4733 telephone-events with payload type
  * event_pt (from the SDP's a=rtpmap telephone-event/8000; 0 = none) and/or
- * in-band tones in its G.711 audio (spandsp; ~3 us of CPU per 20 ms packet).
+ * in-band tones in its G.711 audio (spandsp; ~1 us of CPU per 20 ms packet).
  * Each key press gives one MEDIA_EV_DIGIT, reported when it starts (RFC
  * 4733: its first packet; in-band: ~40 ms into the tone), also when the
  * phone sends it two or three ways at once.  Detection works whether the
@@ -359,7 +361,7 @@ enum media_rec_format {
  * = what side 0 hears (the agent while bridged, a player's prompts or hold
  * music, silence while nothing is sent to it).  Mono (voicemail): the
  * caller only.  Frames are aligned on a 20 ms clock from the start: a
- * packet is placed by its RTP timestamp (a 60 ms jitter allowance), a
+ * packet is placed by its RTP timestamp (200 ms jitter allowance), a
  * missing one is silence, a phone whose clock drifts is re-anchored, so the
  * file's length is the recording's wall-clock duration within a frame.
  * Both directions follow the relay through hold, re-INVITEs and a new agent

@@ -31,8 +31,8 @@
 #include "core/core.h"
 #include "media/media_int.h"
 
-#define REC_DELAY       3   /* frames of jitter allowance (60 ms) */
-#define REC_RING        16  /* frames held per channel */
+#define REC_DELAY       10  /* frames of jitter allowance (200 ms) */
+#define REC_RING        32  /* frames held per channel */
 #define REC_RING_S      (REC_RING * MEDIA_FRAME)
 #define REC_CHUNK       25  /* frames per chunk (0.5 s) */
 #define REC_PENDING_MAX 120 /* chunks queued for one recording (60 s) */

@@ -314,6 +314,54 @@ static void test_placement_loss_jitter(void **state)
 	free(x);
 }
 
+/* The network stalls for 160 ms, then delivers the backlog at once (a
+ * late burst): every packet still lands in its place, none is lost. */
+static void test_burst_after_stall(void **state)
+{
+	struct fx *f = *state;
+	enum { K = 60 };
+	uint8_t b[K][200];
+	int16_t level[K];
+	int ch;
+	sf_count_t n;
+
+	for (int k = 0; k < K; k++) {
+		level[k] = (int16_t)((k % 5 + 1) * 3000 * (k % 2 ? 1 : -1));
+		rtp_hdr(b[k], false, 0, (uint16_t)k, (uint32_t)k * 160u, 0x77);
+		memset(b[k] + 12, ivr_ulaw_encode(level[k]), 160);
+	}
+	assert_int_equal(media_relay_record(f->r, f->path, false,
+	                                    MEDIA_REC_PCM16),
+	                 0);
+	assert_int_equal(media_flush(f->m), 0);
+	int64_t t0 = mono_ns();
+	for (int k = 0; k < K; k++) {
+		/* 20..27 are held back and all leave at slot 28 */
+		int slot = k >= 20 && k < 28 ? 28 : k;
+		while (mono_ns() < t0 + (int64_t)slot * 20000000)
+			usleep(500);
+		peer_send(&f->caller, &f->l[0], b[k], 172);
+	}
+	usleep(50000);
+	stop_and_wait(f);
+
+	int16_t *x = wav_read(f->path, &ch, &n, NULL);
+	sf_count_t first = 0;
+	while (first < n && x[first] == 0)
+		first++;
+	for (int k = 0; k < K; k++) {
+		int16_t want = ivr_ulaw_decode(ivr_ulaw_encode(level[k]));
+		for (int i = 0; i < 160; i++) {
+			sf_count_t at = first + k * 160 + i;
+			assert_true(at < n);
+			if (x[at] != want)
+				fail_msg("packet %d sample %d: %d, want %d", k, i,
+				         x[at], want);
+		}
+	}
+	free(x);
+}
+
 /* Hold music and a transfer on one recording: the agent talks, the agent
  * holds (the caller hears music: recorded right), a second agent takes
  * over on the same relay (a new SSRC): one file, every part in its place,
@@ -565,6 +613,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stereo_channels, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_placement_loss_jitter, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_burst_after_stall, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_hold_and_transfer, setup,
 	                                    teardown),
