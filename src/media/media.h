@@ -1,10 +1,12 @@
 /**
  * @file media.h  The media engine: the RTP relay that carries every bridged
- * call's audio.
+ * call's audio, players (prompts, music on hold), DTMF detection and call
+ * recording.
  *
- * Owns: the media threads, their epoll sets, the local RTP/RTCP port range
- * and every media socket; per-call relay state (remote and latched
- * addresses, hold flags, counters).
+ * Owns: the media threads, their epoll sets and ticks, the local RTP/RTCP
+ * port range and every media socket; per-call relay state (remote and
+ * latched addresses, hold flags, players, detectors, recording taps,
+ * counters); the recordings' writer thread and its files.
  *
  * Offers: relays.  A relay joins two legs of one call: side 0 is the caller
  * (leg A, usually a carrier trunk), side 1 the agent (leg B, usually a phone).
@@ -39,10 +41,14 @@
  *
  * Threads: struct media and every media_relay_* function belong to the
  * thread that called media_alloc() (the control loop); none blocks except
- * media_flush().  The media threads (cfg.threads, each one epoll set and a
- * share of the relays: all four sockets of one relay live on one thread) do
- * the packet work with recvmmsg/sendmmsg and never call back into the
- * control loop.  One thread relays ~2,000 calls on one core here (~4 us
+ * media_flush(); event handlers run on that loop too (never inside a
+ * media_relay_* call).  media_clip_load() may run on any thread.  The media
+ * threads (cfg.threads, each one epoll set and a share of the relays: all
+ * four sockets of one relay live on one thread) do the packet, player,
+ * detection and recording-tap work and never call into the control loop:
+ * what they report goes on a lock-free list that a libre mqueue drains on
+ * the loop.  A writer thread, started with the first recording, does all
+ * file work.  One thread relays ~2,000 calls on one core here (~4 us
  * of CPU per relayed packet, nearly all kernel); a second thread only pays
  * when one core is not enough, since each then batches less (see
  * bench/media/relay_bench.c).  rt_prio lets packets preempt other work.
@@ -63,11 +69,13 @@
  * (media_flush() waits for that).  A relay holds a reference to its engine,
  * so the engine's threads stop when the engine and every relay are gone.
  *
- * File descriptors: 4 per relay (RTP + RTCP per side) plus 2 per media
- * thread.  media_alloc() raises the soft RLIMIT_NOFILE to the hard one.  The
+ * File descriptors: 4 per relay (RTP + RTCP per side) plus 3 per media
+ * thread (epoll, eventfd, timerfd), 2 for the event mqueue and 1 for the
+ * writer.  media_alloc() raises the soft RLIMIT_NOFILE to the hard one.  The
  * libre loop indexes its handlers by fd number, so call fd_setsize() with the
- * raised limit before the first fd_listen(), or SIP sockets opened after
- * thousands of media sockets are refused.
+ * raised limit before media_alloc() (whose mqueue is the loop's first
+ * fd_listen() in most programs), or SIP sockets opened after thousands of
+ * media sockets are refused.
  *
  * Players, DTMF, recording (play.c, dtmf.c, record.c): a side can be
  * *fed* by a player (prompts, music on hold) instead of bridged from the
