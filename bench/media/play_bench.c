@@ -46,11 +46,11 @@
 #include "core/core.h"
 #include "media/media.h"
 
-#define PORT_MIN  16384
-#define PORT_MAX  32767
-#define RX_BATCH  64
-#define LATE_NS   30000000ll
-#define HIST_MAX  200000 /* lateness histogram: 10 us bins up to 2 s */
+#define PORT_MIN 16384
+#define PORT_MAX 32767
+#define RX_BATCH 64
+#define LATE_NS  30000000ll
+#define HIST_MAX 200000 /* lateness histogram: 10 us bins up to 2 s */
 
 struct opts {
 	unsigned steps[16], nsteps;
@@ -153,7 +153,8 @@ static void loop_run(unsigned ms)
 	tmr_cancel(&t);
 }
 
-/* --- players: the receiver (child process) --------------------------------- */
+/* --- players: the receiver (child process) ---------------------------------
+ */
 
 struct rx_stream {
 	int64_t first_transit; /* arrival - ts, first packet */
@@ -162,7 +163,7 @@ struct rx_stream {
 	uint16_t last_seq;
 	bool seen;
 	uint64_t pkts, lost;
-	double jitter; /* RFC 3550, ns */
+	double jitter;    /* RFC 3550, ns */
 	int64_t *transit; /* per packet, for lateness against the best */
 	size_t ntransit, cap;
 };
@@ -264,7 +265,8 @@ static void receiver(unsigned n, int *fd, unsigned k, const int32_t *stream_of,
 					x->seen = true;
 					x->first_ts = ts;
 				} else {
-					uint16_t gap = (uint16_t)(seq - x->last_seq);
+					uint16_t gap =
+					    (uint16_t)(seq - x->last_seq);
 					if (gap > 1 && gap < 1000)
 						x->lost += gap - 1u;
 				}
@@ -274,10 +276,15 @@ static void receiver(unsigned n, int *fd, unsigned k, const int32_t *stream_of,
 				if (x->pkts) {
 					int64_t d = transit - x->last_transit;
 					double gap_ms =
-					    (double)(d + (int64_t)(uint32_t)(ts - x->last_ts) * 125000) / 1e6;
+					    (double)(d +
+					             (int64_t)(uint32_t)(ts -
+					                                 x->last_ts) *
+					                 125000) /
+					    1e6;
 					if (d < 0)
 						d = -d;
-					x->jitter += ((double)d - x->jitter) / 16;
+					x->jitter +=
+					    ((double)d - x->jitter) / 16;
 					if (gap_ms < res->gap_min_ms)
 						res->gap_min_ms = gap_ms;
 					if (gap_ms > res->gap_max_ms)
@@ -331,14 +338,16 @@ static void receiver(unsigned n, int *fd, unsigned k, const int32_t *stream_of,
 	close(ep);
 }
 
-/* --- players: one step --------------------------------------------------------- */
+/* --- players: one step
+ * --------------------------------------------------------- */
 
 static int players_step(struct media *m, const struct opts *o,
                         const struct media_clip *clip, unsigned n, int *fd,
                         struct sa *addr)
 {
 	struct media_relay **r = calloc(n, sizeof(*r));
-	int32_t *stream_of = malloc((PORT_MAX - PORT_MIN + 1) * sizeof(int32_t));
+	int32_t *stream_of =
+	    malloc((PORT_MAX - PORT_MIN + 1) * sizeof(int32_t));
 	struct media_stats s0, s1;
 	struct rx_result res;
 	long rss0, rss1, slab0, slab1;
@@ -433,7 +442,8 @@ out:
 	return err;
 }
 
-/* --- recording ------------------------------------------------------------------ */
+/* --- recording
+ * ------------------------------------------------------------------ */
 
 struct rec_call {
 	struct media_relay *r;
@@ -617,7 +627,8 @@ static int recording_run(struct media *m, const struct opts *o)
 		if ((uint64_t)info.frames != c[i].frames * 160)
 			short_frames++;
 		/* a frame with either channel silent, except the first and
-		 * the last two (before the first packet, the one in progress) */
+		 * the last two (before the first packet, the one in progress)
+		 */
 		for (sf_count_t f = 0; f < info.frames / 160; f++) {
 			bool l = false, r = false;
 			if (sf_readf_short(sf, fr, 160) != 160)
@@ -646,9 +657,10 @@ static int recording_run(struct media *m, const struct opts *o)
 	       ended, failed, (unsigned long long)frames, (double)frames / n,
 	       secs * 50, (unsigned long long)dropped,
 	       (unsigned long long)short_frames, (long long)dev_max);
-	printf("#   frames with a silent channel mid-file (audio lost): %llu of "
-	       "%llu\n",
-	       (unsigned long long)silent, (unsigned long long)frames);
+	printf(
+	    "#   frames with a silent channel mid-file (audio lost): %llu of "
+	    "%llu\n",
+	    (unsigned long long)silent, (unsigned long long)frames);
 	printf("#   media threads %.1f%% of a core (%.3f%% per call), writer "
 	       "%.1f%% (%.3f%% per call); RSS %.0f KiB per recording call\n",
 	       100 * cpu / secs, 100 * cpu / secs / n, 100 * wcpu / secs,
@@ -672,25 +684,27 @@ out:
 	return err;
 }
 
-/* --- main ------------------------------------------------------------------------ */
+/* --- main
+ * ------------------------------------------------------------------------ */
 
 static void usage(void)
 {
-	fprintf(stderr,
-	        "usage: play_bench [-s SECONDS] [-t THREADS] [-k SOCKS] [-r PRIO] "
-	        "[-p 0|1] [-R CALLS] [-S SECONDS] [-d DIR] [-D] [STEPS...]\n"
-	        "  STEPS  concurrent players per step (default 500 1000 2000 "
-	        "3000)\n"
-	        "  -s     seconds measured per step (default 10)\n"
-	        "  -t     media threads (default 1)\n"
-	        "  -k     receiver sockets (default 16)\n"
-	        "  -r     media threads SCHED_FIFO at PRIO\n"
-	        "  -p     pin receiver/generator to CPU 0, media to CPU 1 "
-	        "(default 1)\n"
-	        "  -R     recorded calls (default 500, 0 = skip)\n"
-	        "  -S     seconds of recording (default 10)\n"
-	        "  -d     folder for the recordings (default /tmp)\n"
-	        "  -D     DTMF detection (in-band too) on every recorded caller\n");
+	fprintf(
+	    stderr,
+	    "usage: play_bench [-s SECONDS] [-t THREADS] [-k SOCKS] [-r PRIO] "
+	    "[-p 0|1] [-R CALLS] [-S SECONDS] [-d DIR] [-D] [STEPS...]\n"
+	    "  STEPS  concurrent players per step (default 500 1000 2000 "
+	    "3000)\n"
+	    "  -s     seconds measured per step (default 10)\n"
+	    "  -t     media threads (default 1)\n"
+	    "  -k     receiver sockets (default 16)\n"
+	    "  -r     media threads SCHED_FIFO at PRIO\n"
+	    "  -p     pin receiver/generator to CPU 0, media to CPU 1 "
+	    "(default 1)\n"
+	    "  -R     recorded calls (default 500, 0 = skip)\n"
+	    "  -S     seconds of recording (default 10)\n"
+	    "  -d     folder for the recordings (default /tmp)\n"
+	    "  -D     DTMF detection (in-band too) on every recorded caller\n");
 }
 
 int main(int argc, char **argv)
@@ -713,16 +727,36 @@ int main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "s:t:k:r:p:R:S:d:Dh")) != -1) {
 		switch (c) {
-		case 's': o.seconds = (unsigned)atoi(optarg); break;
-		case 't': o.threads = (unsigned)atoi(optarg); break;
-		case 'k': o.socks = (unsigned)atoi(optarg); break;
-		case 'r': o.rt_prio = atoi(optarg); break;
-		case 'p': o.pin = atoi(optarg); break;
-		case 'R': o.recordings = (unsigned)atoi(optarg); break;
-		case 'S': o.rec_seconds = (unsigned)atoi(optarg); break;
-		case 'd': o.dir = optarg; break;
-		case 'D': o.dtmf = 1; break;
-		default: usage(); return 2;
+		case 's':
+			o.seconds = (unsigned)atoi(optarg);
+			break;
+		case 't':
+			o.threads = (unsigned)atoi(optarg);
+			break;
+		case 'k':
+			o.socks = (unsigned)atoi(optarg);
+			break;
+		case 'r':
+			o.rt_prio = atoi(optarg);
+			break;
+		case 'p':
+			o.pin = atoi(optarg);
+			break;
+		case 'R':
+			o.recordings = (unsigned)atoi(optarg);
+			break;
+		case 'S':
+			o.rec_seconds = (unsigned)atoi(optarg);
+			break;
+		case 'd':
+			o.dir = optarg;
+			break;
+		case 'D':
+			o.dtmf = 1;
+			break;
+		default:
+			usage();
+			return 2;
 		}
 	}
 	for (; optind < argc && o.nsteps < 16; optind++)
@@ -749,8 +783,8 @@ int main(int argc, char **argv)
 		fd_setsize((int)(rl.rlim_cur < 20000 ? rl.rlim_cur : 20000));
 	}
 
-	if (media_clip_load(&clip,
-	                    "build/prompts/common/moh/default.wav") != 0) {
+	if (media_clip_load(&clip, "build/prompts/common/moh/default.wav") !=
+	    0) {
 		for (size_t i = 0; i < sizeof(synth_u); i++)
 			synth_u[i] = (uint8_t)(0x80 + (i * 7) % 100);
 		synth.ulaw = synth_u;
@@ -777,21 +811,23 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	printf("# play_bench: %u media thread(s)%s, %s, music %s (%zu samples), "
-	       "%u s per step\n",
-	       o.threads, o.rt_prio ? " SCHED_FIFO" : "",
-	       o.pin ? "media on CPU 1, receiver on CPU 0" : "unpinned",
-	       clip ? "build/prompts/common/moh/default.wav" : "synthetic",
-	       clip ? clip->samples : synth.samples, o.seconds);
-	printf("# pkts/s: frames the players sent per second; rx: received by "
-	       "the phones; lost: sequence gaps; late: packets > 30 ms behind "
-	       "their stream's best (arrival - timestamp)\n"
-	       "# CPU: media threads, %% of one core (total, per call); "
-	       "us/pkt: their CPU per packet sent\n"
-	       "# jit: RFC 3550 interarrival jitter, us (mean of streams, "
-	       "worst stream); late p99/p99.9/max: ms behind the best\n"
-	       "# gap: shortest/longest inter-arrival, ms; tick: worst tick "
-	       "lateness on the media thread, ms; RSS/call, slab/call: bytes\n");
+	printf(
+	    "# play_bench: %u media thread(s)%s, %s, music %s (%zu samples), "
+	    "%u s per step\n",
+	    o.threads, o.rt_prio ? " SCHED_FIFO" : "",
+	    o.pin ? "media on CPU 1, receiver on CPU 0" : "unpinned",
+	    clip ? "build/prompts/common/moh/default.wav" : "synthetic",
+	    clip ? clip->samples : synth.samples, o.seconds);
+	printf(
+	    "# pkts/s: frames the players sent per second; rx: received by "
+	    "the phones; lost: sequence gaps; late: packets > 30 ms behind "
+	    "their stream's best (arrival - timestamp)\n"
+	    "# CPU: media threads, %% of one core (total, per call); "
+	    "us/pkt: their CPU per packet sent\n"
+	    "# jit: RFC 3550 interarrival jitter, us (mean of streams, "
+	    "worst stream); late p99/p99.9/max: ms behind the best\n"
+	    "# gap: shortest/longest inter-arrival, ms; tick: worst tick "
+	    "lateness on the media thread, ms; RSS/call, slab/call: bytes\n");
 	printf("# calls    pkts/s        rx   lost  late    CPU  CPU/c us/pk "
 	       "jitmean jitmax  p99  p99.9    max   gap min/max  tick   "
 	       "RSS/c  slab/c\n");

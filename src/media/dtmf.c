@@ -84,7 +84,8 @@ void dtmf_report(struct mthread *t, struct relay_state *rs, int side,
 	for (i = 0; i < d->nrecent; i++) {
 		struct dtmf_press *p = &d->recent[i];
 		if (p->digit == digit && !(p->via & via)) {
-			p->via |= (uint8_t)via; /* the same press, another way */
+			p->via |=
+			    (uint8_t)via; /* the same press, another way */
 			MEDIA_CNT_ADD(rs->side[side].digit_dups, 1);
 			return;
 		}

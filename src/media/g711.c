@@ -52,7 +52,7 @@ uint8_t media_lin_ulaw(int16_t pcm)
 	for (exp = 7; exp > 0 && !(v & (0x80 << exp)); exp--)
 		;
 	mant = (v >> (exp + 3)) & 0x0f;
-	return (uint8_t)~(sign | (exp << 4) | mant);
+	return (uint8_t) ~(sign | (exp << 4) | mant);
 }
 
 uint8_t media_lin_alaw(int16_t pcm)
@@ -71,8 +71,7 @@ uint8_t media_lin_alaw(int16_t pcm)
 		;
 	if (seg >= 8)
 		return (uint8_t)(0x7f ^ mask);
-	return (uint8_t)(((seg << 4) |
-	                  ((v >> (seg < 2 ? 1 : seg)) & 0x0f)) ^
+	return (uint8_t)(((seg << 4) | ((v >> (seg < 2 ? 1 : seg)) & 0x0f)) ^
 	                 mask);
 }
 

@@ -114,8 +114,7 @@ static void tick_arm(struct mthread *t, bool on)
 		t->tick_base_ns = first;
 		t->tick_base = t->tick;
 	}
-	if (timerfd_settime(t->tfd, on ? TFD_TIMER_ABSTIME : 0, &its, NULL) <
-	    0)
+	if (timerfd_settime(t->tfd, on ? TFD_TIMER_ABSTIME : 0, &its, NULL) < 0)
 		HL_ERROR("media", "thread %u: timerfd: %s", t->idx,
 		         strerror(errno));
 	t->armed = on;
@@ -168,8 +167,7 @@ static void mthread_ticks(struct mthread *t)
 		struct le *le;
 
 		t->now_ns = (int64_t)hl_mono_ns();
-		if (t->now_ns - due >
-		    (int64_t)MEDIA_CNT_GET(t->tick_late_max))
+		if (t->now_ns - due > (int64_t)MEDIA_CNT_GET(t->tick_late_max))
 			atomic_store_explicit(&t->tick_late_max,
 			                      (uint64_t)(t->now_ns - due),
 			                      memory_order_relaxed);
@@ -510,8 +508,8 @@ static void event_dispatch(struct media *m, struct media_evq *e)
 		}
 		return;
 	}
-	le = hash_lookup(m->relays, (uint32_t)e->relay_id, id_cmp,
-	                 &e->relay_id);
+	le =
+	    hash_lookup(m->relays, (uint32_t)e->relay_id, id_cmp, &e->relay_id);
 	if (le)
 		media_relay_deliver(le->data, &e->ev);
 }
@@ -684,8 +682,9 @@ void media_stats(const struct media *m, struct media_stats *st)
 		struct timespec ts;
 		if (pthread_getcpuclockid(m->w.tid, &cid) == 0 &&
 		    clock_gettime(cid, &ts) == 0)
-			st->writer_cpu_ns = (uint64_t)ts.tv_sec * 1000000000ull +
-			                    (uint64_t)ts.tv_nsec;
+			st->writer_cpu_ns =
+			    (uint64_t)ts.tv_sec * 1000000000ull +
+			    (uint64_t)ts.tv_nsec;
 	}
 	for (unsigned i = 0; i < m->nthreads; i++) {
 		struct mthread *t = m->threads[i];
@@ -698,8 +697,8 @@ void media_stats(const struct media *m, struct media_stats *st)
 		st->played += MEDIA_CNT_GET(t->played);
 		st->ticks += MEDIA_CNT_GET(t->ticks);
 		/* a worst-since-last-look figure: taken and reset */
-		uint64_t late = atomic_exchange_explicit(
-		    &t->tick_late_max, 0, memory_order_relaxed);
+		uint64_t late = atomic_exchange_explicit(&t->tick_late_max, 0,
+		                                         memory_order_relaxed);
 		if (late > st->tick_late_max_ns)
 			st->tick_late_max_ns = late;
 		if (pthread_getcpuclockid(t->tid, &cid) == 0 &&

@@ -168,15 +168,15 @@ int media_flush(struct media *m);
 struct media_relay_stats {
 	uint64_t rx_pkts[2]; /* datagrams read on side i's ports */
 	uint64_t rx_bytes[2];
-	uint64_t tx_pkts[2]; /* datagrams sent towards side i */
-	uint64_t dropped[2]; /* read on side i and not forwarded: unknown
-	                      * source, not RTP v2, other side without remote
-	                      * or on hold, send error.  Sources the kernel
-	                      * filters (connected sockets) are never read
-	                      * and not counted. */
-	bool latched[2];     /* side i's RTP peer was learnt from traffic */
-	uint64_t played[2];  /* RTP packets players sent towards side i
-	                      * (included in tx_pkts) */
+	uint64_t tx_pkts[2];    /* datagrams sent towards side i */
+	uint64_t dropped[2];    /* read on side i and not forwarded: unknown
+	                         * source, not RTP v2, other side without remote
+	                         * or on hold, send error.  Sources the kernel
+	                         * filters (connected sockets) are never read
+	                         * and not counted. */
+	bool latched[2];        /* side i's RTP peer was learnt from traffic */
+	uint64_t played[2];     /* RTP packets players sent towards side i
+	                         * (included in tx_pkts) */
 	uint64_t digits[2];     /* key presses side i sent (MEDIA_EV_DIGIT) */
 	uint64_t digit_dups[2]; /* reports of a press already counted, by
 	                         * another method (RFC 4733 + in-band...) */
@@ -243,7 +243,7 @@ struct media_event {
 	int side; /* PLAY_END: side played to; DIGIT: side that sent it;
 	           * RECORD_*: 0 */
 	/* MEDIA_EV_PLAY_END */
-	uint32_t token;           /* media_play.token */
+	uint32_t token; /* media_play.token */
 	enum media_play_end reason;
 	uint64_t position; /* samples into the sequence where it ended (for a
 	                    * loop: modulo its length), to resume music */
@@ -356,7 +356,8 @@ int media_relay_set_dtmf(struct media_relay *r, int side, uint8_t event_pt,
  */
 int media_relay_dtmf_info(struct media_relay *r, int side, char digit);
 
-/* --- record.c: recording to WAV -------------------------------------------- */
+/* --- record.c: recording to WAV --------------------------------------------
+ */
 
 enum media_rec_format {
 	MEDIA_REC_PCM16 = 0, /* WAV 16-bit PCM, 8 kHz: 32 KB/s stereo */

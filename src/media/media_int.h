@@ -25,13 +25,14 @@
 #define MEDIA_PKT_MAX 2048 /* larger datagrams are dropped (MSG_TRUNC) */
 #define MEDIA_EVENTS  256  /* epoll events per wake-up */
 
-#define MEDIA_FRAME    160        /* samples in 20 ms at 8 kHz */
-#define MEDIA_FRAME_NS 20000000ll /* one frame */
-#define MEDIA_PHASES   4          /* ticks per frame */
-#define MEDIA_TICK_NS  (MEDIA_FRAME_NS / MEDIA_PHASES)
-#define MEDIA_SAMPLE_NS 125000ll  /* one sample at 8 kHz */
-#define MEDIA_TICK_CATCHUP 50     /* missed ticks run late, at most this many
-                                   * (1/4 s); beyond, they are skipped */
+#define MEDIA_FRAME     160        /* samples in 20 ms at 8 kHz */
+#define MEDIA_FRAME_NS  20000000ll /* one frame */
+#define MEDIA_PHASES    4          /* ticks per frame */
+#define MEDIA_TICK_NS   (MEDIA_FRAME_NS / MEDIA_PHASES)
+#define MEDIA_SAMPLE_NS 125000ll /* one sample at 8 kHz */
+#define MEDIA_TICK_CATCHUP                                                     \
+	50 /* missed ticks run late, at most this many                         \
+	    * (1/4 s); beyond, they are skipped */
 #define RTP_HDR 12
 
 enum { MEDIA_RTP = 0, MEDIA_RTCP = 1 };
@@ -103,7 +104,8 @@ static inline bool rtp_payload(const uint8_t *p, size_t len, size_t *off,
 	return true;
 }
 
-/* --- g711.c ----------------------------------------------------------------- */
+/* --- g711.c -----------------------------------------------------------------
+ */
 
 extern int16_t media_ulaw_lin[256];
 extern int16_t media_alaw_lin[256];
@@ -123,13 +125,13 @@ struct media_sock {
 /** The RTP stream as the side's phone sees it (what we send it).  Media
  *  thread only. */
 struct relay_out {
-	bool owned;      /* a player fed this side: relayed packets are
-	                  * rewritten into this stream from now on */
-	bool map;        /* seq_off/ts_off valid for in_ssrc */
-	uint32_t ssrc;   /* as sent */
-	uint16_t seq;    /* last sent */
-	uint32_t ts;     /* last sent (a player advances it while held too) */
-	int64_t at_ns;   /* when seq/ts were last advanced */
+	bool owned;       /* a player fed this side: relayed packets are
+	                   * rewritten into this stream from now on */
+	bool map;         /* seq_off/ts_off valid for in_ssrc */
+	uint32_t ssrc;    /* as sent */
+	uint16_t seq;     /* last sent */
+	uint32_t ts;      /* last sent (a player advances it while held too) */
+	int64_t at_ns;    /* when seq/ts were last advanced */
 	uint32_t in_ssrc; /* relayed stream the offsets apply to */
 	uint16_t seq_off;
 	uint32_t ts_off;
@@ -206,7 +208,8 @@ struct media_cmd {
 	struct media_flush_wait *fw; /* borrowed, MCMD_FLUSH */
 };
 
-/* --- events to the control loop (media.c) ---------------------------------- */
+/* --- events to the control loop (media.c) ----------------------------------
+ */
 
 enum { MEV_FREED = 100 }; /* internal: a relay's state is gone */
 
@@ -240,9 +243,9 @@ struct mthread {
 	uint64_t tick_base, tick; /* next tick to run */
 	unsigned tick_users;      /* players + recorders on this thread */
 	unsigned phase_load[MEDIA_PHASES];
-	struct list players[MEDIA_PHASES]; /* relay_side.play's */
-	struct list recs[MEDIA_PHASES];    /* recorders */
-	int16_t pcm[MEDIA_PKT_MAX];        /* decoded audio scratch */
+	struct list players[MEDIA_PHASES];  /* relay_side.play's */
+	struct list recs[MEDIA_PHASES];     /* recorders */
+	int16_t pcm[MEDIA_PKT_MAX];         /* decoded audio scratch */
 	uint8_t pkt[RTP_HDR + MEDIA_FRAME]; /* a player's packet */
 	_Atomic uint64_t played, ticks, tick_late_max;
 	struct relay_state *dead; /* closed during this batch */
@@ -282,11 +285,11 @@ struct media {
 	struct mqueue *mq;               /* owning: wakes the loop */
 	_Atomic(struct media_evq *) evq; /* LIFO from media/writer threads */
 	_Atomic uint64_t events_lost;
-	struct hash *relays;             /* control thread: live handles by id */
-	uint64_t next_id;                /* control thread */
-	struct list graves;              /* control thread: owners of freed
-	                                  * relays, until MEV_FREED */
-	struct media_writer w;           /* started on the first recording */
+	struct hash *relays;   /* control thread: live handles by id */
+	uint64_t next_id;      /* control thread */
+	struct list graves;    /* control thread: owners of freed
+	                        * relays, until MEV_FREED */
+	struct media_writer w; /* started on the first recording */
 };
 
 /** The control thread's handle.  The state it points to is handed to the
@@ -325,8 +328,7 @@ int relay_owner_add(struct media_relay *r, void *owner);
 bool side_send(struct relay_side *s, int comp, const void *buf, size_t len);
 uint64_t media_relay_id(const struct media_relay *r);
 void media_relay_deliver(struct media_relay *r, const struct media_event *ev);
-void out_resume(struct relay_out *o, int64_t now, uint16_t *seq,
-                uint32_t *ts);
+void out_resume(struct relay_out *o, int64_t now, uint16_t *seq, uint32_t *ts);
 
 /* play.c */
 void player_apply(struct mthread *t, struct relay_state *rs, int side,

@@ -18,16 +18,16 @@
 /** One play: where it is in its clips.  Allocated by the control thread,
  *  owned by the media thread once applied, freed there. */
 struct player {
-	struct le le;              /* in t->players[phase]; data: the side */
-	unsigned phase;            /* of the frame, see mthread_tick_join */
-	struct media_clip *clips;  /* owning copy of the array, not samples */
+	struct le le;             /* in t->players[phase]; data: the side */
+	unsigned phase;           /* of the frame, see mthread_tick_join */
+	struct media_clip *clips; /* owning copy of the array, not samples */
 	size_t n;
-	uint64_t total;            /* samples in the sequence */
-	size_t idx, off;           /* next sample: clip index, offset in it */
-	uint64_t pos;              /* samples into the sequence */
+	uint64_t total;  /* samples in the sequence */
+	size_t idx, off; /* next sample: clip index, offset in it */
+	uint64_t pos;    /* samples into the sequence */
 	bool loop, barge;
-	bool mark;                 /* marker bit on the next packet sent */
-	bool started;              /* its first frame is out (or held) */
+	bool mark;    /* marker bit on the next packet sent */
+	bool started; /* its first frame is out (or held) */
 	uint32_t token;
 };
 
@@ -279,7 +279,8 @@ int media_relay_set_codec(struct media_relay *r, int side, uint8_t pt)
 	return relay_simple(r, MCMD_CODEC, side, pt);
 }
 
-/* --- clips from files ------------------------------------------------------ */
+/* --- clips from files ------------------------------------------------------
+ */
 
 /* The clip is the first member, so the mem object is the clip. */
 struct clip_file {
@@ -313,11 +314,12 @@ int media_clip_load(struct media_clip **cp, const char *path)
 	}
 	if (info.samplerate != 8000 || info.channels != 1 || info.frames <= 0 ||
 	    info.frames > CLIP_MAX_SAMPLES) {
-		HL_WARN("media",
-		        "clip %s: %d Hz, %d channel(s), %lld samples: want 8000 "
-		        "Hz mono, up to an hour",
-		        path, info.samplerate, info.channels,
-		        (long long)info.frames);
+		HL_WARN(
+		    "media",
+		    "clip %s: %d Hz, %d channel(s), %lld samples: want 8000 "
+		    "Hz mono, up to an hour",
+		    path, info.samplerate, info.channels,
+		    (long long)info.frames);
 		err = EBADMSG;
 		goto out;
 	}

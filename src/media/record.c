@@ -31,8 +31,8 @@
 #include "core/core.h"
 #include "media/media_int.h"
 
-#define REC_DELAY       10  /* frames of jitter allowance (200 ms) */
-#define REC_RING        32  /* frames held per channel */
+#define REC_DELAY       10 /* frames of jitter allowance (200 ms) */
+#define REC_RING        32 /* frames held per channel */
 #define REC_RING_S      (REC_RING * MEDIA_FRAME)
 #define REC_CHUNK       25  /* frames per chunk (0.5 s) */
 #define REC_PENDING_MAX 120 /* chunks queued for one recording (60 s) */
@@ -92,11 +92,13 @@ static void rec_free(struct recorder *rec)
 	free(rec);
 }
 
-/* --- the writer's queue ---------------------------------------------------- */
+/* --- the writer's queue ----------------------------------------------------
+ */
 
 static void writer_push(struct media_writer *w, struct rec_job *job)
 {
-	struct rec_job *old = atomic_load_explicit(&w->jobs, memory_order_relaxed);
+	struct rec_job *old =
+	    atomic_load_explicit(&w->jobs, memory_order_relaxed);
 	const uint64_t one = 1;
 
 	do {
@@ -108,12 +110,13 @@ static void writer_push(struct media_writer *w, struct rec_job *job)
 	}
 }
 
-/* --- media thread ----------------------------------------------------------- */
+/* --- media thread -----------------------------------------------------------
+ */
 
 static size_t chunk_size(const struct recorder *rec)
 {
-	return sizeof(struct rec_job) +
-	       (size_t)REC_CHUNK * MEDIA_FRAME * rec->channels * sizeof(int16_t);
+	return sizeof(struct rec_job) + (size_t)REC_CHUNK * MEDIA_FRAME *
+	                                    rec->channels * sizeof(int16_t);
 }
 
 static void rec_flush(struct recorder *rec)
@@ -150,8 +153,8 @@ static void rec_emit(struct recorder *rec)
 		rec->cur = job;
 	}
 	if (job) {
-		int16_t *d = job->pcm + (size_t)job->frames * MEDIA_FRAME *
-		                            rec->channels;
+		int16_t *d = job->pcm +
+		             (size_t)job->frames * MEDIA_FRAME * rec->channels;
 		if (rec->channels == 2) {
 			for (int i = 0; i < MEDIA_FRAME; i++) {
 				d[2 * i] = l[i];
@@ -282,7 +285,8 @@ void rec_stop(struct mthread *t, struct relay_state *rs)
 		rec_detach(t, rs->rec, true);
 }
 
-/* --- writer thread ---------------------------------------------------------- */
+/* --- writer thread ----------------------------------------------------------
+ */
 
 static void writer_fail(struct media_writer *w, struct recorder *rec, int err,
                         const char *what)
@@ -307,9 +311,9 @@ static void writer_open(struct media_writer *w, struct recorder *rec)
 	SF_INFO info = {.samplerate = 8000, .channels = (int)rec->channels};
 	int err;
 
-	info.format = SF_FORMAT_WAV | (rec->fmt == MEDIA_REC_ULAW
-	                                   ? SF_FORMAT_ULAW
-	                                   : SF_FORMAT_PCM_16);
+	info.format =
+	    SF_FORMAT_WAV |
+	    (rec->fmt == MEDIA_REC_ULAW ? SF_FORMAT_ULAW : SF_FORMAT_PCM_16);
 	errno = 0;
 	rec->sf = sf_open(rec->path, SFM_WRITE, &info);
 	if (!rec->sf) {

@@ -189,8 +189,7 @@ void relay_readable(struct mthread *t, struct media_sock *ms)
 
 	/* RTP towards a side a player feeds is replaced by the player's */
 	const bool can_send =
-	    out->remote &&
-	    !(comp == MEDIA_RTP && (out->hold || out->play));
+	    out->remote && !(comp == MEDIA_RTP && (out->hold || out->play));
 	const bool conn = out->conn[comp];
 	const int ofd = out->sock[comp].fd;
 	/* taps: digits sent by `in`, recording of what side 0 sends and

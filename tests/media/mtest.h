@@ -24,7 +24,8 @@
 
 #define MT_UNUSED __attribute__((unused))
 
-/* --- peers ------------------------------------------------------------------ */
+/* --- peers ------------------------------------------------------------------
+ */
 
 struct peer {
 	int fd[2];      /* RTP, RTCP */
@@ -43,9 +44,9 @@ static MT_UNUSED void peer_open(struct peer *p)
 	int on = 1;
 
 	assert_int_equal(testnet_udp_pair("127.0.0.1", p->fd, &p->addr), 0);
-	assert_int_equal(setsockopt(p->fd[0], SOL_SOCKET, SO_TIMESTAMPNS, &on,
-	                            sizeof(on)),
-	                 0);
+	assert_int_equal(
+	    setsockopt(p->fd[0], SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on)),
+	    0);
 }
 
 static MT_UNUSED void peer_close(struct peer *p)
@@ -57,9 +58,8 @@ static MT_UNUSED void peer_close(struct peer *p)
 static MT_UNUSED void peer_send(const struct peer *p, const struct sa *dst,
                                 const void *buf, size_t len)
 {
-	assert_int_equal(
-	    sendto(p->fd[0], buf, len, 0, &dst->u.sa, dst->len),
-	    (ssize_t)len);
+	assert_int_equal(sendto(p->fd[0], buf, len, 0, &dst->u.sa, dst->len),
+	                 (ssize_t)len);
 }
 
 /* Receive one RTP datagram within timeout_ms; false if none came. */
@@ -82,8 +82,7 @@ static MT_UNUSED bool peer_recv(const struct peer *p, struct pkt *k,
 		return false;
 	clock_gettime(CLOCK_REALTIME, &now);
 	k->at_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&h); c;
-	     c = CMSG_NXTHDR(&h, c)) {
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&h); c; c = CMSG_NXTHDR(&h, c)) {
 		if (c->cmsg_level == SOL_SOCKET &&
 		    c->cmsg_type == SCM_TIMESTAMPNS) {
 			struct timespec ts;
@@ -131,8 +130,8 @@ static MT_UNUSED uint8_t pk_pt(const struct pkt *k)
 }
 
 /* An RTP header (no CSRC, no extension) in b; returns 12. */
-static MT_UNUSED size_t rtp_hdr(uint8_t *b, bool mark, uint8_t pt,
-                                uint16_t seq, uint32_t ts, uint32_t ssrc)
+static MT_UNUSED size_t rtp_hdr(uint8_t *b, bool mark, uint8_t pt, uint16_t seq,
+                                uint32_t ts, uint32_t ssrc)
 {
 	b[0] = 0x80;
 	b[1] = (uint8_t)((mark ? 0x80 : 0) | pt);
@@ -154,7 +153,8 @@ static MT_UNUSED int64_t mono_ns(void)
 	return (int64_t)hl_mono_ns();
 }
 
-/* --- events ----------------------------------------------------------------- */
+/* --- events -----------------------------------------------------------------
+ */
 
 #define EVLOG_MAX 512
 
@@ -207,7 +207,8 @@ static MT_UNUSED unsigned evlog_count(const struct evlog *l,
 	unsigned c = 0;
 
 	for (unsigned i = 0; i < l->n; i++) {
-		if (l->ev[i].type == type && (side < 0 || l->ev[i].side == side))
+		if (l->ev[i].type == type &&
+		    (side < 0 || l->ev[i].side == side))
 			c++;
 	}
 	return c;
@@ -232,7 +233,8 @@ static MT_UNUSED int evlog_wait(struct evlog *l, enum media_event_type type,
 	}
 }
 
-/* --- engine ----------------------------------------------------------------- */
+/* --- engine -----------------------------------------------------------------
+ */
 
 static MT_UNUSED int engine_alloc(struct media **mp, uint16_t lo, uint16_t hi,
                                   unsigned threads)

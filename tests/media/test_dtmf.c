@@ -118,8 +118,8 @@ static void phone_audio(struct phone *ph, const int16_t *pcm)
 		usleep(20000);
 }
 
-static void phone_event(struct phone *ph, uint8_t code, uint32_t ts,
-                        bool mark, bool end, uint16_t duration)
+static void phone_event(struct phone *ph, uint8_t code, uint32_t ts, bool mark,
+                        bool end, uint16_t duration)
 {
 	uint8_t b[16];
 
@@ -184,7 +184,8 @@ static void press_tone(struct phone *ph, dtmf_tx_state_t *tx, char d,
 		phone_audio(ph, NULL);
 }
 
-/* --- tests ------------------------------------------------------------------ */
+/* --- tests ------------------------------------------------------------------
+ */
 
 /* All 16 events, each with its start, updates and three ends: 16 digits,
  * in order, each once. */
@@ -239,8 +240,8 @@ static void test_rfc4733_long_press(void **state)
 static void test_sipp_pcaps(void **state)
 {
 	struct fx *f = *state;
-	static const char *names[] = {"0", "1", "2", "3", "4", "5", "6",
-	                              "7", "8", "9", "star", "pound"};
+	static const char *names[] = {"0", "1", "2", "3", "4",    "5",
+	                              "6", "7", "8", "9", "star", "pound"};
 	char path[128];
 
 	assert_int_equal(media_relay_set_dtmf(f->r, 0, EV_PT, false), 0);
@@ -352,7 +353,7 @@ static void test_two_quick_presses(void **state)
 	expect_digits(f, "55", MEDIA_DTMF_RFC4733);
 
 	f->ev.n = 0;
-	usleep(1100000); /* out of the pairing window */
+	usleep(1100000);                       /* out of the pairing window */
 	press_tone(&ph, tx, '7', 3, 3, false); /* 60 ms on, 60 off */
 	press_tone(&ph, tx, '7', 3, 3, false);
 	dtmf_tx_free(tx);
@@ -509,8 +510,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_rfc4733_long_press, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_sipp_pcaps, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_inband_all16, setup,
-	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_inband_all16, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_both_methods_once, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_two_quick_presses, setup,

@@ -110,8 +110,8 @@ static void check_pacing(const struct pkt *k, unsigned n)
 }
 
 /* A WAV file of mu-law samples, as prompts are stored. */
-static void wav_write(const char *path, int format, const void *data,
-                      size_t n, int rate)
+static void wav_write(const char *path, int format, const void *data, size_t n,
+                      int rate)
 {
 	SF_INFO info = {.samplerate = rate, .channels = 1, .format = format};
 	SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
@@ -126,7 +126,8 @@ static void wav_write(const char *path, int format, const void *data,
 	sf_close(sf);
 }
 
-/* --- tests ------------------------------------------------------------------ */
+/* --- tests ------------------------------------------------------------------
+ */
 
 /* A prompt loaded from a WAV file arrives with exactly its samples (the
  * last frame padded with silence), 20 ms apart, as one RTP stream; then
@@ -219,7 +220,8 @@ static void test_two_clips_loop(void **state)
 	assert_int_equal(f->ev.ev[e].token, 5);
 	/* 25 frames or one more that left before the stop: mod the loop */
 	uint64_t pos = f->ev.ev[e].position;
-	assert_true(pos == (FRAMES * 160) % T || pos == (FRAMES * 160 + 160) % T);
+	assert_true(pos == (FRAMES * 160) % T ||
+	            pos == (FRAMES * 160 + 160) % T);
 }
 
 /* Barge-in's half in the media engine: a stop lands before the next
@@ -414,7 +416,9 @@ static void test_pcma(void **state)
 		int t, seg, v = a ^ 0x55;
 		t = (v & 0x0f) << 4;
 		seg = (v & 0x70) >> 4;
-		t = seg == 0 ? t + 8 : seg == 1 ? t + 0x108 : (t + 0x108) << (seg - 1);
+		t = seg == 0   ? t + 8
+		    : seg == 1 ? t + 0x108
+		               : (t + 0x108) << (seg - 1);
 		if (!(v & 0x80))
 			t = -t;
 		assert_true(abs(t - lu) <= abs(lu) / 16 + 16);
@@ -522,8 +526,7 @@ static void test_many_players(void **state)
 	(void)state;
 
 	assert_int_equal(
-	    engine_alloc(&m, block_lo + 100, block_lo + 100 + 4 * N + 3, 2),
-	    0);
+	    engine_alloc(&m, block_lo + 100, block_lo + 100 + 4 * N + 3, 2), 0);
 	for (int i = 0; i < N; i++) {
 		struct media_clip c = {u[i], sizeof(u[i])};
 		struct media_play pl = {.clips = &c, .nclips = 1};

@@ -45,8 +45,7 @@ static int setup(void **state)
 	assert_int_equal(media_relay_set_remote(f->r, 0, &f->caller.addr), 0);
 	assert_int_equal(media_relay_set_remote(f->r, 1, &f->agent.addr), 0);
 	assert_int_equal(media_flush(f->m), 0);
-	snprintf(f->path, sizeof(f->path), "/tmp/hl-test-rec-%d.wav",
-	         getpid());
+	snprintf(f->path, sizeof(f->path), "/tmp/hl-test-rec-%d.wav", getpid());
 	*state = f;
 	return 0;
 }
@@ -65,7 +64,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* --- audio ------------------------------------------------------------------ */
+/* --- audio ------------------------------------------------------------------
+ */
 
 static uint8_t alaw_encode(int16_t pcm)
 {
@@ -94,10 +94,11 @@ static size_t tone_pkt(uint8_t *b, uint8_t pt, uint16_t seq, uint32_t ts,
 	size_t n = rtp_hdr(b, false, pt, seq, ts, ssrc);
 
 	for (int i = 0; i < 160; i++) {
-		int16_t s = (int16_t)(amp * sin(2 * M_PI * hz *
-		                                (double)(ts + (uint32_t)i) /
-		                                8000.0));
-		b[n + (size_t)i] = pt == 8 ? alaw_encode(s) : ivr_ulaw_encode(s);
+		int16_t s =
+		    (int16_t)(amp * sin(2 * M_PI * hz *
+		                        (double)(ts + (uint32_t)i) / 8000.0));
+		b[n + (size_t)i] =
+		    pt == 8 ? alaw_encode(s) : ivr_ulaw_encode(s);
 	}
 	return n + 160;
 }
@@ -197,7 +198,8 @@ static int stop_and_wait(struct fx *f)
 	return e;
 }
 
-/* --- tests ------------------------------------------------------------------ */
+/* --- tests ------------------------------------------------------------------
+ */
 
 /* A bridged call, 400 Hz from the caller and 1000 Hz from the agent:
  * left has the caller's tone, right the agent's, at their level; the file
@@ -212,9 +214,8 @@ static void test_stereo_channels(void **state)
 	int64_t t0, t1;
 
 	t0 = mono_ns();
-	assert_int_equal(media_relay_record(f->r, f->path, true,
-	                                    MEDIA_REC_PCM16),
-	                 0);
+	assert_int_equal(
+	    media_relay_record(f->r, f->path, true, MEDIA_REC_PCM16), 0);
 	converse(f, &c, &a, 100);
 	e = stop_and_wait(f);
 	t1 = mono_ns();
@@ -273,9 +274,8 @@ static void test_placement_loss_jitter(void **state)
 	slot[61] = 4 * 60;
 	slot[90] = 4 * 92 + 1;
 
-	assert_int_equal(media_relay_record(f->r, f->path, true,
-	                                    MEDIA_REC_PCM16),
-	                 0);
+	assert_int_equal(
+	    media_relay_record(f->r, f->path, true, MEDIA_REC_PCM16), 0);
 	assert_int_equal(media_flush(f->m), 0);
 	usleep(50000);
 	int64_t t0 = mono_ns();
@@ -299,13 +299,14 @@ static void test_placement_loss_jitter(void **state)
 	assert_true(first >= 50 * 8); /* the 50 ms before the first packet */
 	for (int k = 0; k < K; k++) {
 		bool lost = k == 10 || k == 40 || k == 41;
-		int16_t want = lost ? 0 : ivr_ulaw_decode(ivr_ulaw_encode(level[k]));
+		int16_t want =
+		    lost ? 0 : ivr_ulaw_decode(ivr_ulaw_encode(level[k]));
 		for (int i = 0; i < 160; i++) {
 			sf_count_t at = first + k * 160 + i;
 			assert_true(at < n);
 			if (x[2 * at] != want)
-				fail_msg("packet %d sample %d: %d, want %d", k, i,
-				         x[2 * at], want);
+				fail_msg("packet %d sample %d: %d, want %d", k,
+				         i, x[2 * at], want);
 		}
 	}
 	/* after the last packet: silence to the end */
@@ -330,9 +331,8 @@ static void test_burst_after_stall(void **state)
 		rtp_hdr(b[k], false, 0, (uint16_t)k, (uint32_t)k * 160u, 0x77);
 		memset(b[k] + 12, ivr_ulaw_encode(level[k]), 160);
 	}
-	assert_int_equal(media_relay_record(f->r, f->path, false,
-	                                    MEDIA_REC_PCM16),
-	                 0);
+	assert_int_equal(
+	    media_relay_record(f->r, f->path, false, MEDIA_REC_PCM16), 0);
 	assert_int_equal(media_flush(f->m), 0);
 	int64_t t0 = mono_ns();
 	for (int k = 0; k < K; k++) {
@@ -355,8 +355,8 @@ static void test_burst_after_stall(void **state)
 			sf_count_t at = first + k * 160 + i;
 			assert_true(at < n);
 			if (x[at] != want)
-				fail_msg("packet %d sample %d: %d, want %d", k, i,
-				         x[at], want);
+				fail_msg("packet %d sample %d: %d, want %d", k,
+				         i, x[at], want);
 		}
 	}
 	free(x);
@@ -383,9 +383,8 @@ static void test_hold_and_transfer(void **state)
 		    (int16_t)(6000 * sin(2 * M_PI * 600 * i / 8000.0)));
 	peer_open(&agent2);
 
-	assert_int_equal(media_relay_record(f->r, f->path, true,
-	                                    MEDIA_REC_ULAW),
-	                 0);
+	assert_int_equal(
+	    media_relay_record(f->r, f->path, true, MEDIA_REC_ULAW), 0);
 	converse(f, &c, &a1, 40); /* 0.8 s talking */
 	/* the agent holds: no audio to the agent, music to the caller */
 	assert_int_equal(media_relay_set_hold(f->r, 1, true), 0);
@@ -413,8 +412,8 @@ static void test_hold_and_transfer(void **state)
 		double want = power_at(w + 1, 3200, 2, hz[part]);
 		for (int o = 0; o < 3; o++) {
 			if (o != part)
-				assert_true(want >
-				            50 * power_at(w + 1, 3200, 2, hz[o]));
+				assert_true(want > 50 * power_at(w + 1, 3200, 2,
+				                                 hz[o]));
 		}
 		assert_true(power_at(w, 3200, 2, 300) >
 		            50 * power_at(w, 3200, 2, hz[part]));
@@ -431,8 +430,8 @@ static void test_errors_call_goes_on(void **state)
 	struct pkt k;
 	int e;
 
-	assert_int_equal(media_relay_record(f->r, "/nonexistent-hl/x.wav",
-	                                    true, MEDIA_REC_PCM16),
+	assert_int_equal(media_relay_record(f->r, "/nonexistent-hl/x.wav", true,
+	                                    MEDIA_REC_PCM16),
 	                 0);
 	e = evlog_wait(&f->ev, MEDIA_EV_RECORD_ERROR, 1, 3000);
 	assert_true(e >= 0);
@@ -479,9 +478,8 @@ static void test_voicemail_mono(void **state)
 
 	sa_set_str(&none, "127.0.0.1", 0);
 	assert_int_equal(media_relay_set_remote(f->r, 1, &none), 0);
-	assert_int_equal(media_relay_record(f->r, f->path, false,
-	                                    MEDIA_REC_PCM16),
-	                 0);
+	assert_int_equal(
+	    media_relay_record(f->r, f->path, false, MEDIA_REC_PCM16), 0);
 	converse(f, &c, NULL, 50);
 	e = stop_and_wait(f);
 
@@ -507,9 +505,8 @@ static void test_restart_and_free(void **state)
 	sf_count_t n;
 
 	snprintf(path2, sizeof(path2), "%s.2.wav", f->path);
-	assert_int_equal(media_relay_record(f->r, f->path, true,
-	                                    MEDIA_REC_PCM16),
-	                 0);
+	assert_int_equal(
+	    media_relay_record(f->r, f->path, true, MEDIA_REC_PCM16), 0);
 	converse(f, &c, NULL, 10);
 	assert_int_equal(
 	    media_relay_record(f->r, path2, false, MEDIA_REC_PCM16), 0);
@@ -545,8 +542,7 @@ static void test_many(void **state)
 
 	assert_non_null(ev);
 	assert_int_equal(
-	    engine_alloc(&m, block_lo + 100, block_lo + 100 + 4 * N + 3, 2),
-	    0);
+	    engine_alloc(&m, block_lo + 100, block_lo + 100 + 4 * N + 3, 2), 0);
 	for (int i = 0; i < N; i++) {
 		peer_open(&c[i]);
 		peer_open(&a[i]);
@@ -560,13 +556,14 @@ static void test_many(void **state)
 		                 0);
 		snprintf(path[i], sizeof(path[i]), "/tmp/hl-test-rec-%d-%d.wav",
 		         getpid(), i);
-		assert_int_equal(media_relay_record(r[i], path[i], true,
-		                                    MEDIA_REC_PCM16),
-		                 0);
-		tc[i] = (struct talker){&c[i], &l[i][0], 1, 0, (uint32_t)i,
-		                        300.0 + 20 * i, 0};
-		ta[i] = (struct talker){&a[i], &l[i][1], 1, 0, 1000u + (uint32_t)i,
-		                        1500.0 + 20 * i, 0};
+		assert_int_equal(
+		    media_relay_record(r[i], path[i], true, MEDIA_REC_PCM16),
+		    0);
+		tc[i] = (struct talker){&c[i],       &l[i][0],       1, 0,
+		                        (uint32_t)i, 300.0 + 20 * i, 0};
+		ta[i] = (struct talker){
+		    &a[i],           &l[i][1], 1, 0, 1000u + (uint32_t)i,
+		    1500.0 + 20 * i, 0};
 	}
 	int64_t next = mono_ns();
 	for (int fr = 0; fr < FRAMES; fr++) {

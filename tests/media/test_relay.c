@@ -685,8 +685,8 @@ static void test_free_under_traffic(void **state)
 	                              block_lo + RANGE_FREE + 63, 2),
 	                 0);
 	for (int k = 0; k < 2; k++) {
-		assert_int_equal(
-		    pthread_create(&b[k].tid, NULL, blast, &b[k]), 0);
+		assert_int_equal(pthread_create(&b[k].tid, NULL, blast, &b[k]),
+		                 0);
 		b[k].running = true;
 	}
 
