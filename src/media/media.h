@@ -292,6 +292,10 @@ struct media_play {
 	bool barge;      /* a digit from the same side stops it at once */
 	uint64_t offset; /* start this many samples into the sequence (modulo
 	                  * its length): resumes music on hold */
+	uint64_t limit;  /* end (DONE) after this many samples, 0 = no limit:
+	                  * music for N seconds, then the loop plays the
+	                  * announcement and resumes the music at the reported
+	                  * position, with no timer per caller */
 	uint32_t token;  /* echoed in MEDIA_EV_PLAY_END */
 	void *owner;     /* optional libre mem object keeping the samples alive
 	                  * (the struct ivr_prompts, a media_clip_load()ed

@@ -25,6 +25,8 @@ struct player {
 	uint64_t total;  /* samples in the sequence */
 	size_t idx, off; /* next sample: clip index, offset in it */
 	uint64_t pos;    /* samples into the sequence */
+	bool limit;      /* ends after `left` more samples */
+	uint64_t left;
 	bool loop, barge;
 	bool mark;    /* marker bit on the next packet sent */
 	bool started; /* its first frame is out (or held) */
@@ -77,7 +79,7 @@ void player_end(struct mthread *t, struct relay_state *rs, int side,
 
 	ev.token = p->token;
 	ev.reason = reason;
-	ev.position = p->pos;
+	ev.position = p->loop ? p->pos % p->total : p->pos;
 	media_event_post(t->m, rs->id, &ev, NULL);
 	player_free(p);
 }
@@ -96,7 +98,16 @@ void player_barge(struct mthread *t, struct relay_state *rs, int side)
 static bool player_fill(struct player *p, uint8_t *d)
 {
 	size_t need = MEDIA_FRAME;
+	bool done = false;
 
+	if (p->limit) { /* the last frame of a limited play: part of it */
+		if (p->left <= need) {
+			memset(d + p->left, 0xff, need - (size_t)p->left);
+			need = (size_t)p->left;
+			done = true;
+		}
+		p->left -= need;
+	}
 	while (need) {
 		const struct media_clip *c;
 		size_t k;
@@ -124,7 +135,7 @@ static bool player_fill(struct player *p, uint8_t *d)
 			p->off = 0;
 		}
 	}
-	return !p->loop && p->idx == p->n;
+	return done || (!p->loop && p->idx == p->n);
 }
 
 void player_tick(struct mthread *t, struct relay_side *s,
@@ -212,6 +223,8 @@ int media_relay_play(struct media_relay *r, int side,
 		p->total += mp->clips[i].samples;
 	}
 	p->n = mp->nclips;
+	p->limit = mp->limit > 0;
+	p->left = mp->limit;
 	p->loop = mp->loop;
 	p->barge = mp->barge;
 	p->token = mp->token;

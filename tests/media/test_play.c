@@ -362,6 +362,51 @@ static void test_replace_and_offset(void **state)
 	assert_true(pk_mark(&k[n - 2]) || n - 2 == 3);
 }
 
+/* Music for a while, an announcement, the music again from where it
+ * stopped: a limited play ends by itself (no timer on the loop) at a
+ * position the next play resumes from; the samples run on seamlessly. */
+static void test_limit_and_resume(void **state)
+{
+	struct fx *f = *state;
+	enum { T = 1000, LIM = 1000 + 330 };
+	static uint8_t moh[T], ann[320];
+	struct media_clip m = {moh, T}, a = {ann, sizeof(ann)};
+	struct pkt k[12];
+	unsigned n;
+	int e;
+
+	pattern(moh, T, 8);
+	memset(ann, 0x11, sizeof(ann));
+	struct media_play music = {
+	    .clips = &m, .nclips = 1, .loop = true, .limit = LIM, .token = 1};
+	assert_int_equal(media_relay_play(f->r, 0, &music), 0);
+	n = collect(&f->caller, k, 9); /* ceil(1330 / 160) */
+	assert_int_equal(n, 9);
+	e = evlog_wait(&f->ev, MEDIA_EV_PLAY_END, 1, 2000);
+	assert_true(e >= 0);
+	assert_int_equal(f->ev.ev[e].reason, MEDIA_PLAY_DONE);
+	assert_int_equal(f->ev.ev[e].position, LIM % T);
+	for (unsigned i = 0; i < LIM; i++)
+		assert_int_equal(k[i / 160].b[12 + i % 160], moh[i % T]);
+	for (unsigned i = LIM; i < 9 * 160; i++)
+		assert_int_equal(k[i / 160].b[12 + i % 160], 0xff);
+	assert_false(peer_recv(&f->caller, &k[9], 60));
+
+	/* the announcement, then the music where it was */
+	struct media_play an = {.clips = &a, .nclips = 1, .token = 2};
+	assert_int_equal(media_relay_play(f->r, 0, &an), 0);
+	assert_int_equal(collect(&f->caller, k, 2), 2);
+	assert_true(evlog_wait(&f->ev, MEDIA_EV_PLAY_END, 2, 2000) >= 0);
+	music.offset = f->ev.ev[e].position;
+	music.limit = 0;
+	assert_int_equal(media_relay_play(f->r, 0, &music), 0);
+	assert_int_equal(collect(&f->caller, k, 3), 3);
+	for (unsigned i = 0; i < 3 * 160; i++)
+		assert_int_equal(k[i / 160].b[12 + i % 160],
+		                 moh[(LIM + i) % T]);
+	assert_int_equal(media_relay_stop(f->r, 0), 0);
+}
+
 /* A side on hold gets nothing, the play runs on (timestamps too); after
  * the hold the stream resumes where the clock is. */
 static void test_hold_while_playing(void **state)
@@ -568,6 +613,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_play_bridge_play, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_replace_and_offset, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_limit_and_resume, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_hold_while_playing, setup,
 	                                    teardown),
