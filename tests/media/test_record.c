@@ -445,7 +445,11 @@ static void test_errors_call_goes_on(void **state)
 	talk(&c);
 	assert_true(peer_recv(&f->agent, &k, 2000));
 
-	/* /dev/full: every write fails with ENOSPC */
+	/* /dev/full: every write fails with ENOSPC (a container may lack it) */
+	if (access("/dev/full", W_OK) != 0) {
+		skip();
+		return;
+	}
 	assert_int_equal(
 	    media_relay_record(f->r, "/dev/full", true, MEDIA_REC_PCM16), 0);
 	for (int i = 0; i < 60; i++) {
