@@ -187,7 +187,7 @@ static void build_query(unsigned mask, char *sql, size_t sz)
 	    sql, sz,
 	    "SELECT id, tenant, channel, caller, dialed, queue, agent,"
 	    " arrived, queued, offered, answered, ended, disposition,"
-	    " sip_code, reason, recording FROM interaction");
+	    " sip_code, reason, recording, wrapup_code, note FROM interaction");
 	for (unsigned i = 0, first = 1; i < ARRAY_LEN(conds); i++) {
 		if (!(mask & (1u << i)))
 			continue;
@@ -208,6 +208,8 @@ static const size_t str_fields[] = {
     offsetof(struct store_interaction, agent),
     offsetof(struct store_interaction, reason),
     offsetof(struct store_interaction, recording),
+    offsetof(struct store_interaction, wrapup_code),
+    offsetof(struct store_interaction, note),
 };
 
 static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
@@ -270,6 +272,10 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 		                      sqlite3_column_text(st, 14));
 		err |= store_rows_str(&rows, &r->recording,
 		                      sqlite3_column_text(st, 15));
+		err |= store_rows_str(&rows, &r->wrapup_code,
+		                      sqlite3_column_text(st, 16));
+		err |= store_rows_str(&rows, &r->note,
+		                      sqlite3_column_text(st, 17));
 		if (err) {
 			err = ENOMEM;
 			break;

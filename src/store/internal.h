@@ -27,7 +27,8 @@ enum store_slot {
 	SLOT_INTERACTIONS_GET,                            /* + mask, 7 bits */
 	SLOT_INTERVALS_GET = SLOT_INTERACTIONS_GET + 128, /* + mask, 4 bits */
 	SLOT_AGENT_STATES_GET = SLOT_INTERVALS_GET + 16,  /* + mask, 4 bits */
-	SLOT_MAX = SLOT_AGENT_STATES_GET + 16,
+	SLOT_ACCOUNT = SLOT_AGENT_STATES_GET + 16,        /* + kind */
+	SLOT_MAX = SLOT_ACCOUNT + 32,
 };
 
 struct store_conn {
@@ -107,7 +108,16 @@ enum store_op {
 	OP_INTERACTIONS_GET,
 	OP_INTERVALS_GET,
 	OP_AGENT_STATES_GET,
+	OP_ACCOUNT_PUT,
 	OP_MAX
+};
+
+/* account.c: one change to users, preferences, tokens or a wrap-up: a
+ * statement (by kind) with text parameters ?1..?8 and numbers ?9, ?10. */
+struct store_acct {
+	unsigned kind;
+	const char *s[8];
+	uint64_t n[2];
 };
 
 /* One queued operation.  Allocated by the caller's thread with its strings
@@ -133,6 +143,7 @@ struct store_job {
 		struct store_interaction_filter fin;
 		struct store_interval_filter fiv;
 		struct store_agent_state_filter fas;
+		struct store_acct acct;
 	} u;        /* string pointers point into buf */
 	void *rows; /* read results, owned (mem object) */
 	size_t nrows;
@@ -163,6 +174,8 @@ void store_interval_deliver_get(struct store_job *j);
 int store_agent_state_exec_put(struct store_conn *c, struct store_job *j);
 int store_agent_state_exec_get(struct store_conn *c, struct store_job *j);
 void store_agent_state_deliver_get(struct store_job *j);
+
+int store_acct_exec_put(struct store_conn *c, struct store_job *j);
 
 /** Effective row limit of a filter. */
 uint32_t store_limit(uint32_t limit);

@@ -71,6 +71,7 @@ static const struct op_def ops[OP_MAX] = {
                           store_interval_deliver_get},
     [OP_AGENT_STATES_GET] = {false, store_agent_state_exec_get,
                              store_agent_state_deliver_get},
+    [OP_ACCOUNT_PUT] = {true, store_acct_exec_put, NULL},
 };
 
 /* --- jobs ---------------------------------------------------------------- */
