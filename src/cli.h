@@ -18,4 +18,7 @@ int cmd_simulate(int argc, char **argv);
 /** hotline prompts check | say  (src/ivr/cli.c) */
 int cmd_prompts(int argc, char **argv);
 
+/** hotline passwd: an Argon2id hash for password_hash (src/auth/cli.c) */
+int cmd_passwd(int argc, char **argv);
+
 #endif
