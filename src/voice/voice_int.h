@@ -214,6 +214,7 @@ struct call {
 	uint16_t scode; /* SIP code that ended the call */
 	char reason[64];
 	bool counted_bridged;
+	bool desk_held; /* held from the agent's desktop (control.c) */
 };
 
 /** An attempt to reach one agent: its devices rung in parallel. */
