@@ -52,6 +52,8 @@ struct auth {
 	struct pw *pw; /* owning */
 	uint32_t nsessions, napikeys;
 	uint32_t hashes_pending;
+	uint32_t hashes_total; /* plain passwords of the center file */
+	uint64_t started;      /* hl_mono_ms() at auth_alloc() */
 	uint32_t logins_pending;
 	uint64_t logins_ok, logins_failed, logins_limited;
 };
@@ -838,7 +840,16 @@ void auth_stats(const struct auth *a, struct auth_stats *st)
 
 static void hash_done(struct pw_job *job)
 {
-	hashed(job->auth, &job->cand[0]);
+	struct auth *a = job->auth;
+	uint32_t before = a->hashes_pending;
+
+	hashed(a, &job->cand[0]);
+	if (before && !a->hashes_pending)
+		HL_INFO("auth",
+		        "%u passwords of the center file hashed in %llu "
+		        "ms (in the background)",
+		        a->hashes_total,
+		        (unsigned long long)(hl_mono_ms() - a->started));
 }
 
 /* Users of the center file; plain passwords go to the worker. */
@@ -1010,6 +1021,8 @@ int auth_alloc(struct auth **ap, const struct auth_cfg *cfg, char *errbuf,
 		err = load_store(a, errbuf, errsz);
 	if (err)
 		goto out;
+	a->hashes_total = a->hashes_pending;
+	a->started = hl_mono_ms();
 
 	/* Hash the center's plain passwords in the background. */
 	for (struct le *le = a->users.head; le; le = le->next) {
