@@ -286,6 +286,14 @@ struct json_t *api_contacts_json(const struct api_live *l, const char *tenant,
 /** The agent's current contact (offered or connected), or ACD_NONE. */
 uint64_t api_agent_current(const struct api_live *l,
 			   const struct acd_agent *a);
+/** Fan-out figures: per message, the time from the first to the last
+ *  client's send. */
+struct api_fanout_stats {
+	uint64_t messages, deliveries, sum_us;
+	uint64_t hist[API_LAT_BUCKETS];
+};
+void api_live_fanout_stats(const struct api_live *l,
+			   struct api_fanout_stats *st);
 /** Connected WebSocket clients. */
 uint32_t api_live_clients(const struct api_live *l);
 

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include <re_types.h>
 #include <re_fmt.h>
@@ -86,6 +87,7 @@ struct api_live {
 	const struct acd_queue *dirty[DIRTY_MAX];
 	size_t ndirty;
 	bool subscribed;
+	struct api_fanout_stats fs;
 };
 
 /* --- live contacts ----------------------------------------------------------- */
@@ -285,6 +287,34 @@ static void client_close(struct client *cl, enum websock_scode code,
 	mem_deref(cl);
 }
 
+/* One unmasked text frame (RFC 6455 5.2) holding text, built once and
+ * written to every client's TCP connection as it is: no formatting or
+ * allocation per client.  libre's own frames (pings, close) go on the same
+ * connections from the same loop, so frames never interleave. */
+static struct mbuf *frame(const char *text)
+{
+	size_t n = strlen(text);
+	struct mbuf *mb = mbuf_alloc(n + 10);
+
+	if (!mb)
+		return NULL;
+	(void)mbuf_write_u8(mb, 0x80 | WEBSOCK_TEXT);
+	if (n < 126) {
+		(void)mbuf_write_u8(mb, (uint8_t)n);
+	}
+	else if (n <= 0xffff) {
+		(void)mbuf_write_u8(mb, 126);
+		(void)mbuf_write_u16(mb, htons((uint16_t)n));
+	}
+	else {
+		(void)mbuf_write_u8(mb, 127);
+		(void)mbuf_write_u32(mb, htonl((uint32_t)((uint64_t)n >> 32)));
+		(void)mbuf_write_u32(mb, htonl((uint32_t)n));
+	}
+	(void)mbuf_write_mem(mb, (const uint8_t *)text, n);
+	return mb;
+}
+
 /* Send text to the clients of tenant that may see it: all of them when
  * agent is NULL, else the whole-tenant ones and that agent's. */
 static void fanout(struct api_live *l, const struct acd_tenant *tenant,
@@ -292,7 +322,13 @@ static void fanout(struct api_live *l, const struct acd_tenant *tenant,
 {
 	const char *tn = acd_tenant_name(tenant);
 	struct le *le = l->clients.head;
+	uint64_t t0 = hl_mono_ns(), us;
+	struct mbuf *mb = frame(text);
+	uint32_t sent = 0;
+	unsigned i = 0;
 
+	if (!mb)
+		return;
 	while (le) {
 		struct client *cl = le->data;
 		int err;
@@ -307,7 +343,8 @@ static void fanout(struct api_live *l, const struct acd_tenant *tenant,
 				     "signed out");
 			continue;
 		}
-		err = websock_send(cl->wc, WEBSOCK_TEXT, "%s", text);
+		mb->pos = 0;
+		err = tcp_send(websock_tcp(cl->wc), mb);
 		if (err) {
 			HL_DEBUG("api", "events: send to %s@%s: %s",
 				 cl->sess->username, cl->sess->tenant,
@@ -316,7 +353,27 @@ static void fanout(struct api_live *l, const struct acd_tenant *tenant,
 			continue;
 		}
 		cl->sent++;
+		sent++;
 	}
+	mem_deref(mb);
+	if (!sent)
+		return;
+	/* the time one message takes to reach every client's socket */
+	us = (hl_mono_ns() - t0) / 1000;
+	l->fs.messages++;
+	l->fs.deliveries += sent;
+	l->fs.sum_us += us;
+	while (us > 1 && i < API_LAT_BUCKETS - 1) {
+		us >>= 1;
+		i++;
+	}
+	l->fs.hist[i]++;
+}
+
+void api_live_fanout_stats(const struct api_live *l,
+			   struct api_fanout_stats *st)
+{
+	*st = l->fs;
 }
 
 /* Encode msg (taking it) once and send it. */

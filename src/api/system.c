@@ -255,6 +255,20 @@ void api_metrics(struct api_req *req)
 	(void)mbuf_printf(m.mb, "hotline_events_clients %u\n",
 			  api_live_clients(api_live(req)));
 
+	{
+		struct api_fanout_stats fs;
+
+		api_live_fanout_stats(api_live(req), &fs);
+		help(m.mb, "hotline_events_fanout_seconds", "histogram",
+		     "Time to hand one event to every client's socket.");
+		histogram(m.mb, "hotline_events_fanout_seconds", fs.hist,
+			  API_LAT_BUCKETS, fs.messages, fs.sum_us / 1e6);
+		help(m.mb, "hotline_events_delivered_total", "counter",
+		     "Event messages handed to clients.");
+		(void)mbuf_printf(m.mb, "hotline_events_delivered_total %llu\n",
+				  (unsigned long long)fs.deliveries);
+	}
+
 	auth_stats(api_auth(req), &au);
 	help(m.mb, "hotline_sessions", "gauge", "Live session tokens.");
 	(void)mbuf_printf(m.mb, "hotline_sessions %u\n", au.sessions);

@@ -16,11 +16,14 @@
  *
  * Passwords: Argon2id with libsodium's interactive limits
  * (crypto_pwhash_str, ~60 ms and 64 MiB per hash here).  Plain passwords
- * of the center file are hashed on the worker right after start (the
- * loop never waits; ~1.3 s of one core for the demo's 22 users); a
- * sign-in that arrives first has its user hashed at once.  Only hashes are
- * kept (the plain copy is wiped) and only hashes are stored.  Tokens are
- * stored and looked up by their BLAKE2b digest, never in clear.
+ * of the center file's users: are hashed on the worker right after start
+ * (the loop never waits); a sign-in that arrives first has its user hashed
+ * at once.  The automatic users of agent_users share their phone's SIP
+ * password, which the center keeps in memory for digest authentication:
+ * they are hashed at their first sign-in (a start with 500 agents would
+ * otherwise cost 30 s of a core).  Only hashes are kept by auth (its plain
+ * copy is wiped) and only hashes are stored.  Tokens are stored and looked
+ * up by their BLAKE2b digest, never in clear.
  *
  * Threads: everything belongs to the control loop that called
  * auth_alloc(), except the worker, which touches only its jobs; results come

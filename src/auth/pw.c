@@ -197,6 +197,7 @@ int pw_alloc(struct pw **pwp)
 	if (err)
 		goto out;
 	pw->started = true;
+	pthread_setname_np(pw->thread, "hl-pwhash");
 
 out:
 	if (err)
