@@ -501,7 +501,11 @@ static int authenticate(struct api_req *req, const struct http_msg *msg)
 {
 	static const char challenge[] = "WWW-Authenticate: Bearer\r\n";
 	const struct http_hdr *hdr = http_msg_hdr(msg, HTTP_HDR_AUTHORIZATION);
-	const char *qtok = api_req_query(req, "token");
+	/* ?token= only where a header cannot be set (a browser's
+	 * WebSocket): elsewhere it would end up in logs and histories. */
+	const char *qtok = req->route->h == api_events
+				   ? api_req_query(req, "token")
+				   : NULL;
 	struct auth_session *s = NULL;
 	char token[160];
 	int err;
