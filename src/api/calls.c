@@ -40,7 +40,23 @@ static void answer(struct api_req *req, struct acd_agent *a, int err,
 		break;
 	case EBUSY:
 		api_reply_error(req, 409, "conflict",
-				"the call cannot be %s now", what);
+				"the call cannot be %s now (the other agent "
+				"is busy, or has not answered yet)",
+				what);
+		break;
+	case EALREADY:
+		api_reply_error(req, 409, "conflict",
+				"a consultation is in progress: complete or "
+				"cancel it first");
+		break;
+	case EHOSTUNREACH:
+		api_reply_error(req, 409, "unreachable",
+				"the target has no registered phone");
+		break;
+	case ESRCH:
+		api_reply_error(req, 409, "no_consultation",
+				"agent %s is not consulting anyone",
+				acd_agent_id(a));
 		break;
 	default:
 		api_reply_errno(req, err, NULL);
@@ -118,39 +134,42 @@ void api_call_transfer(struct api_req *req)
 	       "transferred");
 }
 
-/* Consultation needs a second call from the agent's phone to the target
- * while the caller waits; the voice channel cannot place it yet. */
-static void consult_missing(struct api_req *req)
+/* POST .../call/consult {"target": "1002"}: the caller waits while the
+ * agent's phone talks to the target's. */
+void api_call_consult(struct api_req *req)
+{
+	struct acd_agent *a;
+	const char *t;
+
+	if (target_field(req, &t) || target(req, &a))
+		return;
+	answer(req, a,
+	       voice_call_consult(api_voice(req), api_tenant_name(req),
+				  acd_agent_id(a), t),
+	       "consulted");
+}
+
+void api_call_consult_complete(struct api_req *req)
 {
 	struct acd_agent *a;
 
 	if (target(req, &a))
 		return;
-	if (!voice_agent_in_call(api_voice(req), api_tenant_name(req),
-				 acd_agent_id(a))) {
-		answer(req, a, ENOENT, "consult");
-		return;
-	}
-	api_reply_error(req, 501, "not_implemented",
-			"consultation is not available yet: use transfer "
-			"(blind), or hold and call from the phone");
-}
-
-void api_call_consult(struct api_req *req)
-{
-	const char *t;
-
-	if (target_field(req, &t))
-		return;
-	consult_missing(req);
-}
-
-void api_call_consult_complete(struct api_req *req)
-{
-	consult_missing(req);
+	answer(req, a,
+	       voice_call_consult_complete(api_voice(req),
+					   api_tenant_name(req),
+					   acd_agent_id(a)),
+	       "handed over");
 }
 
 void api_call_consult_cancel(struct api_req *req)
 {
-	consult_missing(req);
+	struct acd_agent *a;
+
+	if (target(req, &a))
+		return;
+	answer(req, a,
+	       voice_call_consult_cancel(api_voice(req), api_tenant_name(req),
+					 acd_agent_id(a)),
+	       "taken back");
 }

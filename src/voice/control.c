@@ -170,6 +170,41 @@ int voice_call_transfer(struct voice *v, const char *tenant, const char *agent,
 	return err == EBUSY ? EBUSY : err;
 }
 
+int voice_call_consult(struct voice *v, const char *tenant, const char *agent,
+                       const char *target)
+{
+	struct call *c = agent_call(v, tenant, agent);
+	const struct center_agent *ca;
+
+	if (!c)
+		return ENOENT;
+	if (!target || !strcmp(target, agent))
+		return EINVAL;
+	ca = center_agent(c->ct, target);
+	if (!ca)
+		return target[0] == '+' ||
+		               (target[0] >= '0' && target[0] <= '9')
+		           ? ENOTSUP
+		           : EINVAL;
+	return call_consult_start(c, ca);
+}
+
+int voice_call_consult_complete(struct voice *v, const char *tenant,
+                                const char *agent)
+{
+	struct call *c = agent_call(v, tenant, agent);
+
+	return c ? call_consult_complete(c) : ENOENT;
+}
+
+int voice_call_consult_cancel(struct voice *v, const char *tenant,
+                              const char *agent)
+{
+	struct call *c = agent_call(v, tenant, agent);
+
+	return c ? call_consult_cancel(c) : ENOENT;
+}
+
 unsigned voice_latency_hist(const struct voice *v, uint64_t *hist, unsigned n,
                             uint64_t *count)
 {

@@ -90,6 +90,18 @@ int voice_call_hangup(struct voice *v, const char *tenant, const char *agent);
  *  another agent's extension; the agent's phone is hung up. */
 int voice_call_transfer(struct voice *v, const char *tenant, const char *agent,
                         const char *target);
+/** Consultation: the caller waits in silence while the agent's phone is
+ *  connected to another agent's (target: an extension of the tenant;
+ *  EHOSTUNREACH: no registered phone; EBUSY: that agent is busy; EALREADY:
+ *  one is in progress).  Complete hands the call to the consulted agent
+ *  (the agent's phone gets BYE; EBUSY until it answered); cancel takes it
+ *  back (ESRCH: no consultation). */
+int voice_call_consult(struct voice *v, const char *tenant, const char *agent,
+                       const char *target);
+int voice_call_consult_complete(struct voice *v, const char *tenant,
+                                const char *agent);
+int voice_call_consult_cancel(struct voice *v, const char *tenant,
+                              const char *agent);
 /** The engine contact of the agent's current call, or ACD_NONE-like
  *  UINT64_MAX when it has none in the engine. */
 uint64_t voice_agent_contact(const struct voice *v, const char *tenant,

@@ -34,6 +34,7 @@ struct offer;
 struct media_relay;
 struct reg_aor;
 struct leg_refer;
+struct consult;
 
 /* --- auth.c: digest authentication (RFC 2617 / 3261 MD5) ---------------- */
 
@@ -215,6 +216,8 @@ struct call {
 	char reason[64];
 	bool counted_bridged;
 	bool desk_held; /* held from the agent's desktop (control.c) */
+	struct consult *consult; /* consultation in progress (consult.c),
+	                            which holds a reference to the call */
 };
 
 /** An attempt to reach one agent: its devices rung in parallel. */
@@ -307,6 +310,18 @@ const struct sa *leg_raddr(const struct leg *leg);
 void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg);
 /** Report the outcome of a transfer to the transferor (NOTIFY sipfrag). */
 void refer_notify(struct leg *leg, uint16_t scode, const char *reason);
+
+/* --- consult.c: consultation from the desktop --------------------------- */
+
+/** Ring ca's first device for the bridged agent of c while the caller
+ *  waits: 0, EALREADY (one in progress), EBUSY (ca busy), EHOSTUNREACH
+ *  (no registered phone), EINVAL, ENOMEM. */
+int call_consult_start(struct call *c, const struct center_agent *ca);
+/** Hand the call to the consulted agent (ESRCH none, EBUSY not answered
+ *  yet); the consulting agent's phone gets BYE. */
+int call_consult_complete(struct call *c);
+/** Back to the caller; the consulted phone gets BYE (ESRCH none). */
+int call_consult_cancel(struct call *c);
 
 /* --- record.c: the interaction record ------------------------------------ */
 
