@@ -315,10 +315,16 @@ static struct mbuf *frame(const char *text)
 	return mb;
 }
 
-/* Send text to the clients of tenant that may see it: all of them when
- * agent is NULL, else the whole-tenant ones and that agent's. */
+/* Who gets a message, within its tenant. */
+enum audience {
+	TO_ALL = 0, /* every client (queue statistics) */
+	TO_WHOLE,   /* supervisors and admins, and the agent named if any */
+	TO_AGENT,   /* the agent named only */
+};
+
+/* Send text to the clients of tenant that may see it. */
 static void fanout(struct api_live *l, const struct acd_tenant *tenant,
-		   const char *agent, const char *text)
+		   enum audience to, const char *agent, const char *text)
 {
 	const char *tn = acd_tenant_name(tenant);
 	struct le *le = l->clients.head;
@@ -334,9 +340,12 @@ static void fanout(struct api_live *l, const struct acd_tenant *tenant,
 		int err;
 
 		le = le->next;
+		bool mine = !cl->whole && agent && !strcmp(cl->agent, agent);
+
 		if (strcmp(cl->sess->tenant, tn))
 			continue;
-		if (!cl->whole && (!agent || strcmp(cl->agent, agent)))
+		if ((to == TO_WHOLE && !cl->whole && !mine) ||
+		    (to == TO_AGENT && !mine))
 			continue;
 		if (cl->sess->revoked) {
 			client_close(cl, WEBSOCK_POLICY_VIOLATION,
@@ -378,7 +387,7 @@ void api_live_fanout_stats(const struct api_live *l,
 
 /* Encode msg (taking it) once and send it. */
 static void publish(struct api_live *l, const struct acd_tenant *tenant,
-		    const char *agent, json_t *msg)
+		    enum audience to, const char *agent, json_t *msg)
 {
 	char *text;
 
@@ -388,7 +397,7 @@ static void publish(struct api_live *l, const struct acd_tenant *tenant,
 	json_decref(msg);
 	if (!text)
 		return;
-	fanout(l, tenant, agent, text);
+	fanout(l, tenant, to, agent, text);
 	free(text);
 }
 
@@ -403,7 +412,7 @@ static void stats_tick(void *arg)
 	for (size_t i = 0; i < n; i++) {
 		const struct acd_queue *q = l->dirty[i];
 
-		publish(l, acd_queue_tenant(q), NULL,
+		publish(l, acd_queue_tenant(q), TO_ALL, NULL,
 			json_pack("{s:s,s:o}", "type", "queue.stats", "queue",
 				  api_queue_json(l->api, q)));
 	}
@@ -517,11 +526,11 @@ static void contact_event(struct api_live *l, const struct acd_event *ev)
 		if (ev->type == ACD_EV_OFFER_ENDED) {
 			/* the agent rung loses it; the others see where it
 			 * is now */
-			publish(l, c->tenant, "\001",
+			publish(l, c->tenant, TO_WHOLE, NULL,
 				json_pack("{s:s,s:o}", "type", type, "contact",
 					  contact_json(l, c, NULL)));
 			if (*agent)
-				publish(l, c->tenant, agent,
+				publish(l, c->tenant, TO_AGENT, agent,
 					json_pack("{s:s,s:o}", "type", type,
 						  "contact",
 						  contact_json(l, c,
@@ -530,7 +539,7 @@ static void contact_event(struct api_live *l, const struct acd_event *ev)
 				c->agent[0] = '\0';
 		}
 		else {
-			publish(l, c->tenant, *agent ? agent : "\001",
+			publish(l, c->tenant, TO_WHOLE, *agent ? agent : NULL,
 				json_pack("{s:s,s:o}", "type", type, "contact",
 					  contact_json(l, c, final)));
 		}
@@ -549,7 +558,7 @@ static void engine_event(const struct acd_event *ev, void *arg)
 	switch (ev->type) {
 	case ACD_EV_AGENT_STATE:
 		if (l->clients.head)
-			publish(l, ev->tenant, acd_agent_id(ev->agent),
+			publish(l, ev->tenant, TO_WHOLE, acd_agent_id(ev->agent),
 				json_pack("{s:s,s:o}", "type", "agent.state",
 					  "agent",
 					  api_agent_json(l->api, ev->agent)));
@@ -557,7 +566,7 @@ static void engine_event(const struct acd_event *ev, void *arg)
 		break;
 	case ACD_EV_INTERVAL:
 		if (l->clients.head && ev->queue)
-			publish(l, ev->tenant, "\001",
+			publish(l, ev->tenant, TO_WHOLE, NULL,
 				json_pack("{s:s,s:s,s:o}", "type",
 					  "queue.interval", "queue",
 					  acd_queue_name(ev->queue), "interval",
