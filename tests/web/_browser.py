@@ -121,6 +121,11 @@ class Browser:
         self.call("shot", page=page, path=path, full=full, timeout=15)
         return path
 
+    def fonts(self, page, sel):
+        """{family: glyphs} Chromium drew sel's own text with."""
+        return {f["familyName"]: f["glyphCount"]
+                for f in self.call("fonts", page=page, sel=sel)}
+
     def console(self, page):
         return self.call("console", page=page)
 

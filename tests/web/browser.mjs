@@ -15,6 +15,7 @@
 //   text {page, sel}                 innerText of the first match
 //   count {page, sel}                eval {page, js} (an expression)
 //   shot {page, path, full?}         console {page} -> messages so far
+//   fonts {page, sel} -> [{familyName, glyphCount}] actually used
 //   close {page} | quit
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -74,6 +75,23 @@ async function run(req) {
 		await p.screenshot({ path: req.path, fullPage: !!req.full, timeout: tmo });
 		return req.path;
 	case 'console': return logs[req.page] || [];
+	case 'fonts': {
+		// The fonts Chromium really drew an element's text with (DevTools
+		// protocol): [{familyName, glyphCount}], proof that CJK text is not
+		// tofu and which CJK face was picked.
+		const cdp = await p.context().newCDPSession(p);
+		try {
+			await cdp.send('DOM.enable');
+			await cdp.send('CSS.enable');
+			const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+			const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: req.sel });
+			if (!nodeId) throw new Error(`no element ${req.sel}`);
+			const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+			return fonts;
+		} finally {
+			await cdp.detach();
+		}
+	}
 	case 'close': await p.context().close(); delete pages[req.page]; return true;
 	case 'quit': return 'bye';
 	default: throw new Error(`unknown op ${req.op}`);

@@ -37,7 +37,8 @@ export function Wallboard({ live, user, hours }) {
 				{queues.length === 0 && live.ready && <div class="muted">{t('wall.no_queues')}</div>}
 				{queues.map((q) => <QueueTile key={q.name} q={q} live={live} now={now} />)}
 			</section>
-			<section class="wall-row">
+			<section class="wall-body">
+			<div class="wall-left">
 				<div class="panel chart-panel">
 					<header class="panel-head">
 						<h2>{t('wall.chart', { h: hours })}</h2>
@@ -61,7 +62,7 @@ export function Wallboard({ live, user, hours }) {
 									<tr key={c.id} data-testid="waiting-row">
 										<td class="mono">{c.caller}</td>
 										<td><span class="queue-tag">{c.queue}</span></td>
-										<td class="num mono">{formatDuration(since(c.arrived_ms, now, live.skew) ?? c.waited_s)}</td>
+										<td class="num">{formatDuration(since(c.arrived_ms, now, live.skew) ?? c.waited_s)}</td>
 										<td class="num">
 											<span class="prio">
 												<button type="button" class="btn tiny" title={t('wall.lower')} disabled={!(c.priority > 0)}
@@ -78,9 +79,9 @@ export function Wallboard({ live, user, hours }) {
 						</table>
 					)}
 				</div>
-			</section>
+			</div>
 			<section class="panel agents-panel" data-testid="agents-table">
-				<header class="panel-head"><h2>{t('wall.agents')}</h2>
+				<header class="panel-head agents-head"><h2>{t('wall.agents')}</h2>
 					<StateSummary agents={agents} /></header>
 				<table class="grid agents">
 					<thead><tr>
@@ -91,6 +92,7 @@ export function Wallboard({ live, user, hours }) {
 						{agents.map((a) => <AgentRow key={a.id} a={a} now={now} skew={live.skew} live={live} act={act} />)}
 					</tbody>
 				</table>
+			</section>
 			</section>
 		</main>
 	);
@@ -123,9 +125,9 @@ function QueueTile({ q, live, now }) {
 			</div>
 			<div class="tile-target">{t('wall.target', { pct: pct(q.sl_target), s: q.sl_threshold_s })}</div>
 			<dl class="tile-stats">
-				<div><dt>{t('wall.longest')}</dt><dd class="mono" data-testid="longest">{formatDuration(longest ?? 0)}</dd></div>
+				<div><dt>{t('wall.longest')}</dt><dd data-testid="longest">{formatDuration(longest ?? 0)}</dd></div>
 				<div><dt>{t('wall.sl_interval')}</dt><dd class={`st-${ivStatus || 'none'}`}>{pct(s.service_level_interval)}</dd></div>
-				<div><dt>{t('wall.asa')}</dt><dd class="mono">{formatDuration(s.asa_s)}</dd></div>
+				<div><dt>{t('wall.asa')}</dt><dd>{formatDuration(s.asa_s)}</dd></div>
 				<div><dt>{t('wall.abandon')}</dt><dd data-testid="abandon">{pct(s.abandon_rate)}</dd></div>
 				<div><dt>{t('wall.offered')}</dt><dd data-testid="offered">{num(s.offered ?? 0)}</dd></div>
 				<div><dt>{t('wall.answered')}</dt><dd data-testid="answered">{num(s.answered ?? 0)}</dd></div>
@@ -179,7 +181,7 @@ function AgentRow({ a, now, skew, live, act }) {
 		<tr data-testid={`agent-row-${a.id}`} data-state={a.state}>
 			<td><span class="agent-name"><b>{a.name || a.id}</b><small class="mono">{a.id}</small></span></td>
 			<td><StateBadge state={a.state} reason={a.reason} /></td>
-			<td class={`num mono ${long ? 'late' : ''}`}>{secs === null ? '' : fmtClock(secs)}</td>
+			<td class={`num ${long ? 'late' : ''}`}>{secs === null ? '' : fmtClock(secs)}</td>
 			<td class="num">{a.contacts_today ?? 0}</td>
 			<td>{c ? <span class="mono">{c.caller} <span class="queue-tag">{c.queue}</span></span> : <span class="muted">{t('common.none')}</span>}</td>
 			<td>
