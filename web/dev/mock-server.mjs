@@ -71,6 +71,7 @@ const wrapCodes = [
 	{ code: 'info', label: { zh: '咨询解答', ko: '안내 완료', en: 'Information given' } },
 ];
 const tokens = {};
+const done = [];   // interactions, newest first
 const clients = new Set();
 
 function send(ws, obj) {
@@ -166,6 +167,9 @@ const server = http.createServer(async (req, res) => {
 		if (m[2] === 'resume') c.held = false;
 		if (m[2] === 'hangup' || m[2] === 'transfer') {
 			delete contacts[c.id]; a.current = null; c.state = 'completed';
+			done.unshift({ id: c.interaction, channel: 'voice', caller: c.caller, dialed: c.dialed, queue: c.queue, agent: a.id,
+				arrived: iso(c.arrived_ms), answered: iso(c.arrived_ms + 4000), ended: iso(now()), disposition: 'answered',
+				wrapup_code: null, note: null });
 			broadcast({ type: 'contact.completed', contact: c });
 			a.contacts_today++; setAgent(a, 'wrap-up');
 		} else broadcast({ type: 'contact.accepted', contact: c });
@@ -176,8 +180,15 @@ const server = http.createServer(async (req, res) => {
 		const c = contacts[m[1]]; c.priority = (await body(req)).priority;
 		broadcast({ type: 'contact.priority', contact: c }); return json(res, 200, c);
 	}
-	if ((m = p.match(/^\/api\/v1\/interactions\/([^/]+)\/wrapup$/))) return json(res, 200, {});
-	if (p === '/api/v1/interactions') return json(res, 200, { interactions: [] });
+	if ((m = p.match(/^\/api\/v1\/interactions\/([^/]+)\/wrapup$/))) {
+		const b = await body(req); const x = done.find((d) => d.id === m[1]);
+		if (x) { x.wrapup_code = b.code; x.note = b.note; }
+		return json(res, 200, x || {});
+	}
+	if (p === '/api/v1/interactions') {
+		const ag = url.searchParams.get('agent');
+		return json(res, 200, { interactions: done.filter((d) => !ag || d.agent === ag).slice(0, Number(url.searchParams.get('limit') || 50)) });
+	}
 	return json(res, 404, { error: { code: 'not_found', message: p } });
 });
 server.on('upgrade', (req, sock) => {

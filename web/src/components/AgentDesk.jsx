@@ -8,6 +8,7 @@ import { currentContact, since } from '../store.js';
 import { StateBadge, stateLabel } from './StateBadge.jsx';
 import { ScreenPop } from './ScreenPop.jsx';
 import { Wrapup } from './Wrapup.jsx';
+import { Recent } from './Recent.jsx';
 
 const MANUAL_REASONS = ['break', 'lunch', 'meeting', 'training'];
 
@@ -32,6 +33,7 @@ export function AgentDesk({ live, user }) {
 	const now = useNow(1000);
 	const [err, setErr] = useState(null);
 	const [done, setDone] = useState({});   // ended contact ids written up
+	const [saves, setSaves] = useState(0);  // wrap-ups saved (refreshes Recent)
 
 	if (!ext) return <main class="desk"><div class="card empty">{t('desk.no_agent')}</div></main>;
 
@@ -60,7 +62,10 @@ export function AgentDesk({ live, user }) {
 				{showWrap &&
 					<Wrapup key={(ended && ended.id) || 'wrap'} agent={agent} ext={ext}
 						ended={ended} codes={wrapCodes} now={now} skew={live.skew} act={act}
+						onSaved={() => setSaves(saves + 1)}
 						onClose={() => ended && setDone({ ...done, [ended.id]: true })} />}
+				<Recent ext={ext} wrapCodes={wrapCodes}
+					refreshKey={`${lastEnded ? lastEnded.id : ''}/${agent ? agent.contacts_today : ''}/${Object.keys(done).length}/${saves}`} />
 			</section>
 		</main>
 	);

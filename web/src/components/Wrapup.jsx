@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/index.js';
 import { since } from '../store.js';
 import { fmtClock } from './AgentDesk.jsx';
 
-export function Wrapup({ agent, ext, ended, codes, now, skew, act, onClose }) {
+export function Wrapup({ agent, ext, ended, codes, now, skew, act, onClose, onSaved }) {
 	const { t, lang } = useI18n();
 	const [interaction, setInteraction] = useState(ended && ended.interaction);
 	const [caller, setCaller] = useState(ended && ended.caller);
@@ -26,6 +26,8 @@ export function Wrapup({ agent, ext, ended, codes, now, skew, act, onClose }) {
 	}, [ext, interaction]);
 
 	const inWrap = agent.state === 'wrap-up';
+	// Written up and out of wrap-up: nothing left to do here.
+	useEffect(() => { if (saved && !inWrap && onClose) onClose(); }, [saved, inWrap]);
 	const secs = inWrap ? since(agent.state_since_ms, now, skew) : null;
 	const label = (c) => (c.label && (c.label[lang] || c.label.en)) || c.code;
 
@@ -37,6 +39,7 @@ export function Wrapup({ agent, ext, ended, codes, now, skew, act, onClose }) {
 		try {
 			await api.saveWrapup(interaction, code, note);
 			setSaved(true);
+			if (onSaved) onSaved();
 		} catch (err) {
 			setMsg(t('call.failed', { action: t('wrap.save'), msg: err.message }));
 		} finally {
