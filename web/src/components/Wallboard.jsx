@@ -81,7 +81,7 @@ export function Wallboard({ live, user, hours }) {
 				</div>
 			</div>
 			<section class="panel agents-panel" data-testid="agents-table">
-				<header class="panel-head agents-head"><h2>{t('wall.agents')}</h2>
+				<header class="panel-head"><h2>{t('wall.agents')}</h2>
 					<StateSummary agents={agents} /></header>
 				<table class="grid agents">
 					<thead><tr>
