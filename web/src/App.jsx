@@ -68,12 +68,20 @@ export function App() {
 		if (l) { setLangState(l); storeLang(l); }
 	}, []);
 
-	// A token from an earlier visit: who is it?
+	// A token from an earlier visit: who is it?  A 401 means sign in again;
+	// no answer (the daemon restarting under a wall screen) means ask again.
 	useEffect(() => {
-		if (!getToken()) return;
-		api.me().then((r) => adoptUser(r.user || r))
-			.catch(() => setToken(null))
-			.finally(() => setBooting(false));
+		if (!getToken()) return undefined;
+		let timer = null, stop = false;
+		const ask = (delay) => api.me().then((r) => {
+			if (!stop) { adoptUser(r.user || r); setBooting(false); }
+		}).catch((e) => {
+			if (stop) return;
+			if (e.status === 401 || e.status === 403) { setToken(null); setBooting(false); }
+			else timer = setTimeout(() => ask(Math.min(delay * 2, 10000)), delay);
+		});
+		ask(1000);
+		return () => { stop = true; clearTimeout(timer); };
 	}, [adoptUser]);
 
 	// The event stream lives as long as someone is signed in.
@@ -125,7 +133,7 @@ export function App() {
 
 	let body;
 	if (booting) {
-		body = <div class="boot" />;
+		body = <div class="boot"><span class="spinner" />{i18n.t('conn.connecting')}</div>;
 	} else if (!user) {
 		body = <Login onLogin={onLogin} lang={lang} setLang={setLang} />;
 	} else {
