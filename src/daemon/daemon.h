@@ -3,7 +3,8 @@
  *
  * Owns: the process lifecycle (libre, file-descriptor limits, signals) and
  * every long-lived object of the control loop: the center definition, the
- * routing engine and its one deadline timer, the HTTP API.
+ * routing engine and its one deadline timer, the store, the media relay,
+ * the voice channel, the HTTP API.
  *
  * Offers: daemon_run() starts everything in order, refuses to start at all
  * on a bad center file or a taken port, runs the event loop until SIGINT or
@@ -20,6 +21,10 @@
 #define DAEMON_SIP_DEFAULT "127.0.0.1:5060"
 #define DAEMON_HTTP_DEFAULT "127.0.0.1:8080"
 #define DAEMON_DB_DEFAULT "var/hotline.db"
+/* RTP/RTCP ports of the media relay: 4 per call, 4,096 calls, below the
+ * kernel's ephemeral range (32768-60999). */
+#define DAEMON_RTP_MIN 16384
+#define DAEMON_RTP_MAX 32767
 
 /** What the command line asked for; NULL means "from the center file's
  *  server: section, else the built-in default". */

@@ -24,7 +24,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: " PROG " --calls N --interval SECONDS --aht SECONDS --sl 0.80\n"
-"                      --answer SECONDS [--patience SECONDS] [--agents N] [--json]\n"
+"                      --answer SECONDS [--patience SECONDS] [--max-abandon FRACTION]\n"
+"                      [--agents N] [--json]\n"
 "\n"
 "How many agents an interval needs (Erlang C), or how a given staff performs.\n"
 "With --patience callers hang up after an exponential wait of that mean\n"
@@ -45,6 +46,9 @@ static void usage(FILE *f)
 "                      threshold count in neither part, so with patience\n"
 "                      short against the threshold a small staff \"meets\"\n"
 "                      the target by losing callers; check abandon_rate\n"
+"  --max-abandon FRACTION\n"
+"                      with --patience: the staff found must also keep the\n"
+"                      abandon rate at or below this (0..1), e.g. 0.05\n"
 "  --agents N          evaluate this staff (0..%d) instead of searching the\n"
 "                      fewest agents meeting --sl\n"
 "  --json              print one JSON object instead of the table: model,\n"
@@ -74,11 +78,13 @@ enum opt_id {
 	O_ANSWER,
 	O_PATIENCE,
 	O_AGENTS,
+	O_MAXAB,
 	O_NOPTS
 };
 
 static const char *const opt_names[O_NOPTS] = {
     "calls", "interval", "aht", "sl", "answer", "patience", "agents",
+    "max-abandon",
 };
 
 struct args {
@@ -134,6 +140,12 @@ static int parse_value(struct args *args, enum opt_id id, const char *val)
 		if (!(v > 0))
 			return bad("--%s must be > 0 seconds (leave it out for "
 			           "Erlang C), got %s",
+			           name, val);
+		break;
+	case O_MAXAB:
+		if (!(v > 0) || v > 1)
+			return bad("--%s must be a fraction above 0 and at "
+			           "most 1 (e.g. 0.05), got %s",
 			           name, val);
 		break;
 	case O_SL:
@@ -202,6 +214,9 @@ static int parse_args(int argc, char **argv, struct args *args)
 			return bad("missing required option --%s",
 			           opt_names[required[i]]);
 	}
+	if (args->set[O_MAXAB] && !args->set[O_PATIENCE])
+		return bad("--max-abandon needs --patience (Erlang C callers "
+		           "never abandon)");
 	if (!args->set[O_SL] && !args->set[O_AGENTS])
 		return bad("missing required option --sl (or give --agents to "
 		           "evaluate a staff)");
@@ -247,8 +262,13 @@ static int print_json(const struct args *args, const struct wfm_erlang_in *in,
 		err |= json_object_set_new(
 		    o, "meets_target",
 		    json_boolean(stable &&
-		                 out->service_level >= args->v[O_SL]));
+		                 out->service_level >= args->v[O_SL] &&
+		                 (!args->set[O_MAXAB] ||
+		                  out->abandon_rate <= args->v[O_MAXAB])));
 	}
+	if (args->set[O_MAXAB])
+		err |= json_object_set_new(o, "max_abandon",
+		                           jnum(args->v[O_MAXAB]));
 	if (err) {
 		json_decref(o);
 		return ENOMEM;
@@ -301,7 +321,12 @@ static void print_table(const struct args *args, const struct wfm_erlang_in *in,
 	printf("%.1f%%\n", 100 * out->occupancy);
 	if (erlang_a) {
 		printf(fmt, "abandoned");
-		printf("%.1f%% of contacts\n", 100 * out->abandon_rate);
+		printf("%.1f%% of contacts", 100 * out->abandon_rate);
+		if (args->set[O_MAXAB])
+			printf(" (limit %.1f%%: %s)", 100 * args->v[O_MAXAB],
+			       out->abandon_rate <= args->v[O_MAXAB] ? "met"
+			                                             : "missed");
+		printf("\n");
 	}
 }
 
@@ -330,6 +355,7 @@ int cmd_erlang(int argc, char **argv)
 	in.aht_s = args.v[O_AHT];
 	in.answer_s = args.v[O_ANSWER];
 	in.patience_s = args.set[O_PATIENCE] ? args.v[O_PATIENCE] : 0;
+	in.max_abandon = args.set[O_MAXAB] ? args.v[O_MAXAB] : 0;
 
 	if (args.set[O_AGENTS])
 		err = wfm_erlang_eval(&in, (int)args.v[O_AGENTS], &out);

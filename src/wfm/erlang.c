@@ -104,6 +104,8 @@ static bool in_ok(const struct wfm_erlang_in *in)
 		return false;
 	if (!isfinite(in->patience_s) || in->patience_s < 0)
 		return false;
+	if (!(in->max_abandon >= 0 && in->max_abandon <= 1))
+		return false;
 	/* derived rates must be finite too (1e300 calls in 1e-300 s) */
 	if (!isfinite(in->calls / in->interval_s * in->aht_s))
 		return false;
@@ -287,6 +289,8 @@ static bool meets(const struct wfm_erlang_in *in, int n, double sl,
 	}
 	if (in->patience_s == 0 && !(n > out->traffic_erlangs))
 		return false;
+	if (in->max_abandon > 0 && out->abandon_rate > in->max_abandon)
+		return false; /* more agents only lower it: still monotonic */
 	return out->service_level >= sl;
 }
 

@@ -69,6 +69,11 @@ struct wfm_erlang_in {
 	                      seconds, >= 0 */
 	double patience_s; /* mean caller patience (exponential), seconds;
 	                      0 = infinite -> Erlang C */
+	double max_abandon;/* staffing only: the abandon rate must also be
+	                      at most this (0..1); 0 = no limit.  Erlang A's
+	                      service level ignores callers who hang up
+	                      within the threshold, so a planner caps the
+	                      abandons too. */
 };
 
 struct wfm_erlang_out {

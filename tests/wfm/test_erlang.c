@@ -41,7 +41,7 @@ static void in_range(const struct wfm_erlang_out *o)
 static struct wfm_erlang_in mk(double calls, double interval, double aht,
                                double answer, double patience)
 {
-	struct wfm_erlang_in in = {calls, interval, aht, answer, patience};
+	struct wfm_erlang_in in = {calls, interval, aht, answer, patience, 0};
 
 	return in;
 }
@@ -621,13 +621,13 @@ static void test_extremes(void **state)
 	/* found by fuzzing: a threshold hundreds of patiences long makes
 	 * e^{-t/patience} underflow; the gamma series must stop at once */
 	static const struct wfm_erlang_in c[] = {
-	    {1.43983, 2.65007, 69.9307, 9.94632, 0.0140066},
-	    {32029.2, 17679.4, 642.539, 854.802, 1.20204},
-	    {65441.2, 9.77281, 11.0476, 24.6747, 0.034253},
+	    {1.43983, 2.65007, 69.9307, 9.94632, 0.0140066, 0},
+	    {32029.2, 17679.4, 642.539, 854.802, 1.20204, 0},
+	    {65441.2, 9.77281, 11.0476, 24.6747, 0.034253, 0},
 	    /* patience far beyond everything: nearly Erlang C */
-	    {100, 1800, 180, 20, 1e11},
+	    {100, 1800, 180, 20, 1e11, 0},
 	    /* patience far below everything */
-	    {100, 1800, 180, 20, 1e-6},
+	    {100, 1800, 180, 20, 1e-6, 0},
 	};
 	static const int n[] = {1, 2578, 36058, 12, 1};
 	struct wfm_erlang_out o;
@@ -667,6 +667,27 @@ static void test_no_calls(void **state)
 		assert_int_equal(wfm_erlang_eval(&in, 0, &o), 0);
 		assert_true(o.abandon_rate == 1 && o.service_level == 0);
 	}
+}
+
+/* With short patience, SL alone is met by losing callers; max_abandon makes
+ * the search keep the abandon rate down too, at the fewest such agents. */
+static void test_staff_max_abandon(void **state)
+{
+	struct wfm_erlang_in in = mk(1000, 1800, 180, 20, 30);
+	struct wfm_erlang_out free_, capped, fewer;
+
+	(void)state;
+	assert_int_equal(wfm_erlang_staff(&in, 0.8, &free_), 0);
+	assert_true(free_.abandon_rate > 0.05);
+	in.max_abandon = 0.05;
+	assert_int_equal(wfm_erlang_staff(&in, 0.8, &capped), 0);
+	assert_true(capped.abandon_rate <= 0.05);
+	assert_true(capped.service_level >= 0.8);
+	assert_true(capped.agents > free_.agents);
+	assert_int_equal(wfm_erlang_eval(&in, capped.agents - 1, &fewer), 0);
+	assert_true(fewer.abandon_rate > 0.05 || fewer.service_level < 0.8);
+	in.max_abandon = 1.5;
+	assert_int_equal(wfm_erlang_staff(&in, 0.8, &capped), EINVAL);
 }
 
 static void test_bad_input(void **state)
@@ -735,6 +756,7 @@ int main(void)
 	    cmocka_unit_test(test_large),
 	    cmocka_unit_test(test_extremes),
 	    cmocka_unit_test(test_no_calls),
+	    cmocka_unit_test(test_staff_max_abandon),
 	    cmocka_unit_test(test_bad_input),
 	};
 

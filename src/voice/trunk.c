@@ -1,0 +1,185 @@
+/**
+ * @file trunk.c  A new INVITE: who may call, which number, which queue.
+ *
+ * Accepted sources: a trunk of the center (address, any port or the given
+ * one) or a registered agent phone (the address its REGISTER came from).
+ * The dialed number (Request-URI user) is a number of the center, which
+ * names a queue, or an agent's extension, which rings that agent directly.
+ * The caller is answered at once (so the queue can play to it later) and
+ * the call enters the engine; everything after that is call.c.
+ */
+#include <string.h>
+
+#include "voice/voice_int.h"
+
+static bool from_trunk(const struct voice *v, const struct sa *src,
+		       const char **namep)
+{
+	const struct center *c = v->cfg.center;
+
+	for (size_t i = 0; i < c->ntrunks; i++) {
+		const struct center_trunk *t = &c->trunks[i];
+		struct sa ta;
+
+		if (!t->address || sa_set_str(&ta, t->address, t->port))
+			continue;
+		if (!sa_cmp(&ta, src, SA_ADDR))
+			continue;
+		if (t->port && t->port != sa_port(src))
+			continue;
+		*namep = t->name;
+		return true;
+	}
+
+	return false;
+}
+
+/* Refusals are logged, but a flood of them only now and then. */
+static bool log_denied(struct voice *v)
+{
+	++v->denied;
+	return v->denied <= 20 || v->denied % 1000 == 0;
+}
+
+void trunk_invite(const struct sip_msg *msg, void *arg)
+{
+	struct voice *v = arg;
+	const struct center_tenant *ct = NULL;
+	const struct center_number *num;
+	const struct center_agent *ca = NULL;
+	const char *trunk = NULL;
+	const struct binding *b;
+	struct call *c = NULL;
+	char src[64], dialed[64];
+	int err;
+
+	(void)re_snprintf(src, sizeof(src), "%J", &msg->src);
+
+	if (v->closing) {
+		voice_reply(v, msg, 503, "Shutting Down");
+		return;
+	}
+
+	if (!from_trunk(v, &msg->src, &trunk)) {
+		b = registrar_find_addr(v->reg, &msg->src);
+		if (!b) {
+			if (log_denied(v))
+				HL_INFO("voice", "INVITE from %s refused: not a "
+					"trunk and not a registered phone "
+					"(%u refused)", src, v->denied);
+			voice_reply(v, msg, 403, "Forbidden");
+			return;
+		}
+		trunk = "agent phone";
+	}
+
+	if (!pl_isset(&msg->uri.user) || msg->uri.user.l >= sizeof(dialed)) {
+		voice_reply(v, msg, 404, "Not Found");
+		return;
+	}
+	(void)pl_strcpy(&msg->uri.user, dialed, sizeof(dialed));
+
+	num = center_number(v->cfg.center, dialed, &ct);
+	if (!num)
+		ca = voice_agent_lookup(v, &msg->uri.user, &msg->uri.host, &ct);
+	if (!num && !ca) {
+		if (log_denied(v))
+			HL_INFO("voice", "INVITE from %s to %s refused: unknown "
+				"number", src, dialed);
+		voice_reply(v, msg, 404, "Not Found");
+		return;
+	}
+
+	err = call_alloc(&c, v, msg, ct);
+	if (err) {
+		HL_WARN("voice", "INVITE from %s to %s: cannot set up call: %s",
+			src, dialed, strerror(err));
+		voice_reply(v, msg, 500, "Server Error");
+		return;
+	}
+
+	HL_INFO("voice", "call %s: from %s to %s via %s (%s), sip call-id "
+		"%.*s", c->id, c->caller, dialed, trunk, src,
+		(int)msg->callid.l, msg->callid.p);
+
+	err = leg_caller_alloc(&c->a, c, msg);
+	if (err == EPROTO) {
+		call_end(c, DISP_FAILED, 488, "no common codec");
+		return;
+	}
+	else if (err) {
+		call_end(c, DISP_FAILED, err == ENOMEM ? 500 : 400,
+			 "unusable SDP offer");
+		return;
+	}
+
+	if (num) {
+		struct acd_tenant *at = acd_tenant_find(v->cfg.acd, ct->name);
+		struct acd_queue *q = at ? acd_queue_find(at, num->queue)
+					 : NULL;
+		struct acd_contact_params p = {
+			.channel = ACD_CH_VOICE,
+			.queue = q,
+			.priority = num->priority,
+			.owner = c,
+		};
+		uint64_t id = ACD_NONE;
+
+		if (!q) {
+			HL_WARN("voice", "call %s: number %s names queue %s, "
+				"which the engine does not know", c->id,
+				dialed, num->queue);
+			call_end(c, DISP_FAILED, 404, "no such queue");
+			return;
+		}
+
+		c->queue = q;
+		c->queue_name = mem_deref(c->queue_name);
+		(void)str_dup(&c->queue_name, num->queue);
+		c->t_queued = hl_wall_ms();
+		c->state = CALL_QUEUED;
+
+		/* events of this contact may come before acd_contact_add()
+		 * returns its id: the handler adopts the call through this */
+		v->adding = c;
+		err = acd_contact_add(v->cfg.acd, &p, &id);
+		v->adding = NULL;
+		if (err) {
+			HL_WARN("voice", "call %s: queue %s refused it: %s",
+				c->id, num->queue,
+				acd_last_error(v->cfg.acd));
+			c->state = CALL_NEW;
+			call_end(c, DISP_FAILED, err == EBUSY ? 486 : 500,
+				 "queue refused");
+			return;
+		}
+		if (c->contact == ACD_NONE && c->state != CALL_ENDED)
+			call_set_contact(c, id);
+
+		if (c->state != CALL_ENDED)
+			HL_INFO("voice", "call %s: queued in %s (contact %llu)",
+				c->id, num->queue,
+				(unsigned long long)c->contact);
+	}
+	else {
+		c->state = CALL_DIRECT;
+		err = call_ring_direct(c, ct, ca);
+		if (err) {
+			call_end(c, DISP_FAILED, 480, "extension unavailable");
+			return;
+		}
+	}
+
+	/* ended while entering the queue (e.g. overflowed at once): the
+	 * INVITE was answered with an error by call_end() */
+	if (c->state == CALL_ENDED)
+		return;
+
+	err = leg_caller_accept(c->a, msg);
+	if (err) {
+		HL_WARN("voice", "call %s: cannot answer: %s", c->id,
+			strerror(err));
+		call_end(c, DISP_FAILED, 500, "cannot answer");
+		return;
+	}
+}
