@@ -22,6 +22,21 @@ export function emptyState() {
 	};
 }
 
+// The agent as the UI uses it: `id` (older answers call it `ext`),
+// `state_since_ms` (or parsed from `state_since`), skills as {name: level}.
+export function normAgent(a) {
+	if (!a) return a;
+	const out = { ...a };
+	if (out.id === undefined && out.ext !== undefined) out.id = String(out.ext);
+	if (typeof out.state_since_ms !== 'number' && out.state_since) {
+		const ms = Date.parse(out.state_since);
+		if (!Number.isNaN(ms)) out.state_since_ms = ms;
+	}
+	if (Array.isArray(out.skills))
+		out.skills = Object.fromEntries(out.skills.map((x) => [x.skill, x.level]));
+	return out;
+}
+
 function byKey(list, key) {
 	const m = {};
 	for (const x of list || []) m[x[key]] = x;
@@ -35,20 +50,21 @@ export function apply(state, msg, now = Date.now()) {
 		for (const c of msg.contacts || [])
 			if (LIVE_CONTACT.has(c.state)) contacts[c.id] = c;
 		// An agent's current contact may come only inside the agent.
-		for (const a of msg.agents || [])
+		const agents = (msg.agents || []).map(normAgent);
+		for (const a of agents)
 			if (a.current && LIVE_CONTACT.has(a.current.state))
 				contacts[a.current.id] = { ...a.current, ...contacts[a.current.id] };
 		return {
 			...state,
 			ready: true,
-			agents: byKey(msg.agents, 'id'),
+			agents: byKey(agents, 'id'),
 			queues: byKey(msg.queues, 'name'),
 			contacts,
 			skew: typeof msg.time_ms === 'number' ? msg.time_ms - now : state.skew,
 		};
 	}
 	case 'agent.state': {
-		const a = msg.agent;
+		const a = normAgent(msg.agent);
 		if (!a || !a.id) return state;
 		const next = { ...state, agents: { ...state.agents, [a.id]: a } };
 		if (a.current && LIVE_CONTACT.has(a.current.state))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apply, currentContact, emptyState, mergeInterval, since, slStatus, sumIntervals, waitingContacts, countStates } from '../src/store.js';
+import { apply, normAgent, currentContact, emptyState, mergeInterval, since, slStatus, sumIntervals, waitingContacts, countStates } from '../src/store.js';
 import { backoffDelay } from '../src/events.js';
 import { chartSlots, niceMax } from '../src/components/IntervalChart.jsx';
 
@@ -75,6 +75,18 @@ describe('apply', () => {
 		expect(apply(s, { type: 'nonsense' })).toBe(s);
 		expect(apply(s, { type: 'agent.state' })).toBe(s);
 		expect(apply(s, null)).toBe(s);
+	});
+});
+
+describe('normAgent', () => {
+	it('accepts ext, state_since and a skill list', () => {
+		const a = normAgent({ ext: '1001', state: 'busy', state_since: '2026-11-23T13:54:51.364Z',
+			skills: [{ skill: 'general', level: 8 }] });
+		expect(a.id).toBe('1001');
+		expect(a.state_since_ms).toBe(Date.UTC(2026, 10, 23, 13, 54, 51, 364));
+		expect(a.skills).toEqual({ general: 8 });
+		const s = apply(snap(), { type: 'agent.state', agent: { ext: '1009', state: 'available' } });
+		expect(s.agents['1009'].state).toBe('available');
 	});
 });
 
