@@ -2,8 +2,9 @@
  * @file center.h  The center definition: one human-edited YAML file.
  *
  * Owns: the parsed model of the center (server settings, trunks, tenants
- * with their skills, queues, agents and dialed numbers).  Every string and
- * array in the model is owned by the struct center (one mem_deref frees all).
+ * with their skills, queues, agents, dialed numbers, IVR languages, opening
+ * hours, holidays and IVR flows).  Every string and array in the model is
+ * owned by the struct center (one mem_deref frees all).
  *
  * Offers: center_load() parses and validates a file; every error names the
  * file, line and field ("etc/demo.yaml:42: tenants[0].queues[1].strategy:
@@ -40,8 +41,174 @@ struct center_agent {
 struct center_number {
 	unsigned line;
 	char *number;                  /* dialed number, e.g. "12345" */
-	char *queue;                   /* queue entered by a call to it */
+	char *queue;                   /* queue entered by a call to it;
+					  with flow, the fallback when the
+					  IVR cannot take it; "" for a flow
+					  without one */
 	uint8_t priority;              /* contact priority 0..9, default 0 */
+	char *flow;                    /* IVR flow answering it, or NULL */
+};
+
+/* --- IVR flows --------------------------------------------------------------
+ * A flow is a small graph of nodes; the model keeps each node's settings
+ * and its edges resolved to indexes into the flow's nodes.  src/ivr runs
+ * callers through it.  Everything was checked at load: every edge leads to
+ * a node of the flow, every prompt is in the catalog of every language the
+ * tenant speaks, every queue and skill exists, every variable used is set
+ * somewhere, and no cycle of nodes can run without waiting for the caller.
+ */
+
+#define CENTER_NODE_NONE SIZE_MAX /* an absent edge */
+/** The variables the IVR sets itself (NULL-terminated): caller, called,
+ *  language, tenant, flow, path. */
+extern const char *const center_ivr_vars[];
+#define CENTER_DIGITS_MAX 64 /* longest collected entry */
+
+enum center_node_type {
+	CENTER_NODE_PLAY = 0,  /* play prompts, go on */
+	CENTER_NODE_MENU,      /* one digit chooses the next node */
+	CENTER_NODE_COLLECT,   /* several digits into a variable */
+	CENTER_NODE_LANGUAGE,  /* set the caller's language */
+	CENTER_NODE_TIME,      /* open, closed or holiday now? */
+	CENTER_NODE_QUEUE,     /* hand the call to the routing engine */
+	CENTER_NODE_TRANSFER,  /* to an extension or external number */
+	CENTER_NODE_HTTP,      /* ask the tenant's own system */
+	CENTER_NODE_VOICEMAIL, /* record a message, hang up */
+	CENTER_NODE_CALLBACK,  /* ask to be called back, hang up */
+	CENTER_NODE_HANGUP,
+	CENTER_NODE_NTYPES
+};
+
+/** One entry of a prompt list: a prompt, or a variable spoken. */
+enum center_say_kind {
+	CENTER_SAY_PROMPT = 0, /* name: a prompt of the catalog */
+	CENTER_SAY_NUMBER,     /* name: a variable read as a number */
+	CENTER_SAY_DIGITS,     /* name: a variable read digit by digit */
+};
+
+struct center_say {
+	unsigned line;
+	enum center_say_kind kind;
+	char *lang; /* "ko:lang/option": this language;
+	               NULL: the caller's */
+	char *name;
+};
+
+struct center_prompts {
+	struct center_say *v;
+	size_t n;
+	bool set; /* given in the file (even empty) */
+};
+
+/** A node reference: the name as written, and the index it resolves to. */
+struct center_edge {
+	char *name;  /* NULL: absent */
+	size_t node; /* CENTER_NODE_NONE when absent */
+};
+
+struct center_choice {
+	char digit; /* 0-9, '*', '#', A-D */
+	struct center_edge to;
+};
+
+struct center_case {
+	char *value; /* the field's text, e.g. "paid" */
+	struct center_edge to;
+};
+
+struct center_store {
+	char *var;  /* session variable */
+	char *path; /* JSON field, "bill.amount" */
+};
+
+enum center_http_method { CENTER_HTTP_GET = 0, CENTER_HTTP_POST };
+
+struct center_node {
+	unsigned line;
+	char *name;
+	enum center_node_type type;
+	struct center_prompts prompts; /* played on entering the node */
+	bool barge_in;                 /* a digit stops the prompts */
+	struct center_edge next;       /* play, language, collect, http
+	                                  (default branch), callback (after
+	                                  the request) */
+	struct center_edge on_error;   /* queue, transfer, http, voicemail,
+	                                  callback; absent: an apology and
+	                                  hang up */
+	char *var;                     /* menu, collect: where the input
+	                                  goes (default: the node's name) */
+
+	/* menu and collect */
+	struct center_choice *choices;
+	size_t nchoices;
+	uint32_t timeout_s;          /* silence after the prompts */
+	uint32_t digit_timeout_s;    /* collect: between digits */
+	uint32_t retries;            /* replays after silence or a wrong
+	                                entry */
+	struct center_edge no_input; /* silence on the last try */
+	struct center_edge invalid;  /* wrong entry on the last try
+	                                (absent: as no_input) */
+	struct center_prompts no_input_prompts;
+	struct center_prompts invalid_prompts;
+	uint32_t min_digits, max_digits;
+	char terminator; /* '\0': none */
+
+	/* language */
+	char *lang;
+
+	/* time */
+	struct center_edge open, closed, holiday;
+
+	/* queue, voicemail, callback */
+	char *queue;
+	uint8_t priority;
+	struct acd_skill_req *skills; /* queue: on top of the queue's own */
+	size_t nskills;
+
+	/* transfer */
+	char *target;
+
+	/* http */
+	char *url; /* with ${var} placeholders */
+	enum center_http_method method;
+	uint32_t http_timeout_s;
+	struct center_store *store;
+	size_t nstore;
+	char *switch_path; /* JSON field to branch on, or NULL */
+	struct center_case *cases;
+	size_t ncases;
+	struct center_prompts error_prompts;
+
+	/* callback */
+	char *number_var;              /* the number to call back */
+	struct center_prompts confirm; /* after the request */
+};
+
+struct center_flow {
+	unsigned line;
+	char *name;
+	struct center_node *nodes; /* nodes[0] is where a call starts */
+	size_t nnodes;
+};
+
+/** An IVR language and the skill its callers need. */
+struct center_language {
+	char *code;  /* "zh", "ko", "en" */
+	char *skill; /* borrowed from skills, or NULL */
+};
+
+/** Opening hours of one day: ranges of minutes since local midnight. */
+#define CENTER_DAY_RANGES 8
+struct center_day {
+	struct {
+		uint16_t from, to; /* 0..1440, from < to */
+	} r[CENTER_DAY_RANGES];
+	uint8_t n; /* 0: closed all day */
+};
+
+/** A holiday, or a run of them: local days since 1970-01-01. */
+struct center_holiday {
+	int64_t first, last;
 };
 
 struct center_tenant {
@@ -58,6 +225,14 @@ struct center_tenant {
 	size_t nagents;
 	struct center_number *numbers;
 	size_t nnumbers;
+	struct center_language *languages; /* [0] is the default */
+	size_t nlanguages;
+	bool has_hours;                /* false: open around the clock */
+	struct center_day week[7];     /* [0] Monday .. [6] Sunday */
+	struct center_holiday *holidays;
+	size_t nholidays;
+	struct center_flow *flows;
+	size_t nflows;
 };
 
 /** A carrier's SIP trunk: calls from this address are accepted. */
@@ -112,6 +287,14 @@ const struct center_agent *center_agent(const struct center_tenant *t,
 const struct center_number *center_number(const struct center *c,
 					  const char *number,
 					  const struct center_tenant **tp);
+/** A flow of a tenant by name, or NULL. */
+const struct center_flow *center_flow(const struct center_tenant *t,
+				      const char *name);
+/** A language of a tenant by code, or NULL. */
+const struct center_language *center_language(const struct center_tenant *t,
+					      const char *code);
+/** Name of a node type ("menu"), "?" if out of range. */
+const char *center_node_type_name(enum center_node_type type);
 
 /* --- doc.c --------------------------------------------------------------- */
 

@@ -98,6 +98,47 @@ extern const char *const cfg_channel_names[];  /* acd_channel order */
 extern const char *const cfg_strategy_names[]; /* acd_strategy order */
 extern const char *const cfg_overflow_names[]; /* acd_overflow_action */
 
+/* Helpers shared by the handlers of schema.c, flow.c and calendar.c. */
+size_t cfg_seq_len(const yaml_node_t *n);
+yaml_node_t *cfg_seq_at(struct cfg_ctx *cx, yaml_node_t *n, size_t i);
+/** A zeroed array for a list of n elements; *arrp is NULL for n == 0. */
+int cfg_list_alloc(struct cfg_ctx *cx, yaml_node_t *node, const char *what,
+                   size_t elemsz, void **arrp, size_t *np);
+/** An error about the value of key in mapping node (path gets ".key"); at
+ *  the mapping's line when the key is absent. */
+int cfg_key_err(struct cfg_ctx *cx, yaml_node_t *node, const char *key,
+                const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/** A list entry: a mapping walked with schema s. */
+int cfg_item_map(struct cfg_ctx *cx, yaml_node_t *item,
+                 const struct cfg_schema *s, void *base);
+/** {skill: level} of the tenant being parsed; *vp NULL when empty. */
+int cfg_skill_map(struct cfg_ctx *cx, yaml_node_t *node,
+                  struct acd_skill_req **vp, size_t *np);
+const struct center_queue *cfg_find_queue(const struct center_tenant *t,
+                                          const char *name);
+/** "a, b, c": the tenant's queue names. */
+const char *cfg_queue_names(const struct center_tenant *t, char *buf,
+                            size_t sz);
+/** "the tenant's skills are a, b" (or "... list is empty"). */
+const char *cfg_skill_names(const struct center_tenant *t, char *buf,
+                            size_t sz);
+
+/* --- calendar.c: languages, opening hours, holidays ----------------------- */
+
+cfg_parse_h cfg_parse_languages;
+cfg_parse_h cfg_parse_hours;
+cfg_parse_h cfg_parse_holidays;
+/** Defaults once the tenant is parsed (every catalog language). */
+int cfg_tenant_languages_default(struct cfg_ctx *cx, yaml_node_t *node);
+void cfg_calendar_free(struct center_tenant *t);
+
+/* --- flow.c: IVR flows ---------------------------------------------------- */
+
+cfg_parse_h cfg_parse_flows;
+/** The node types, for the docs (each row's sub is that type's table). */
+extern const struct cfg_schema cfg_flow_schema;
+void cfg_flows_free(struct center_tenant *t);
+
 /* --- load.c: the walker -------------------------------------------------- */
 
 /** Write "file:line: path: message" and return EINVAL. */
@@ -134,6 +175,8 @@ int cfg_parse_duration(const char *s, uint64_t *vp);
 bool cfg_valid_name(const char *s);
 /** Index of s in a NULL-terminated name list, or -1. */
 int cfg_name_index(const char *const *names, const char *s);
+/** Levenshtein distance of two short strings (99 beyond 64 characters). */
+size_t cfg_edit_distance(const char *a, const char *b);
 /** "a, b, c" of a name list, into buf. */
 const char *cfg_names_join(const char *const *names, char *buf, size_t sz);
 

@@ -84,10 +84,26 @@ static void summary(const struct center *c)
 		       t->nskills, t->nqueues, t->nagents, t->nnumbers);
 		for (size_t j = 0; j < t->nqueues; j++)
 			print_queue(&t->queues[j]);
-		for (size_t j = 0; j < t->nnumbers; j++)
-			printf("  number %s -> %s (priority %u)\n",
-			       t->numbers[j].number, t->numbers[j].queue,
-			       t->numbers[j].priority);
+		for (size_t j = 0; j < t->nnumbers; j++) {
+			if (t->numbers[j].flow && *t->numbers[j].queue)
+				printf("  number %s -> flow %s (else %s)\n",
+				       t->numbers[j].number,
+				       t->numbers[j].flow,
+				       t->numbers[j].queue);
+			else if (t->numbers[j].flow)
+				printf("  number %s -> flow %s\n",
+				       t->numbers[j].number,
+				       t->numbers[j].flow);
+			else
+				printf("  number %s -> %s (priority %u)\n",
+				       t->numbers[j].number,
+				       t->numbers[j].queue,
+				       t->numbers[j].priority);
+		}
+		for (size_t j = 0; j < t->nflows; j++)
+			printf("  flow %s: %zu nodes, starts at %s\n",
+			       t->flows[j].name, t->flows[j].nnodes,
+			       t->flows[j].nodes[0].name);
 		if (t->nagents)
 			printf("  agents %s..%s\n", t->agents[0].cfg.id,
 			       t->agents[t->nagents - 1].cfg.id);

@@ -96,6 +96,9 @@ static void doc_type(FILE *o, const struct cfg_field *f)
 		if (f->sub && !strncmp(f->doc_type, "list of ", 8))
 			fprintf(o, "list of [%s](#%s)", f->sub->name,
 			        f->sub->name);
+		else if (f->sub && !strncmp(f->doc_type, "map name: ", 10))
+			fprintf(o, "map name: [%s](#%s)", f->sub->name,
+			        f->sub->name);
 		else if (f->sub)
 			fprintf(o, "[%s](#%s)", f->sub->name, f->sub->name);
 		else

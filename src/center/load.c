@@ -51,8 +51,11 @@ static void tenant_free(struct center_tenant *t)
 	for (size_t i = 0; i < t->nnumbers; i++) {
 		mem_deref(t->numbers[i].number);
 		mem_deref(t->numbers[i].queue);
+		mem_deref(t->numbers[i].flow);
 	}
 	mem_deref(t->numbers);
+	cfg_calendar_free(t);
+	cfg_flows_free(t);
 }
 
 static void center_destructor(void *arg)
@@ -614,6 +617,11 @@ static size_t edit_distance(const char *a, const char *b)
 		memcpy(prev, cur, sizeof(prev));
 	}
 	return prev[lb];
+}
+
+size_t cfg_edit_distance(const char *a, const char *b)
+{
+	return edit_distance(a, b);
 }
 
 static int unknown_key(struct cfg_ctx *cx, const struct cfg_schema *s,

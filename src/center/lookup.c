@@ -50,3 +50,27 @@ const struct center_number *center_number(const struct center *c,
 	}
 	return NULL;
 }
+
+const struct center_flow *center_flow(const struct center_tenant *t,
+                                      const char *name)
+{
+	if (!t || !name)
+		return NULL;
+	for (size_t i = 0; i < t->nflows; i++) {
+		if (!strcmp(t->flows[i].name, name))
+			return &t->flows[i];
+	}
+	return NULL;
+}
+
+const struct center_language *center_language(const struct center_tenant *t,
+                                              const char *code)
+{
+	if (!t || !code)
+		return NULL;
+	for (size_t i = 0; i < t->nlanguages; i++) {
+		if (t->languages[i].code && !strcmp(t->languages[i].code, code))
+			return &t->languages[i];
+	}
+	return NULL;
+}

@@ -240,6 +240,64 @@ out:
 	return 0;
 }
 
+/* --- the helpers above, for flow.c and calendar.c ----------------------- */
+
+size_t cfg_seq_len(const yaml_node_t *n)
+{
+	return seq_len(n);
+}
+
+yaml_node_t *cfg_seq_at(struct cfg_ctx *cx, yaml_node_t *n, size_t i)
+{
+	return seq_at(cx, n, i);
+}
+
+int cfg_list_alloc(struct cfg_ctx *cx, yaml_node_t *node, const char *what,
+                   size_t elemsz, void **arrp, size_t *np)
+{
+	return list_alloc(cx, node, what, elemsz, arrp, np);
+}
+
+int cfg_key_err(struct cfg_ctx *cx, yaml_node_t *node, const char *key,
+                const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return key_err(cx, node, key, "%s", msg);
+}
+
+int cfg_item_map(struct cfg_ctx *cx, yaml_node_t *item,
+                 const struct cfg_schema *s, void *base)
+{
+	return item_map(cx, item, s, base);
+}
+
+int cfg_skill_map(struct cfg_ctx *cx, yaml_node_t *node,
+                  struct acd_skill_req **vp, size_t *np)
+{
+	return skill_map(cx, node, vp, np);
+}
+
+const struct center_queue *cfg_find_queue(const struct center_tenant *t,
+                                          const char *name)
+{
+	return find_queue(t, name);
+}
+
+const char *cfg_queue_names(const struct center_tenant *t, char *buf, size_t sz)
+{
+	return queue_names_text(t, buf, sz);
+}
+
+const char *cfg_skill_names(const struct center_tenant *t, char *buf, size_t sz)
+{
+	return tenant_skills_text(t, buf, sz);
+}
+
 static int parse_queue_skills(struct cfg_ctx *cx, const struct cfg_field *f,
                               yaml_node_t *node, void *base)
 {
@@ -1265,10 +1323,39 @@ static int parse_number(struct cfg_ctx *cx, const struct cfg_field *f,
 
 static int number_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 {
-	const struct center_number *num = base;
-	const struct center_queue *q = find_queue(cx->tenant, num->queue);
+	struct center_number *num = base;
+	const struct center_queue *q;
 	char buf[512];
 
+	if (num->flow && !center_flow(cx->tenant, num->flow)) {
+		size_t n = 0;
+
+		buf[0] = '\0';
+		for (size_t i = 0; i < cx->tenant->nflows && n < sizeof(buf);
+		     i++)
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
+			                      i ? ", " : "",
+			                      cx->tenant->flows[i].name);
+		return key_err(cx, node, "flow",
+		               "unknown flow '%s' (%s%s)", num->flow,
+		               n ? "the tenant's flows are " : "the tenant "
+		                                               "has no flows",
+		               buf);
+	}
+	if (!num->queue && !num->flow)
+		return key_err(cx, node, "queue",
+		               "required field missing (or flow, for an IVR "
+		               "flow)");
+	if (!num->queue) {
+		/* "" rather than NULL: code that predates flows compares
+		 * every number's queue with a name */
+		if (str_dup(&num->queue, "")) {
+			cfg_err(cx, cfg_line(node), "out of memory");
+			return ENOMEM;
+		}
+		return 0;
+	}
+	q = find_queue(cx->tenant, num->queue);
 	if (!q)
 		return key_err(cx, node, "queue",
 		               "unknown queue '%s' (the tenant's queues are "
@@ -1294,8 +1381,15 @@ static const struct cfg_field number_fields[] = {
     {.key = "queue",
      .type = CT_NAME,
      AT(struct center_number, queue),
-     .required = true,
-     .help = "The voice queue a call to this number enters."},
+     .help = "The voice queue a call to this number enters directly; "
+             "with flow, the queue calls enter when the IVR cannot take "
+             "them (a voice channel without IVR, prompts missing).  Give "
+             "queue, flow or both."},
+    {.key = "flow",
+     .type = CT_NAME,
+     AT(struct center_number, flow),
+     .help = "The IVR flow that answers calls to this number (see "
+             "flow)."},
     {.key = "priority",
      .type = CT_UINT,
      AT(struct center_number, priority),
@@ -1303,7 +1397,7 @@ static const struct cfg_field number_fields[] = {
      .max = ACD_PRIORITY_MAX,
      .def = "0",
      .help = "Priority of these calls in the queue, 0..9 (9 served "
-             "first)."},
+             "first); a flow's queue nodes give their own."},
     {0},
 };
 
@@ -1311,7 +1405,7 @@ static const struct cfg_schema number_schema = {
     .name = "number",
     .where = "tenants[].numbers[]",
     .help = "A dialed number (DID) of the tenant and the queue its calls "
-            "enter.",
+            "enter, or the IVR flow that answers them.",
     .fields = number_fields,
     .check = number_check,
 };
@@ -1446,21 +1540,61 @@ static const struct cfg_field tenant_fields[] = {
      .sub = &agent_schema,
      .doc_type = "list of agent",
      .help = "The tenant's agents (see below)."},
+    {.key = "languages",
+     .type = CT_CUSTOM,
+     .parse = cfg_parse_languages,
+     .doc_type = "map language: skill",
+     .help = "The languages the IVR speaks to the tenant's callers, the "
+             "first being the default, each with the skill an agent needs "
+             "for its callers (or nothing): {zh: mandarin, ko: korean, "
+             "en: english}, or a list [zh, en].  Default: zh, ko, en "
+             "without skills.  Every prompt of the tenant's flows must "
+             "exist in each."},
+    {.key = "hours",
+     .type = CT_CUSTOM,
+     .parse = cfg_parse_hours,
+     .doc_type = "map days: hours",
+     .help = "Opening hours in the tenant's time zone, for the flows' "
+             "time nodes: {mon-fri: \"08:00-20:00\", sat: \"09:00-12:00, "
+             "13:00-17:00\", sun: closed}.  Days are mon..sun, ranges "
+             "(mon-fri) or lists (sat,sun); days not given are closed.  "
+             "Default: open around the clock."},
+    {.key = "holidays",
+     .type = CT_CUSTOM,
+     .parse = cfg_parse_holidays,
+     .doc_type = "list of dates",
+     .help = "Days closed whatever the hours say, in the tenant's time "
+             "zone: [2026-10-01, 2026-10-02..2026-10-07]."},
+    {.key = "flows",
+     .type = CT_CUSTOM,
+     .parse = cfg_parse_flows,
+     .sub = &cfg_flow_schema,
+     .doc_type = "map name: flow",
+     .help = "IVR flows by name; a number with flow: NAME is answered by "
+             "one (see flow)."},
     {.key = "numbers",
      .type = CT_CUSTOM,
      .parse = parse_numbers,
      .sub = &number_schema,
      .doc_type = "list of number",
-     .help = "Dialed numbers and the queues they lead to (see below)."},
+     .help = "Dialed numbers and the queues or flows they lead to (see "
+             "below)."},
     {0},
 };
+
+static int tenant_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
+{
+	return cfg_tenant_languages_default(cx, node);
+}
 
 static const struct cfg_schema tenant_schema = {
     .name = "tenant",
     .where = "tenants[]",
     .help = "An organisation served by the center, with its own skills, "
-            "queues, agents and numbers.  Nothing crosses tenants.",
+            "queues, agents, numbers and IVR flows.  Nothing crosses "
+            "tenants.",
     .fields = tenant_fields,
+    .check = tenant_check,
 };
 
 static int parse_tenants(struct cfg_ctx *cx, const struct cfg_field *f,

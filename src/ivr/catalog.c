@@ -20,6 +20,7 @@ static const char *const sentences[] = {
     "error/invalid",
     "error/no_input",
     "error/try_again",
+    "error/system", /* a lookup or a transfer failed */
     "transfer/operator",
     "transfer/connecting",
     "closed/message",
@@ -62,6 +63,7 @@ static const char *const sentences[] = {
     "num/7",
     "num/8",
     "num/9",
+    "num/point", /* decimals: 12.5 */
 };
 
 /* Words only some languages need (say.c tells where each one goes). */

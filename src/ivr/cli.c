@@ -21,7 +21,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: " PROG " check [--dir PATH] [--lang zh,ko,en]\n"
-"       " PROG " say LANG number|digits|position|wait VALUE\n"
+"       " PROG " say LANG number|decimal|digits|position|wait VALUE\n"
 "\n"
 "check   loads every prompt of the languages (and the common sounds) as the\n"
 "        daemon does and reports each missing or unusable file; then prints\n"
@@ -30,8 +30,8 @@ static void usage(FILE *f)
 "                     ones (default " DEFAULT_DIR ")\n"
 "        --lang LIST  languages, comma-separated (default zh,ko,en)\n"
 "say     prints the prompts that speak VALUE in LANG (zh, ko or en), one\n"
-"        name a line: a number (0..%u), a string of digits, a queue\n"
-"        position (1..%u) or a wait in seconds (0..%u).\n"
+"        name a line: a number (0..%u), an amount (128.50), a string of\n"
+"        digits, a queue position (1..%u) or a wait in seconds (0..%u).\n"
 "\n"
 "Prompts are 8 kHz mono WAV, mu-law or 16-bit PCM: docs/prompts.md.\n"
 "exit status: 0 ok, 1 a problem (printed), 2 bad usage.\n",
@@ -80,6 +80,8 @@ static int cmd_say(int argc, char **argv)
 			return 2;
 		}
 		n = ivr_say_digits(lang, value, seq, ARRAY_LEN(seq));
+	} else if (!strcmp(kind, "decimal")) {
+		n = ivr_say_decimal(lang, value, seq, ARRAY_LEN(seq));
 	} else if (parse_u32(value, &v)) {
 		fprintf(stderr, PROG ": '%s' is not a whole number\n", value);
 		return 2;
@@ -91,7 +93,7 @@ static int cmd_say(int argc, char **argv)
 		n = ivr_say_wait(lang, v, seq, ARRAY_LEN(seq));
 	else {
 		fprintf(stderr,
-		        PROG ": say what? '%s' (number, digits, "
+		        PROG ": say what? '%s' (number, decimal, digits, "
 		             "position, wait)\n",
 		        kind);
 		return 2;

@@ -417,3 +417,17 @@ const struct ivr_prompt *ivr_prompt_find(const struct ivr_prompts *p,
 	}
 	return NULL;
 }
+
+const struct ivr_prompt *ivr_prompt_lookup(const struct ivr_prompts *p,
+                                           const char *path)
+{
+	const char *slash = path ? strchr(path, '/') : NULL;
+	char lang[16];
+	size_t ll;
+
+	if (!slash || (ll = (size_t)(slash - path)) == 0 || ll >= sizeof(lang))
+		return NULL;
+	memcpy(lang, path, ll);
+	lang[ll] = '\0';
+	return ivr_prompt_find(p, lang, slash + 1);
+}

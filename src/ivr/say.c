@@ -367,3 +367,52 @@ int ivr_say_wait(const char *lang, uint32_t seconds, const char **out, size_t n)
 		put(&s, "phrase/end"); /* 입니다. */
 	return done(&s);
 }
+
+/* "128.50": the whole part as a number, then 点 / 점 / point and each
+ * digit of the fraction as a number (一, not the phone-number 幺), trailing
+ * zeros dropped: 一百二十八点五, 백이십팔 점 오, one hundred twenty eight
+ * point five. */
+int ivr_say_decimal(const char *lang, const char *text, const char **out,
+                    size_t n)
+{
+	const char *dot, *frac_end;
+	uint32_t whole = 0;
+	size_t nd = 0;
+	int len;
+
+	if (!text || !lang || !out)
+		return -EINVAL;
+	dot = strchr(text, '.');
+	for (const char *p = text; *p && p != dot; p++, nd++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		if (nd >= 6)
+			return -ERANGE;
+		whole = whole * 10 + (uint32_t)(*p - '0');
+	}
+	if (!nd)
+		return -EINVAL;
+	frac_end = dot ? dot + 1 + strlen(dot + 1) : NULL;
+	if (dot) {
+		if (dot[1] == '\0' || strlen(dot + 1) > 6)
+			return -EINVAL;
+		for (const char *p = dot + 1; *p; p++) {
+			if (*p < '0' || *p > '9')
+				return -EINVAL;
+		}
+		while (frac_end > dot + 1 && frac_end[-1] == '0')
+			frac_end--;
+	}
+	len = ivr_say_number(lang, whole, out, n);
+	if (len < 0 || !dot || frac_end == dot + 1)
+		return len;
+	if ((size_t)len >= n)
+		return -ENOSPC;
+	out[len++] = "num/point";
+	for (const char *p = dot + 1; p < frac_end; p++) {
+		if ((size_t)len >= n)
+			return -ENOSPC;
+		out[len++] = digit[*p - '0'];
+	}
+	return len;
+}

@@ -183,9 +183,15 @@ static void test_demo(void **state)
 	n = center_number(c, "12345", &nt);
 	assert_non_null(n);
 	assert_ptr_equal(nt, t);
+	/* the voice menu answers 12345; general if the IVR cannot */
+	assert_string_equal(n->flow, "main");
 	assert_string_equal(n->queue, "general");
+	assert_non_null(center_flow(t, "main"));
+	n = center_number(c, "12300", NULL);
+	assert_non_null(n);
+	assert_string_equal(n->queue, "general");
+	assert_null(n->flow);
 	assert_int_equal(n->priority, 0);
-	assert_non_null(center_number(c, "12300", NULL));
 	assert_null(center_number(c, "110", NULL));
 
 	mem_deref(c);
@@ -408,6 +414,17 @@ static void test_missing_file(void **state)
 	"    numbers:\n"                                 /* 11 */              \
 	"      - {number: \"12345\", queue: general}\n"  /* 12 */
 
+/* BASE with a flow to break (lines 13..20). */
+#define FLOWS                                                                  \
+	BASE "    flows:\n"                                /* 13 */            \
+	     "      main:\n"                               /* 14 */            \
+	     "        menu:\n"                             /* 15 */            \
+	     "          type: menu\n"                      /* 16 */            \
+	     "          prompts: [menu/main]\n"            /* 17 */            \
+	     "          choices: {\"1\": q, \"0\": op}\n"  /* 18 */            \
+	     "        q: {type: queue, queue: fault}\n"    /* 19 */            \
+	     "        op: {type: queue, queue: general}\n" /* 20 */
+
 struct broken {
 	const char *what;
 	const char *text;
@@ -556,7 +573,8 @@ static const struct broken broken[] = {
      "1: tenants: required field missing"},
     {"missing required field: number queue",
      "tenants:\n  - name: t\n    numbers:\n      - number: \"1\"\n",
-     "4: tenants[0].numbers[0].queue: required field missing"},
+     "4: tenants[0].numbers[0].queue: required field missing (or flow, "
+     "for an IVR flow)"},
     {"required field without a value",
      "tenants:\n  - name:\n    description: x\n",
      "2: tenants[0].name: needs a value"},
@@ -717,6 +735,362 @@ static const struct broken broken[] = {
      "2: only one document is allowed (a second begins here)"},
     {"skill listed twice", "tenants:\n  - name: t\n    skills: [a, b, a]\n",
      "3: tenants[0].skills[2]: skill 'a' is listed twice"},
+    /* IVR flows, languages, hours, holidays */
+    {"flow: unknown node",
+     FLOWS "        x: {type: play, prompts: [goodbye], next: nowhere}\n",
+     "21: tenants[0].flows.main.x.next: unknown node 'nowhere' (the "
+     "flow's nodes are menu, q, op, x)"},
+    {"flow: unknown node in a choice",
+     BASE "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [menu/main]\n"
+          "          choices: {\"1\": q, \"0\": op, \"9\": operator}\n"
+          "        q: {type: queue, queue: fault}\n"
+          "        op: {type: queue, queue: general}\n",
+     "18: tenants[0].flows.main.menu.choices.9: unknown node "
+     "'operator' (the flow's nodes are menu, q, op)"},
+    {"flow: unknown prompt",
+     FLOWS
+     "        x: {type: play, prompts: [goodbye, menu/mian], next: menu}\n",
+     "21: tenants[0].flows.main.x.prompts[1]: unknown prompt "
+     "'menu/mian' (did you mean 'menu/main'? docs/prompts.md lists "
+     "the prompts)"},
+    {"flow: prompt missing in a language",
+     BASE "    languages: [zh, en]\n"
+          "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [menu/main, num/liang]\n"
+          "          choices: {\"1\": q, \"0\": op}\n"
+          "        q: {type: queue, queue: fault}\n"
+          "        op: {type: queue, queue: general}\n",
+     "18: tenants[0].flows.main.menu.prompts[1]: prompt 'num/liang' "
+     "is not in the en prompt set (the tenant speaks zh, en; "
+     "docs/prompts.md lists each language's prompts)"},
+    {"flow: fixed language not the tenant's",
+     BASE "    languages: [zh, en]\n"
+          "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [menu/main, ko:lang/option]\n"
+          "          choices: {\"1\": q, \"0\": op}\n"
+          "        q: {type: queue, queue: fault}\n"
+          "        op: {type: queue, queue: general}\n",
+     "18: tenants[0].flows.main.menu.prompts[1]: 'ko:lang/option': "
+     "ko is not one of the tenant's languages (zh, en)"},
+    {"flow: unknown language prefix",
+     BASE "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [jp:menu/main]\n"
+          "          choices: {\"1\": q, \"0\": op}\n"
+          "        q: {type: queue, queue: fault}\n"
+          "        op: {type: queue, queue: general}\n",
+     "17: tenants[0].flows.main.menu.prompts[0]: 'jp:menu/main': "
+     "unknown language before ':' (expected zh, ko or en, as in "
+     "ko:lang/option)"},
+    {"flow: unknown queue",
+     BASE "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [menu/main]\n"
+          "          choices: {\"1\": q, \"0\": op}\n"
+          "        q: {type: queue, queue: faults}\n"
+          "        op: {type: queue, queue: general}\n",
+     "19: tenants[0].flows.main.q.queue: unknown queue 'faults' (the "
+     "tenant's queues are general, fault)"},
+    {"flow: unknown skill",
+     BASE "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [menu/main]\n"
+          "          choices: {\"1\": q, \"0\": op}\n"
+          "        q: {type: queue, queue: fault, skills: {korea: 2}}\n"
+          "        op: {type: queue, queue: general}\n",
+     "19: tenants[0].flows.main.q.skills.korea: unknown skill "
+     "'korea' (the tenant's skills are general, fault, korean)"},
+    {"flow: chat queue",
+     "tenants:\n"
+     "  - name: t\n"
+     "    skills: [general, fault, korean]\n"
+     "    queues:\n"
+     "      - name: general\n"
+     "        skills: {general: 1}\n"
+     "      - name: fault\n"
+     "        skills: {fault: 2}\n"
+     "      - {name: c, channel: chat}\n"
+     "    agents:\n"
+     "      - {id: \"1001\", skills: {general: 5}}\n"
+     "    numbers:\n"
+     "      - {number: \"12345\", queue: general}\n"
+     "    flows:\n"
+     "      main:\n"
+     "        q: {type: queue, queue: c}\n",
+     "16: tenants[0].flows.main.q.queue: queue 'c' serves chat; a "
+     "call needs a voice queue"},
+    {"flow: bad digit",
+     BASE "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [menu/main]\n"
+          "          choices: {\"1\": q, \"0\": op, \"12\": q}\n"
+          "        q: {type: queue, queue: fault}\n"
+          "        op: {type: queue, queue: general}\n",
+     "18: tenants[0].flows.main.menu.choices.12: bad digit '12' (a "
+     "choice is one key: 0-9, * or #, quoted: \"*\")"},
+    {"flow: bad digit letter",
+     BASE "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [menu/main]\n"
+          "          choices: {\"1\": q, \"0\": op, x: q}\n"
+          "        q: {type: queue, queue: fault}\n"
+          "        op: {type: queue, queue: general}\n",
+     "18: tenants[0].flows.main.menu.choices.x: bad digit 'x' (a "
+     "choice is one key: 0-9, * or #, quoted: \"*\")"},
+    {"flow: duplicate digit",
+     BASE "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [menu/main]\n"
+          "          choices: {\"1\": q, \"0\": op, \"1\": op}\n"
+          "        q: {type: queue, queue: fault}\n"
+          "        op: {type: queue, queue: general}\n",
+     "18: tenants[0].flows.main.menu.choices.1: digit '1' is given "
+     "twice (first on line 18)"},
+    {"flow: loop without input",
+     FLOWS "        a: {type: play, prompts: [goodbye], next: b}\n"
+           "        b: {type: time, open: a, closed: q}\n",
+     "22: tenants[0].flows.main.b.open: the loop a -> b -> a never "
+     "waits for the caller (a menu or collect node must be part of "
+     "it)"},
+    {"flow: loop on itself",
+     FLOWS "        a: {type: play, prompts: [goodbye], next: a}\n",
+     "21: tenants[0].flows.main.a.next: the loop a -> a never waits "
+     "for the caller (a menu or collect node must be part of it)"},
+    {"flow: url scheme",
+     FLOWS "        h: {type: http, url: \"ftp://10.0.0.1/x\", next: menu}\n",
+     "21: tenants[0].flows.main.h.url: 'ftp://10.0.0.1/x' is not an "
+     "http:// or https:// URL"},
+    {"flow: url space",
+     FLOWS
+     "        h: {type: http, url: \"http://10.0.0.1/a b\", next: menu}\n",
+     "21: tenants[0].flows.main.h.url: 'http://10.0.0.1/a b': "
+     "spaces, quotes and control characters are not allowed (write "
+     "%20 for a space)"},
+    {"flow: url port",
+     FLOWS
+     "        h: {type: http, url: \"http://10.0.0.1:99999/x\", next: menu}\n",
+     "21: tenants[0].flows.main.h.url: 'http://10.0.0.1:99999/x': "
+     "bad host or port (such as "
+     "http://10.0.0.5:8000/bill?account=${account})"},
+    {"flow: url variable in host",
+     FLOWS "        h: {type: http, url: \"http://${menu}/x\", next: menu}\n",
+     "21: tenants[0].flows.main.h.url: 'http://${menu}/x': bad host "
+     "or port (such as http://10.0.0.5:8000/bill?account=${account})"},
+    {"flow: url unknown variable",
+     FLOWS "        h: {type: http, url: \"http://10.0.0.1/x?a=${acount}\", "
+           "next: menu}\n",
+     "21: tenants[0].flows.main.h.url: unknown variable 'acount' "
+     "(variables: menu, and the IVR's own caller, called, language, "
+     "tenant, flow, path)"},
+    {"flow: url broken variable",
+     FLOWS "        h: {type: http, url: \"http://10.0.0.1/x?a=${menu\", next: "
+           "menu}\n",
+     "21: tenants[0].flows.main.h.url: 'http://10.0.0.1/x?a=${menu': "
+     "a variable is written ${name}"},
+    {"flow: unknown type", FLOWS "        x: {type: goto, next: menu}\n",
+     "21: tenants[0].flows.main.x.type: unknown type 'goto' "
+     "(expected play, menu, collect, language, time, queue, "
+     "transfer, http, voicemail, callback, hangup)"},
+    {"flow: missing type", FLOWS "        x: {prompts: [goodbye]}\n",
+     "21: tenants[0].flows.main.x.type: required field missing (one "
+     "of play, menu, collect, language, time, queue, transfer, http, "
+     "voicemail, callback, hangup)"},
+    {"flow: unknown key in a node",
+     FLOWS "        x:\n"
+           "          type: play\n"
+           "          prompts: [goodbye]\n"
+           "          nxt: menu\n",
+     "24: tenants[0].flows.main.x.nxt: unknown key (did you mean "
+     "'next'?)"},
+    {"flow: missing next",
+     FLOWS "        x: {type: play, prompts: [goodbye]}\n",
+     "21: tenants[0].flows.main.x.next: required field missing"},
+    {"flow: collect min above max",
+     FLOWS "        x: {type: collect, prompts: [account/enter], min: 8, max: "
+           "4, next: menu}\n",
+     "21: tenants[0].flows.main.x.min: 8 is more than max (4)"},
+    {"flow: bad terminator",
+     FLOWS "        x: {type: collect, prompts: [account/enter], terminator: "
+           "\"5\", next: menu}\n",
+     "21: tenants[0].flows.main.x.terminator: bad terminator '5' "
+     "(\"#\", \"*\", A-D or none)"},
+    {"flow: language not the tenant's",
+     BASE "    languages: [zh, en]\n"
+          "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [menu/main]\n"
+          "          choices: {\"1\": q, \"0\": op}\n"
+          "        q: {type: queue, queue: fault}\n"
+          "        op: {type: queue, queue: general}\n"
+          "        x: {type: language, set: ko, next: menu}\n",
+     "22: tenants[0].flows.main.x.set: 'ko' is not one of the "
+     "tenant's languages (zh, en)"},
+    {"flow: say unknown variable",
+     FLOWS "        x: {type: play, prompts: [goodbye, {number: amount}], "
+           "next: menu}\n",
+     "21: tenants[0].flows.main.x.prompts[1]: unknown variable "
+     "'amount' (variables: menu, and the IVR's own caller, called, "
+     "language, tenant, flow, path)"},
+    {"flow: node named like an IVR variable",
+     FLOWS "        language: {type: menu, prompts: [lang/option], choices: "
+           "{\"1\": menu}}\n",
+     "21: tenants[0].flows.main.language: the node's name 'language' "
+     "is a variable the IVR sets itself, and a menu stores its input "
+     "under its name: rename the node or give var"},
+    {"flow: store into an IVR variable",
+     FLOWS "        h: {type: http, url: \"http://10.0.0.1/x\", store: "
+           "{caller: a.b}, next: menu}\n",
+     "21: tenants[0].flows.main.h.store.caller: 'caller' is a "
+     "variable the IVR sets itself (caller, called, language, "
+     "tenant, flow, path): choose another name"},
+    {"flow: bad store field",
+     FLOWS "        h: {type: http, url: \"http://10.0.0.1/x\", store: {a: "
+           "b..c}, next: menu}\n",
+     "21: tenants[0].flows.main.h.store.a: 'b..c' is not a field of "
+     "the answer (names separated by dots, such as bill.amount; a "
+     "number picks a list entry: items.0.name)"},
+    {"flow: cases without switch",
+     FLOWS "        h: {type: http, url: \"http://10.0.0.1/x\", cases: {paid: "
+           "menu}, next: menu}\n",
+     "21: tenants[0].flows.main.h.cases: cases need switch (the "
+     "field they compare)"},
+    {"flow: empty flow",
+     BASE "    flows:\n"
+          "      main: {}\n",
+     "14: tenants[0].flows.main: a flow needs at least one node"},
+    {"flow: timeout out of range",
+     BASE "    flows:\n"
+          "      main:\n"
+          "        menu:\n"
+          "          type: menu\n"
+          "          prompts: [menu/main]\n"
+          "          timeout: 0\n"
+          "          choices: {\"1\": q, \"0\": op}\n"
+          "        q: {type: queue, queue: fault}\n"
+          "        op: {type: queue, queue: general}\n",
+     "18: tenants[0].flows.main.menu.timeout: 0 out of range 1..60 "
+     "seconds"},
+    {"flow: transfer bad target",
+     FLOWS "        x: {type: transfer, to: \"10 01\"}\n",
+     "21: tenants[0].flows.main.x.to: '10 01' is not an extension or "
+     "phone number (such as 1001 or +861012345678)"},
+    {"flow: callback unknown variable",
+     FLOWS "        x: {type: callback, queue: general, number: cb}\n",
+     "21: tenants[0].flows.main.x.number: unknown variable 'cb' "
+     "(variables: menu, and the IVR's own caller, called, language, "
+     "tenant, flow, path)"},
+    {"flow: duplicate node", FLOWS "        q: {type: hangup}\n",
+     "21: tenants[0].flows.main.q: node 'q' is given twice (first on "
+     "line 19)"},
+    {"number: unknown flow",
+     "tenants:\n"
+     "  - name: t\n"
+     "    skills: [general, fault, korean]\n"
+     "    queues:\n"
+     "      - name: general\n"
+     "        skills: {general: 1}\n"
+     "      - name: fault\n"
+     "        skills: {fault: 2}\n"
+     "    agents:\n"
+     "      - {id: \"1001\", skills: {general: 5}}\n"
+     "    numbers:\n"
+     "      - {number: \"12345\", flow: mian}\n"
+     "    flows:\n"
+     "      main:\n"
+     "        menu:\n"
+     "          type: menu\n"
+     "          prompts: [menu/main]\n"
+     "          choices: {\"1\": q, \"0\": op}\n"
+     "        q: {type: queue, queue: fault}\n"
+     "        op: {type: queue, queue: general}\n",
+     "12: tenants[0].numbers[0].flow: unknown flow 'mian' (the "
+     "tenant's flows are main)"},
+    {"number: neither queue nor flow",
+     "tenants:\n"
+     "  - name: t\n"
+     "    skills: [general, fault, korean]\n"
+     "    queues:\n"
+     "      - name: general\n"
+     "        skills: {general: 1}\n"
+     "      - name: fault\n"
+     "        skills: {fault: 2}\n"
+     "    agents:\n"
+     "      - {id: \"1001\", skills: {general: 5}}\n"
+     "    numbers:\n"
+     "      - {number: \"12345\"}\n"
+     "    flows:\n"
+     "      main:\n"
+     "        menu:\n"
+     "          type: menu\n"
+     "          prompts: [menu/main]\n"
+     "          choices: {\"1\": q, \"0\": op}\n"
+     "        q: {type: queue, queue: fault}\n"
+     "        op: {type: queue, queue: general}\n",
+     "12: tenants[0].numbers[0].queue: required field missing (or "
+     "flow, for an IVR flow)"},
+    {"hours: bad day", BASE "    hours: {monday: \"08:00-20:00\"}\n",
+     "13: tenants[0].hours.monday: unknown days 'monday' (mon, tue, "
+     "wed, thu, fri, sat, sun; a range such as mon-fri; a list such "
+     "as sat,sun)"},
+    {"hours: bad range", BASE "    hours: {mon-fri: \"8-20\"}\n",
+     "13: tenants[0].hours.mon-fri: '8-20' is not opening hours "
+     "(such as 08:00-20:00, several separated by commas, or closed)"},
+    {"hours: past midnight", BASE "    hours: {mon-fri: \"22:00-06:00\"}\n",
+     "13: tenants[0].hours.mon-fri: '22:00-06:00': a range must end "
+     "after it starts (split a night in two: 22:00-24:00 and "
+     "00:00-06:00 on the next day)"},
+    {"hours: bad clock", BASE "    hours: {mon-fri: \"08:00-25:00\"}\n",
+     "13: tenants[0].hours.mon-fri: '08:00-25:00': hours are 00:00 "
+     "to 24:00"},
+    {"hours: overlap",
+     BASE "    hours: {mon-fri: \"08:00-12:00, 11:00-17:00\"}\n",
+     "13: tenants[0].hours.mon-fri: '08:00-12:00, 11:00-17:00': the "
+     "ranges overlap"},
+    {"hours: day twice",
+     BASE "    hours:\n"
+          "      mon-fri: \"08:00-20:00\"\n"
+          "      sat,fri: closed\n",
+     "15: tenants[0].hours.sat,fri: fri is already given on line 14"},
+    {"holidays: bad date", BASE "    holidays: [2026-10-01, 2026-02-30]\n",
+     "13: tenants[0].holidays[1]: '2026-02-30' is not a date "
+     "(YYYY-MM-DD, or a range such as 2026-10-01..2026-10-07)"},
+    {"holidays: reversed range",
+     BASE "    holidays: [2026-10-07..2026-10-01]\n",
+     "13: tenants[0].holidays[0]: '2026-10-07..2026-10-01': the "
+     "range ends before it starts"},
+    {"languages: unknown", BASE "    languages: {zh: ~, jp: ~}\n",
+     "13: tenants[0].languages.jp: unknown language 'jp' (the prompt "
+     "sets are zh, ko, en)"},
+    {"languages: unknown skill", BASE "    languages: {zh: mandarin}\n",
+     "13: tenants[0].languages.zh: unknown skill 'mandarin' (the "
+     "tenant's skills are general, fault, korean)"},
+    {"languages: twice", BASE "    languages: [zh, en, zh]\n",
+     "13: tenants[0].languages[2]: language 'zh' is listed twice"},
+
 };
 
 static void test_broken(void **state)

@@ -603,6 +603,58 @@ static void test_every_wait_fits(void **state)
 	}
 }
 
+/* --- decimals ------------------------------------------------------------- */
+
+static const char *decimal(const char *lang, const char *v, const char *sep)
+{
+	const char *seq[IVR_SAY_MAX];
+	int n = ivr_say_decimal(lang, v, seq, IVR_SAY_MAX);
+
+	if (n < 0)
+		fail_msg("ivr_say_decimal(%s, %s) = %d", lang, v, n);
+	return join(lang, seq, n, sep);
+}
+
+static void test_decimals(void **state)
+{
+	const char *seq[IVR_SAY_MAX];
+
+	/* a bill of 128.50: the fraction's digits as numbers, 一 not 幺 */
+	assert_string_equal(decimal("zh", "128.50", ""), "一百二十八点五");
+	assert_string_equal(decimal("zh", "0.01", ""), "零点零一");
+	assert_string_equal(decimal("zh", "2.1", ""), "二点一");
+	assert_string_equal(decimal("zh", "23456", ""), "两万三千四百五十六");
+	assert_string_equal(decimal("ko", "128.5", ""), "백이십팔점오");
+	assert_string_equal(decimal("en", "128.05", " "),
+	                    "one hundred twenty eight point zero five");
+	/* zeros after the point say nothing */
+	assert_string_equal(decimal("en", "7.000", " "), "seven");
+	assert_string_equal(decimal("en", "007", " "), "seven");
+
+	assert_int_equal(ivr_say_decimal("en", "", seq, IVR_SAY_MAX), -EINVAL);
+	assert_int_equal(ivr_say_decimal("en", ".5", seq, IVR_SAY_MAX),
+	                 -EINVAL);
+	assert_int_equal(ivr_say_decimal("en", "5.", seq, IVR_SAY_MAX),
+	                 -EINVAL);
+	assert_int_equal(ivr_say_decimal("en", "1.2.3", seq, IVR_SAY_MAX),
+	                 -EINVAL);
+	assert_int_equal(ivr_say_decimal("en", "-5", seq, IVR_SAY_MAX),
+	                 -EINVAL);
+	assert_int_equal(ivr_say_decimal("en", "1e3", seq, IVR_SAY_MAX),
+	                 -EINVAL);
+	assert_int_equal(ivr_say_decimal("en", "100000", seq, IVR_SAY_MAX),
+	                 -ERANGE);
+	assert_int_equal(ivr_say_decimal("en", "1.1234567", seq, IVR_SAY_MAX),
+	                 -EINVAL);
+	assert_int_equal(ivr_say_decimal("fr", "1", seq, IVR_SAY_MAX), -EINVAL);
+	assert_int_equal(ivr_say_decimal("en", NULL, seq, IVR_SAY_MAX),
+	                 -EINVAL);
+	/* room for the whole part but not the point: -ENOSPC */
+	assert_int_equal(ivr_say_decimal("en", "7.5", seq, 1), -ENOSPC);
+	assert_int_equal(ivr_say_decimal("en", "7.5", seq, 2), -ENOSPC);
+	assert_int_equal(ivr_say_decimal("en", "7.5", seq, 3), 3);
+}
+
 /* --- errors --------------------------------------------------------------- */
 
 static void test_errors(void **state)
@@ -652,6 +704,7 @@ int main(void)
 	    cmocka_unit_test(test_en_position_wait_digits),
 	    cmocka_unit_test(test_every_number_reads_back),
 	    cmocka_unit_test(test_every_wait_fits),
+	    cmocka_unit_test(test_decimals),
 	    cmocka_unit_test(test_errors),
 	};
 
