@@ -8,6 +8,7 @@
 
 #include "acd/acd.h"
 #include "api/api.h"
+#include "voice/voice.h"
 
 #define REASON_MAX 64 /* bytes of a not-ready reason */
 
@@ -53,13 +54,19 @@ static json_t *agent_json(struct api_req *req, const struct acd_agent *a)
 	json_t *active = json_object();
 
 	acd_agent_info(a, &info);
+	/* Phones registered for the agent (null without a voice channel). */
+	json_t *devices = api_voice(req)
+		? json_integer(voice_agent_devices(
+			  api_voice(req), acd_tenant_name(acd_agent_tenant(a)),
+			  acd_agent_id(a)))
+		: json_null();
 	for (int ch = 0; active && ch < ACD_CH_MAX; ch++)
 		json_object_set_new(active,
 				    acd_channel_name((enum acd_channel)ch),
 				    json_integer(info.active[ch]));
 
 	return json_pack(
-		"{s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:I,s:o,s:i,s:i,s:o,s:o,s:o}",
+		"{s:s,s:s,s:o,s:s,s:s,s:o,s:o,s:I,s:o,s:i,s:i,s:o,s:o,s:o,s:o}",
 		"tenant", acd_tenant_name(acd_agent_tenant(a)),
 		"ext", acd_agent_id(a),
 		"name", api_json_str(acd_agent_name(a)),
@@ -75,6 +82,7 @@ static json_t *agent_json(struct api_req *req, const struct acd_agent *a)
 		"offers", (int)info.offers,
 		"wrapup_until", api_json_time(info.wrapup_until),
 		"active", active ? active : json_null(),
+		"devices", devices ? devices : json_null(),
 		"skills", skills_json(a));
 }
 

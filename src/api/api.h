@@ -35,6 +35,7 @@
 struct json_t;
 struct acd;
 struct store;
+struct voice;
 struct center;
 struct api;
 struct api_req;
@@ -51,6 +52,7 @@ struct api_cfg {
 	struct acd *acd;              /* borrowed, required */
 	const struct center *center;  /* borrowed, required */
 	struct store *store;          /* borrowed; NULL: interactions 503 */
+	struct voice *voice;          /* borrowed; NULL: no device counts */
 };
 
 /** Listen on cfg->listen and serve the route table.  Returns EINVAL for a
@@ -65,6 +67,7 @@ int api_local_addr(const struct api *api, char *buf, size_t sz);
 struct acd *api_acd(const struct api_req *req);
 const struct center *api_center(const struct api_req *req);
 struct store *api_store(const struct api_req *req);
+struct voice *api_voice(const struct api_req *req);
 /** Decoded value of a {param} of the route, by name; NULL if none. */
 const char *api_req_param(const struct api_req *req, const char *name);
 /** Decoded value of a query parameter (first occurrence), or NULL. */

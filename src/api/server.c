@@ -34,6 +34,7 @@ struct api {
 	struct acd *acd;              /* borrowed */
 	const struct center *center;  /* borrowed */
 	struct store *store;          /* borrowed, may be NULL */
+	struct voice *voice;          /* borrowed, may be NULL */
 	uint64_t started;             /* hl_mono_ms() at api_alloc() */
 };
 
@@ -107,6 +108,11 @@ const struct center *api_center(const struct api_req *req)
 struct store *api_store(const struct api_req *req)
 {
 	return req->api->store;
+}
+
+struct voice *api_voice(const struct api_req *req)
+{
+	return req->api->voice;
 }
 
 const char *api_req_param(const struct api_req *req, const char *name)
@@ -540,6 +546,7 @@ int api_alloc(struct api **apip, const struct api_cfg *cfg)
 	api->acd = cfg->acd;
 	api->center = cfg->center;
 	api->store = cfg->store;
+	api->voice = cfg->voice;
 	api->started = hl_mono_ms();
 
 	err = http_listen(&api->sock, &laddr, http_req_handler, api);

@@ -398,11 +398,13 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	if (err)
 		return err;
 
+	/* The API last: once /api/v1/health answers, everything is up. */
 	err = api_alloc(&d->api, &(struct api_cfg){
 					 .listen = d->http_listen,
 					 .acd = d->acd,
 					 .center = d->center,
 					 .store = d->store,
+					 .voice = d->voice,
 				 });
 	if (err) {
 		fprintf(stderr, "hotline serve: cannot listen for HTTP on %s: "

@@ -8,8 +8,10 @@
  *
  * Offers: daemon_run() starts everything in order, refuses to start at all
  * on a bad center file or a taken port, runs the event loop until SIGINT or
- * SIGTERM, then shuts down in order (stop accepting, end calls, flush) and
- * returns the exit status.  A second signal during shutdown exits at once.
+ * SIGTERM, then shuts down in order (stop the API, end calls with BYE and
+ * wait for the answers at most a few seconds, flush the store) and returns
+ * the exit status.  A second signal during shutdown exits at once (_exit(1),
+ * nothing flushed).
  *
  * Threads: daemon_run() runs the control loop on the calling thread (the
  * main thread); it returns only when the loop is over.

@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -98,6 +99,98 @@ static void mthread_bury(struct mthread *t)
 	}
 }
 
+/* --- the tick: players and recorders -------------------------------------- */
+
+static void tick_arm(struct mthread *t, bool on)
+{
+	struct itimerspec its;
+
+	memset(&its, 0, sizeof(its));
+	if (on) {
+		int64_t first = (int64_t)hl_mono_ns() + MEDIA_TICK_NS;
+		its.it_value.tv_sec = (time_t)(first / 1000000000ll);
+		its.it_value.tv_nsec = (long)(first % 1000000000ll);
+		its.it_interval.tv_nsec = (long)MEDIA_TICK_NS;
+		t->tick_base_ns = first;
+		t->tick_base = t->tick;
+	}
+	if (timerfd_settime(t->tfd, on ? TFD_TIMER_ABSTIME : 0, &its, NULL) < 0)
+		HL_ERROR("media", "thread %u: timerfd: %s", t->idx,
+		         strerror(errno));
+	t->armed = on;
+}
+
+/* A player or recorder starts on this thread: it gets the phase asked
+ * for (0..MEDIA_PHASES-1), or with -1 the least loaded of the frame's
+ * phases, so sends spread over the 20 ms.  Media thread. */
+unsigned mthread_tick_join(struct mthread *t, int phase)
+{
+	unsigned best = 0;
+
+	if (phase >= 0 && phase < MEDIA_PHASES) {
+		best = (unsigned)phase;
+	} else {
+		for (unsigned p = 1; p < MEDIA_PHASES; p++) {
+			if (t->phase_load[p] < t->phase_load[best])
+				best = p;
+		}
+	}
+	t->phase_load[best]++;
+	if (t->tick_users++ == 0)
+		tick_arm(t, true);
+	return best;
+}
+
+void mthread_tick_leave(struct mthread *t, unsigned phase)
+{
+	t->phase_load[phase]--;
+	if (--t->tick_users == 0)
+		tick_arm(t, false);
+}
+
+/* Run every tick that is due, late ones too (a frame sent late beats a
+ * frame lost), except after a stall of more than MEDIA_TICK_CATCHUP. */
+static void mthread_ticks(struct mthread *t)
+{
+	uint64_t exp;
+
+	if (read(t->tfd, &exp, sizeof(exp)) != sizeof(exp) || !t->armed)
+		return;
+	if (exp > MEDIA_TICK_CATCHUP) {
+		t->tick += exp - MEDIA_TICK_CATCHUP;
+		exp = MEDIA_TICK_CATCHUP;
+	}
+	while (exp-- && t->armed) {
+		int64_t due = t->tick_base_ns +
+		              (int64_t)(t->tick - t->tick_base) * MEDIA_TICK_NS;
+		unsigned ph = (unsigned)(t->tick % MEDIA_PHASES);
+		struct le *le;
+
+		t->now_ns = (int64_t)hl_mono_ns();
+		if (t->now_ns - due > (int64_t)MEDIA_CNT_GET(t->tick_late_max))
+			atomic_store_explicit(&t->tick_late_max,
+			                      (uint64_t)(t->now_ns - due),
+			                      memory_order_relaxed);
+
+		/* a player may end (and leave the list) in its tick */
+		le = t->players[ph].head;
+		while (le) {
+			struct le *next = le->next;
+			struct relay_side *s = le->data;
+			player_tick(t, s, s->sock[0].rs);
+			le = next;
+		}
+		le = t->recs[ph].head;
+		while (le) {
+			struct le *next = le->next;
+			rec_tick(t, le->data);
+			le = next;
+		}
+		t->tick++;
+		MEDIA_CNT_ADD(t->ticks, 1);
+	}
+}
+
 static void *mthread_main(void *arg)
 {
 	struct mthread *t = arg;
@@ -116,7 +209,9 @@ static void *mthread_main(void *arg)
 
 	for (;;) {
 		int n = epoll_wait(t->epfd, ev, MEDIA_EVENTS, -1);
+		bool tick = false;
 
+		t->now_ns = (int64_t)hl_mono_ns();
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -138,15 +233,24 @@ static void *mthread_main(void *arg)
 				mthread_take_cmds(t);
 				continue;
 			}
+			if (ev[i].data.ptr == t) {
+				tick = true;
+				continue;
+			}
 			if (ms->rs->dead)
 				continue;
 			relay_readable(t, ms);
 		}
+		/* after the packets: a recorder's frame gets what just came */
+		if (tick)
+			mthread_ticks(t);
 		mthread_bury(t);
 	}
 
 	/* Every relay is gone by now (each holds the engine); apply their
-	 * last MCMD_FREE commands. */
+	 * last MCMD_FREE commands (recordings end now, not at the last
+	 * wake-up). */
+	t->now_ns = (int64_t)hl_mono_ns();
 	mthread_take_cmds(t);
 	mthread_bury(t);
 	return NULL;
@@ -168,6 +272,8 @@ static void mthread_stop(struct mthread *t)
 		close(t->epfd);
 	if (t->wakefd >= 0)
 		close(t->wakefd);
+	if (t->tfd >= 0)
+		close(t->tfd);
 	free(t);
 }
 
@@ -175,6 +281,7 @@ static int mthread_start(struct media *m, unsigned idx, int rt_prio,
                          struct mthread **tp)
 {
 	struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
+	struct epoll_event tev = {.events = EPOLLIN};
 	struct mthread *t;
 	sigset_t all, old;
 	char name[16];
@@ -187,11 +294,14 @@ static int mthread_start(struct media *m, unsigned idx, int rt_prio,
 	t->idx = idx;
 	t->epfd = epoll_create1(EPOLL_CLOEXEC);
 	t->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (t->epfd < 0 || t->wakefd < 0) {
+	t->tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (t->epfd < 0 || t->wakefd < 0 || t->tfd < 0) {
 		err = errno;
 		goto out;
 	}
-	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->wakefd, &ev) < 0) {
+	tev.data.ptr = t;
+	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->wakefd, &ev) < 0 ||
+	    epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->tfd, &tev) < 0) {
 		err = errno;
 		goto out;
 	}
@@ -309,14 +419,161 @@ void media_port_pair_release(struct media *m, uint32_t pair)
 	atomic_store_explicit(&m->pair_busy[pair], 0, memory_order_release);
 }
 
+/* --- events to the control loop ------------------------------------------- */
+
+/* Media and writer threads push onto a lock-free LIFO; the mqueue (a pipe
+ * the loop polls) is written only when the list was empty, so it holds at
+ * most one wake-up and never fills, however slow the loop.  Any thread. */
+void media_event_post(struct media *m, uint64_t relay_id,
+                      const struct media_event *ev, const char *path)
+{
+	struct media_evq *e = malloc(sizeof(*e)), *old;
+
+	if (!e)
+		goto lost;
+	e->relay_id = relay_id;
+	e->ev = *ev;
+	e->path = NULL;
+	e->ev.path = NULL;
+	if (path) {
+		e->path = strdup(path);
+		if (!e->path) {
+			free(e);
+			goto lost;
+		}
+		e->ev.path = e->path;
+	}
+
+	old = atomic_load_explicit(&m->evq, memory_order_relaxed);
+	do {
+		e->next = old;
+	} while (!atomic_compare_exchange_weak_explicit(
+	    &m->evq, &old, e, memory_order_release, memory_order_relaxed));
+	if (!old && mqueue_push(m->mq, 0, NULL))
+		HL_ERROR("media", "cannot wake the control loop");
+	return;
+
+lost:
+	atomic_fetch_add_explicit(&m->events_lost, 1, memory_order_relaxed);
+}
+
+struct grave {
+	struct le le;
+	uint64_t id;
+	void **owners; /* references, released when the media thread is done */
+	size_t n;
+};
+
+static void grave_destructor(void *arg)
+{
+	struct grave *g = arg;
+
+	list_unlink(&g->le);
+	for (size_t i = 0; i < g->n; i++)
+		mem_deref(g->owners[i]);
+	free(g->owners);
+}
+
+/* A freed relay's clip owners wait here until its media thread has closed
+ * it (MEV_FREED).  Takes over the owners array.  Control thread. */
+int media_grave_add(struct media *m, uint64_t id, void **owners, size_t n)
+{
+	struct grave *g = mem_zalloc(sizeof(*g), grave_destructor);
+
+	if (!g)
+		return ENOMEM;
+	g->id = id;
+	g->owners = owners;
+	g->n = n;
+	list_append(&m->graves, &g->le, g);
+	return 0;
+}
+
+static bool id_cmp(struct le *le, void *arg)
+{
+	return media_relay_id(le->data) == *(uint64_t *)arg;
+}
+
+static void event_dispatch(struct media *m, struct media_evq *e)
+{
+	struct le *le;
+
+	if ((int)e->ev.type == MEV_FREED) {
+		for (le = m->graves.head; le; le = le->next) {
+			struct grave *g = le->data;
+			if (g->id == e->relay_id) {
+				mem_deref(g);
+				break;
+			}
+		}
+		return;
+	}
+	le =
+	    hash_lookup(m->relays, (uint32_t)e->relay_id, id_cmp, &e->relay_id);
+	if (le)
+		media_relay_deliver(le->data, &e->ev);
+}
+
+static struct media_evq *evq_take(struct media *m)
+{
+	struct media_evq *list, *fifo = NULL;
+
+	list = atomic_exchange_explicit(&m->evq, NULL, memory_order_acquire);
+	while (list) {
+		struct media_evq *next = list->next;
+		list->next = fifo;
+		fifo = list;
+		list = next;
+	}
+	return fifo;
+}
+
+static void evq_free(struct media_evq *e)
+{
+	free(e->path);
+	free(e);
+}
+
+/* The loop's side: deliver everything queued, oldest first.  A handler
+ * may free relays, even the last one and with it the engine: hold it. */
+static void mq_handler(int id, void *data, void *arg)
+{
+	struct media *m = arg;
+	struct media_evq *e = evq_take(m);
+	(void)id;
+	(void)data;
+
+	mem_ref(m);
+	while (e) {
+		struct media_evq *next = e->next;
+		event_dispatch(m, e);
+		evq_free(e);
+		e = next;
+	}
+	mem_deref(m);
+}
+
 /* --- engine --------------------------------------------------------------- */
 
 static void media_destructor(void *arg)
 {
 	struct media *m = arg;
+	struct media_evq *e;
 
+	/* media threads first: they close the last recordings; then the
+	 * writer finishes the files; then nothing posts events any more */
 	for (unsigned i = 0; i < m->nthreads; i++)
 		mthread_stop(m->threads[i]);
+	media_writer_stop(m);
+	e = evq_take(m);
+	while (e) {
+		struct media_evq *next = e->next;
+		evq_free(e);
+		e = next;
+	}
+	list_flush(&m->graves);
+	mem_deref(m->mq);
+	mem_deref(m->relays);
 	free(m->threads);
 	free(m->pair_busy);
 }
@@ -376,6 +633,14 @@ int media_alloc(struct media **mp, const struct media_cfg *cfg)
 	}
 
 	raise_nofile();
+	media_g711_init();
+
+	err = mqueue_alloc(&m->mq, mq_handler, m);
+	if (err)
+		goto out;
+	err = hash_alloc(&m->relays, 256);
+	if (err)
+		goto out;
 
 	for (unsigned i = 0; i < m->nthreads; i++) {
 		err = mthread_start(m, i, cfg->rt_prio, &m->threads[i]);
@@ -410,6 +675,17 @@ void media_stats(const struct media *m, struct media_stats *st)
 
 	st->threads = m->nthreads;
 	st->relays = m->nrelays;
+	st->events_lost = atomic_load(&m->events_lost);
+	st->recordings = atomic_load(&m->w.open);
+	if (m->w.started) {
+		clockid_t cid;
+		struct timespec ts;
+		if (pthread_getcpuclockid(m->w.tid, &cid) == 0 &&
+		    clock_gettime(cid, &ts) == 0)
+			st->writer_cpu_ns =
+			    (uint64_t)ts.tv_sec * 1000000000ull +
+			    (uint64_t)ts.tv_nsec;
+	}
 	for (unsigned i = 0; i < m->nthreads; i++) {
 		struct mthread *t = m->threads[i];
 		clockid_t cid;
@@ -418,6 +694,13 @@ void media_stats(const struct media *m, struct media_stats *st)
 		st->rx_pkts += MEDIA_CNT_GET(t->rx_pkts);
 		st->tx_pkts += MEDIA_CNT_GET(t->tx_pkts);
 		st->dropped += MEDIA_CNT_GET(t->dropped);
+		st->played += MEDIA_CNT_GET(t->played);
+		st->ticks += MEDIA_CNT_GET(t->ticks);
+		/* a worst-since-last-look figure: taken and reset */
+		uint64_t late = atomic_exchange_explicit(&t->tick_late_max, 0,
+		                                         memory_order_relaxed);
+		if (late > st->tick_late_max_ns)
+			st->tick_late_max_ns = late;
 		if (pthread_getcpuclockid(t->tid, &cid) == 0 &&
 		    clock_gettime(cid, &ts) == 0)
 			st->cpu_ns += (uint64_t)ts.tv_sec * 1000000000ull +

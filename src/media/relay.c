@@ -12,16 +12,6 @@
 #include "core/core.h"
 #include "media/media_int.h"
 
-/** The control thread's handle.  The state it points to is handed to the
- * media thread and freed there (see media_int.h). */
-struct media_relay {
-	struct media *m;           /* reference */
-	struct mthread *t;         /* borrowed: the thread serving this relay */
-	struct relay_state *rs;    /* owned by t once running */
-	struct media_cmd *freecmd; /* owning until pushed: cannot fail */
-	struct sa laddr[2];        /* local RTP address per side */
-};
-
 /* --- media thread --------------------------------------------------------- */
 
 static inline bool addr_eq(const struct sa *a, const struct sa *b)
@@ -128,6 +118,62 @@ static bool src_accept(struct relay_side *s, int comp, const struct sa *src)
 	return true;
 }
 
+/* How far a stream's timestamp moved while nothing was sent: the time
+ * since the last packet in whole frames, at least one. */
+static uint32_t out_gap(const struct relay_out *o, int64_t now)
+{
+	int64_t f = (now - o->at_ns + MEDIA_FRAME_NS / 2) / MEDIA_FRAME_NS;
+	return (uint32_t)(f < 1 ? 1 : f) * MEDIA_FRAME;
+}
+
+/* Where a new source (a player, or relayed audio after one) continues the
+ * side's stream: the next sequence number and the timestamp advanced by the
+ * time elapsed.  Media thread. */
+void out_resume(struct relay_out *o, int64_t now, uint16_t *seq, uint32_t *ts)
+{
+	*seq = (uint16_t)(o->seq + 1);
+	*ts = o->ts + out_gap(o, now);
+}
+
+/* A relayed RTP packet about to leave towards the side: once a player has
+ * fed the side, rewrite it into the side's stream (marker on the switch);
+ * remember where the stream is, for the next player.  Media thread. */
+static void out_relay(struct relay_out *o, uint8_t *p, int64_t now)
+{
+	uint16_t seq = rd16(p + 2);
+	uint32_t ts = rd32(p + 4), ssrc = rd32(p + 8);
+
+	if (o->owned) {
+		if (!o->map || ssrc != o->in_ssrc) {
+			uint16_t nseq;
+			uint32_t nts;
+			out_resume(o, now, &nseq, &nts);
+			o->in_ssrc = ssrc;
+			o->seq_off = (uint16_t)(nseq - seq);
+			o->ts_off = nts - ts;
+			o->map = true;
+			p[1] |= 0x80;
+		}
+		seq = (uint16_t)(seq + o->seq_off);
+		ts += o->ts_off;
+		ssrc = o->ssrc;
+		wr16(p + 2, seq);
+		wr32(p + 4, ts);
+		wr32(p + 8, ssrc);
+	}
+	if (ssrc != o->ssrc) {
+		o->ssrc = ssrc;
+		o->seq = seq;
+		o->ts = ts;
+	} else {
+		if ((int16_t)(seq - o->seq) > 0)
+			o->seq = seq;
+		if ((int32_t)(ts - o->ts) > 0)
+			o->ts = ts;
+	}
+	o->at_ns = now;
+}
+
 void relay_readable(struct mthread *t, struct media_sock *ms)
 {
 	struct relay_state *rs = ms->rs;
@@ -141,14 +187,22 @@ void relay_readable(struct mthread *t, struct media_sock *ms)
 	if (n <= 0)
 		return; /* EAGAIN, or an ICMP error now consumed */
 
-	const bool can_send = out->remote && !(comp == MEDIA_RTP && out->hold);
+	/* RTP towards a side a player feeds is replaced by the player's */
+	const bool can_send =
+	    out->remote && !(comp == MEDIA_RTP && (out->hold || out->play));
 	const bool conn = out->conn[comp];
 	const int ofd = out->sock[comp].fd;
+	/* taps: digits sent by `in`, recording of what side 0 sends and
+	 * hears */
+	struct recorder *rec = comp == MEDIA_RTP ? rs->rec : NULL;
+	const bool tap_in = comp == MEDIA_RTP && (in->dtmf || rec);
 
 	for (int i = 0; i < n; i++) {
 		struct msghdr *h = &t->rx[i].msg_hdr;
 		unsigned len = t->rx[i].msg_len;
 		struct sa *src = &t->rxaddr[i];
+		size_t off = 0, plen = 0;
+		bool audio = false;
 
 		bytes += len;
 		src->len = h->msg_namelen;
@@ -156,9 +210,27 @@ void relay_readable(struct mthread *t, struct media_sock *ms)
 
 		if ((h->msg_flags & MSG_TRUNC) ||
 		    !rtp_ok(t->buf[i], len, comp) ||
-		    !src_accept(in, comp, src) || !can_send) {
+		    !src_accept(in, comp, src)) {
 			drop++;
 			continue;
+		}
+		if (tap_in || (rec && ms->side == 1 && can_send))
+			audio = rtp_payload(t->buf[i], len, &off, &plen);
+		if (tap_in && audio) {
+			if (in->dtmf)
+				dtmf_rtp(t, rs, in, t->buf[i], off, plen);
+			if (rec && ms->side == 0)
+				rec_tap(t, rec, 0, t->buf[i], off, plen);
+		}
+		if (!can_send) {
+			drop++;
+			continue;
+		}
+		if (comp == MEDIA_RTP) {
+			out_relay(&out->out, t->buf[i], t->now_ns);
+			/* what side 0 hears: the right channel */
+			if (rec && ms->side == 1 && audio)
+				rec_tap(t, rec, 1, t->buf[i], off, plen);
 		}
 
 		t->txiov[ntx].iov_base = t->buf[i];
@@ -193,6 +265,17 @@ void relay_readable(struct mthread *t, struct media_sock *ms)
 	MEDIA_CNT_ADD(t->tx_pkts, (unsigned)sent);
 	if (drop)
 		MEDIA_CNT_ADD(t->dropped, drop);
+}
+
+/* Send one datagram to a side's peer (connected or not).  Media thread. */
+bool side_send(struct relay_side *s, int comp, const void *buf, size_t len)
+{
+	const int fd = s->sock[comp].fd;
+
+	if (s->conn[comp])
+		return send(fd, buf, len, MSG_DONTWAIT) >= 0;
+	return sendto(fd, buf, len, MSG_DONTWAIT, &s->peer[comp].u.sa,
+	              s->peer[comp].len) >= 0;
 }
 
 static void side_close(struct mthread *t, struct relay_side *s)
@@ -235,11 +318,56 @@ void relay_apply(struct mthread *t, struct media_cmd *cmd)
 		break;
 
 	case MCMD_FREE:
+		rec_stop(t, rs);
+		for (int i = 0; i < 2; i++) {
+			if (rs->side[i].play)
+				player_end(t, rs, i, MEDIA_PLAY_STOPPED);
+			dtmf_free(rs->side[i].dtmf);
+			rs->side[i].dtmf = NULL;
+		}
 		side_close(t, &rs->side[0]);
 		side_close(t, &rs->side[1]);
 		rs->dead = true;
 		rs->next_dead = t->dead;
 		t->dead = rs;
+		if (cmd->on) { /* the loop may release the clips' owners */
+			struct media_event ev = {
+			    .type = (enum media_event_type)MEV_FREED};
+			media_event_post(t->m, rs->id, &ev, NULL);
+		}
+		break;
+
+	case MCMD_PLAY:
+		player_apply(t, rs, cmd->side, cmd->ptr);
+		cmd->ptr = NULL;
+		break;
+
+	case MCMD_STOP:
+		if (s->play)
+			player_end(t, rs, cmd->side, MEDIA_PLAY_STOPPED);
+		break;
+
+	case MCMD_CODEC:
+		s->pt_out = cmd->pt;
+		break;
+
+	case MCMD_DTMF:
+		dtmf_apply(rs, cmd->side, cmd->ptr);
+		cmd->ptr = NULL;
+		break;
+
+	case MCMD_DTMF_INFO:
+		dtmf_report(t, rs, cmd->side, cmd->digit, MEDIA_DTMF_INFO,
+		            cmd->ns);
+		break;
+
+	case MCMD_RECORD:
+		rec_apply(t, rs, cmd->ptr);
+		cmd->ptr = NULL;
+		break;
+
+	case MCMD_RECORD_STOP:
+		rec_stop(t, rs);
 		break;
 
 	case MCMD_FLUSH:
@@ -253,7 +381,16 @@ static void relay_destructor(void *arg)
 {
 	struct media_relay *r = arg;
 
+	hash_unlink(&r->he);
 	if (r->rs) {
+		/* the media thread may still read the clips: their owners
+		 * wait in the engine until it reports the relay closed */
+		if (r->nowners &&
+		    !media_grave_add(r->m, r->id, r->owners, r->nowners)) {
+			r->owners = NULL;
+			r->nowners = 0;
+			r->freecmd->on = true;
+		}
 		r->freecmd->type = MCMD_FREE;
 		r->freecmd->rs = r->rs;
 		mthread_push(r->t, r->freecmd);
@@ -261,6 +398,9 @@ static void relay_destructor(void *arg)
 		r->t->nrelays--;
 		r->m->nrelays--;
 	}
+	/* out of memory for the grave: keep the owners alive for good
+	 * rather than free samples a media thread may be reading */
+	free(r->owners);
 	free(r->freecmd);
 	mem_deref(r->m);
 }
@@ -278,6 +418,8 @@ int media_relay_alloc(struct media_relay **rp, struct media *m)
 	if (!r)
 		return ENOMEM;
 	r->m = mem_ref(m);
+	r->id = ++m->next_id;
+	hash_append(m->relays, (uint32_t)r->id, &r->he, r);
 	r->freecmd = calloc(1, sizeof(*r->freecmd));
 	rs = calloc(1, sizeof(*rs));
 	if (!r->freecmd || !rs) {
@@ -300,6 +442,11 @@ int media_relay_alloc(struct media_relay **rp, struct media *m)
 			side->sock[c].comp = (uint8_t)c;
 		}
 		side->latch = (s == MEDIA_SIDE_AGENT);
+		side->idx = (uint8_t)s;
+		/* the stream a player would start: random origin (RFC 3550) */
+		side->out.ssrc = rand_u32();
+		side->out.seq = rand_u16();
+		side->out.ts = rand_u32();
 		r->laddr[s] = m->laddr;
 		sa_set_port(&r->laddr[s],
 		            (uint16_t)(m->port_base + 2 * side->pair));
@@ -320,6 +467,8 @@ int media_relay_alloc(struct media_relay **rp, struct media *m)
 	}
 
 	r->t = media_thread_pick(m);
+	rs->t = r->t;
+	rs->id = r->id;
 	for (s = 0; s < 2; s++) {
 		for (int c = 0; c < 2; c++) {
 			struct epoll_event ev = {
@@ -367,12 +516,59 @@ static int relay_cmd(struct media_relay *r, enum media_cmd_type type, int side,
 	if (!cmd)
 		return ENOMEM;
 	cmd->type = type;
-	cmd->rs = r->rs;
 	cmd->side = side;
 	cmd->on = on;
 	if (addr)
 		cmd->addr = *addr;
+	return relay_cmd_push(r, cmd);
+}
+
+/* Hand a filled command (type, side, fields) to the relay's media thread.
+ * Control thread. */
+int relay_cmd_push(struct media_relay *r, struct media_cmd *cmd)
+{
+	cmd->rs = r->rs;
 	mthread_push(r->t, cmd);
+	return 0;
+}
+
+uint64_t media_relay_id(const struct media_relay *r)
+{
+	return r->id;
+}
+
+void media_relay_set_handler(struct media_relay *r, media_event_h *eh,
+                             void *arg)
+{
+	if (!r)
+		return;
+	r->eh = eh;
+	r->arg = arg;
+}
+
+void media_relay_deliver(struct media_relay *r, const struct media_event *ev)
+{
+	if (r->eh)
+		r->eh(r, ev, r->arg);
+}
+
+/* Keep a reference to a play's clip owner for the relay's life (once per
+ * owner).  Control thread. */
+int relay_owner_add(struct media_relay *r, void *owner)
+{
+	void **v;
+
+	if (!owner)
+		return 0;
+	for (size_t i = 0; i < r->nowners; i++) {
+		if (r->owners[i] == owner)
+			return 0;
+	}
+	v = realloc(r->owners, (r->nowners + 1) * sizeof(*v));
+	if (!v)
+		return ENOMEM;
+	r->owners = v;
+	r->owners[r->nowners++] = mem_ref(owner);
 	return 0;
 }
 
@@ -413,6 +609,9 @@ void media_relay_stats(const struct media_relay *r,
 		st->rx_bytes[s] = MEDIA_CNT_GET(side->rx_bytes);
 		st->tx_pkts[s] = MEDIA_CNT_GET(side->tx_pkts);
 		st->dropped[s] = MEDIA_CNT_GET(side->dropped);
+		st->played[s] = MEDIA_CNT_GET(side->played);
+		st->digits[s] = MEDIA_CNT_GET(side->digits);
+		st->digit_dups[s] = MEDIA_CNT_GET(side->digit_dups);
 		st->latched[s] = atomic_load_explicit(&side->latched[MEDIA_RTP],
 		                                      memory_order_relaxed);
 	}

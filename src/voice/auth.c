@@ -24,15 +24,14 @@ static uint32_t now_s(void)
 	return (uint32_t)(hl_mono_ms() / 1000);
 }
 
-static int nonce_mac(const struct voice_auth *a, uint32_t ts,
-		     const char *realm, uint8_t mac[MD5_SIZE])
+static int nonce_mac(const struct voice_auth *a, uint32_t ts, const char *realm,
+                     uint8_t mac[MD5_SIZE])
 {
-	return md5_printf(mac, "%w:%08x:%s", a->key, sizeof(a->key), ts,
-			  realm);
+	return md5_printf(mac, "%w:%08x:%s", a->key, sizeof(a->key), ts, realm);
 }
 
-static int nonce_make(const struct voice_auth *a, const char *realm,
-		      char *buf, size_t sz)
+static int nonce_make(const struct voice_auth *a, const char *realm, char *buf,
+                      size_t sz)
 {
 	uint8_t mac[MD5_SIZE];
 	uint32_t ts = now_s();
@@ -42,14 +41,13 @@ static int nonce_make(const struct voice_auth *a, const char *realm,
 	if (err)
 		return err;
 
-	return re_snprintf(buf, sz, "%08x%w", ts, mac, sizeof(mac)) < 0
-		       ? ENOMEM
-		       : 0;
+	return re_snprintf(buf, sz, "%08x%w", ts, mac, sizeof(mac)) < 0 ? ENOMEM
+	                                                                : 0;
 }
 
 /* 0 if ours and fresh, ETIMEDOUT if ours and old, EAUTH otherwise. */
 static int nonce_verify(const struct voice_auth *a, const struct pl *nonce,
-			const char *realm)
+                        const char *realm)
 {
 	uint8_t mac[MD5_SIZE];
 	char want[2 * MD5_SIZE + 1];
@@ -83,7 +81,7 @@ struct find_arg {
 };
 
 static bool hdr_realm_handler(const struct sip_hdr *hdr,
-			      const struct sip_msg *msg, void *arg)
+                              const struct sip_msg *msg, void *arg)
 {
 	struct find_arg *fa = arg;
 	struct httpauth_digest_resp resp;
@@ -101,19 +99,19 @@ static bool hdr_realm_handler(const struct sip_hdr *hdr,
 }
 
 enum auth_result auth_check(const struct voice_auth *a,
-			    const struct sip_msg *msg, const char *realm,
-			    const char *user, const char *password)
+                            const struct sip_msg *msg, const char *realm,
+                            const char *user, const char *password)
 {
 	struct find_arg fa = {.realm = realm};
 	uint8_t ha1[MD5_SIZE];
 	int nerr;
 
 	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_AUTHORIZATION,
-				hdr_realm_handler, &fa);
+	                        hdr_realm_handler, &fa);
 	if (!fa.found) {
 		/* a header we cannot parse counts as an attempt */
 		return sip_msg_hdr(msg, SIP_HDR_AUTHORIZATION) ? AUTH_FAILED
-							       : AUTH_MISSING;
+		                                               : AUTH_MISSING;
 	}
 
 	if (pl_strcmp(&fa.resp.realm, realm))
@@ -139,7 +137,7 @@ enum auth_result auth_check(const struct voice_auth *a,
 }
 
 int auth_challenge(const struct voice_auth *a, struct sip *sip,
-		   const struct sip_msg *msg, const char *realm, bool stale)
+                   const struct sip_msg *msg, const char *realm, bool stale)
 {
 	char nonce[NONCE_LEN + 1];
 	int err;
@@ -149,9 +147,9 @@ int auth_challenge(const struct voice_auth *a, struct sip *sip,
 		return err;
 
 	return sip_replyf(sip, msg, 401, "Unauthorized",
-			  "WWW-Authenticate: Digest realm=\"%s\", "
-			  "nonce=\"%s\", algorithm=MD5, qop=\"auth\"%s\r\n"
-			  "Content-Length: 0\r\n"
-			  "\r\n",
-			  realm, nonce, stale ? ", stale=true" : "");
+	                  "WWW-Authenticate: Digest realm=\"%s\", "
+	                  "nonce=\"%s\", algorithm=MD5, qop=\"auth\"%s\r\n"
+	                  "Content-Length: 0\r\n"
+	                  "\r\n",
+	                  realm, nonce, stale ? ", stale=true" : "");
 }

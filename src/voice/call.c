@@ -59,11 +59,16 @@ const char *call_disp_name(enum call_disp d)
 {
 	switch (d) {
 
-	case DISP_ANSWERED:   return "answered";
-	case DISP_ABANDONED:  return "abandoned";
-	case DISP_OVERFLOWED: return "overflowed";
-	case DISP_FAILED:     return "failed";
-	default:              return "none";
+	case DISP_ANSWERED:
+		return "answered";
+	case DISP_ABANDONED:
+		return "abandoned";
+	case DISP_OVERFLOWED:
+		return "overflowed";
+	case DISP_FAILED:
+		return "failed";
+	default:
+		return "none";
 	}
 }
 
@@ -95,7 +100,7 @@ static int caller_dup(char **dst, const struct sip_msg *msg)
 }
 
 int call_alloc(struct call **cp, struct voice *v, const struct sip_msg *msg,
-	       const struct center_tenant *ct)
+               const struct center_tenant *ct)
 {
 	struct call *c;
 	int err;
@@ -128,7 +133,7 @@ int call_alloc(struct call **cp, struct voice *v, const struct sip_msg *msg,
 	list_append(&v->calls, &c->le, c);
 	++v->calls_total;
 
- out:
+out:
 	if (err)
 		mem_deref(c);
 	else
@@ -147,7 +152,7 @@ static bool contact_cmp(struct le *le, void *arg)
 struct call *call_find(const struct voice *v, uint64_t contact)
 {
 	return list_ledata(hash_lookup(v->ht_contact, (uint32_t)contact,
-				       contact_cmp, &contact));
+	                               contact_cmp, &contact));
 }
 
 void call_set_contact(struct call *c, uint64_t id)
@@ -156,6 +161,52 @@ void call_set_contact(struct call *c, uint64_t id)
 	c->contact = id;
 	if (id != ACD_NONE)
 		hash_append(c->v->ht_contact, (uint32_t)id, &c->he, c);
+}
+
+/* Put the call into queue q as a new contact of the engine.  The engine may
+ * decide at once (events arrive before acd_contact_add() returns): an agent
+ * is rung, or the call overflows and ends.  Returns 0 (in the queue),
+ * ECANCELED (the call ended meanwhile: c may be freed, do not touch it) or
+ * the engine's refusal (the call is as before, not in the queue). */
+int call_enqueue(struct call *c, struct acd_queue *q, uint8_t prio)
+{
+	struct voice *v = c->v;
+	struct acd_contact_params p = {
+	    .channel = ACD_CH_VOICE,
+	    .queue = q,
+	    .priority = prio,
+	    .owner = c,
+	};
+	enum call_state prev = c->state;
+	uint64_t id = ACD_NONE;
+	bool ended;
+	int err;
+
+	c->queue = q;
+	c->queue_name = mem_deref(c->queue_name);
+	(void)str_dup(&c->queue_name, acd_queue_name(q));
+	c->priority = prio;
+	if (!c->t_queued)
+		c->t_queued = hl_wall_ms();
+	c->state = CALL_QUEUED;
+
+	mem_ref(c);
+	v->adding = c;
+	err = acd_contact_add(v->cfg.acd, &p, &id);
+	v->adding = NULL;
+	ended = c->state == CALL_ENDED;
+	if (!err && !ended && c->contact == ACD_NONE)
+		call_set_contact(c, id);
+	if (err && !ended)
+		c->state = prev;
+	mem_deref(c);
+
+	if (ended)
+		return ECANCELED;
+	if (err)
+		HL_WARN("voice", "call %s: queue %s refused it: %s", c->id,
+		        acd_queue_name(q), acd_last_error(v->cfg.acd));
+	return err;
 }
 
 /* --- media glue ----------------------------------------------------------- */
@@ -177,14 +228,13 @@ void call_leg_hold(struct leg *leg, bool hold)
 	struct call *c = leg->call;
 
 	HL_INFO("voice", "call %s: %s %s", c->id,
-		leg->side ? "agent" : "caller", hold ? "holds" : "resumes");
+	        leg->side ? "agent" : "caller", hold ? "holds" : "resumes");
 	(void)media_relay_set_hold(c->relay, (int)leg->side, hold);
 }
 
 /* --- offers ------------------------------------------------------------- */
 
-static struct offer *offer_find(const struct call *c,
-				const struct acd_agent *a)
+static struct offer *offer_find(const struct call *c, const struct acd_agent *a)
 {
 	for (struct le *le = c->offers.head; le; le = le->next) {
 		struct offer *o = le->data;
@@ -211,9 +261,10 @@ static unsigned offer_ring(struct offer *o)
 
 		err = leg_agent_connect(&leg, c, o, b->uri);
 		if (err) {
-			HL_WARN("voice", "call %s: cannot INVITE agent %s at "
-				"%s: %s", c->id, o->agent_id, b->uri,
-				strerror(err));
+			HL_WARN("voice",
+			        "call %s: cannot INVITE agent %s at "
+			        "%s: %s",
+			        c->id, o->agent_id, b->uri, strerror(err));
 			continue;
 		}
 		list_append(&o->legs, &leg->le, leg);
@@ -224,7 +275,7 @@ static unsigned offer_ring(struct offer *o)
 }
 
 static int offer_alloc(struct offer **op, struct call *c, struct acd_agent *a,
-		       const struct center_tenant *ct)
+                       const struct center_tenant *ct)
 {
 	struct offer *o;
 	int err;
@@ -268,27 +319,33 @@ void call_offer(struct call *c, struct acd_agent *a)
 		voice_latency_add(v, hl_mono_ns() - c->t_in_ns);
 	}
 	if (!n) {
-		HL_INFO("voice", "call %s: offered to agent %s, who has no "
-			"registered phone: rejected", c->id, o->agent_id);
+		HL_INFO("voice",
+		        "call %s: offered to agent %s, who has no "
+		        "registered phone: rejected",
+		        c->id, o->agent_id);
 		mem_deref(o);
 		(void)acd_contact_reject(v->cfg.acd, c->contact, a);
 		return;
 	}
 
-	HL_INFO("voice", "call %s: offered to agent %s, ringing %u "
-		"device(s)", c->id, o->agent_id, n);
+	HL_INFO("voice",
+	        "call %s: offered to agent %s, ringing %u "
+	        "device(s)",
+	        c->id, o->agent_id, n);
 }
 
 void call_offer_ended(struct call *c, const struct acd_agent *a,
-		      enum acd_end_reason end)
+                      enum acd_end_reason end)
 {
 	struct offer *o = offer_find(c, a);
 
 	if (!o)
 		return;
 
-	HL_INFO("voice", "call %s: offer to agent %s ended (%s): stop "
-		"ringing", c->id, o->agent_id, acd_end_name(end));
+	HL_INFO("voice",
+	        "call %s: offer to agent %s ended (%s): stop "
+	        "ringing",
+	        c->id, o->agent_id, acd_end_name(end));
 	o->ended = true;
 	list_unlink(&o->le);
 	mem_deref(o);
@@ -303,8 +360,8 @@ static void offer_failed(struct offer *o)
 	bool direct = o->direct;
 	uint16_t scode = o->scode;
 
-	HL_INFO("voice", "call %s: agent %s did not take the call (%u)",
-		c->id, o->agent_id, scode);
+	HL_INFO("voice", "call %s: agent %s did not take the call (%u)", c->id,
+	        o->agent_id, scode);
 
 	/* gone before the engine's OFFER_ENDED can look for it */
 	mem_deref(o);
@@ -316,7 +373,7 @@ static void offer_failed(struct offer *o)
 
 	if (acd_contact_reject(v->cfg.acd, c->contact, a))
 		HL_DEBUG("voice", "call %s: reject: %s", c->id,
-			 acd_last_error(v->cfg.acd));
+		         acd_last_error(v->cfg.acd));
 }
 
 /* --- direct calls to an extension (outside the engine) ------------------ */
@@ -331,9 +388,9 @@ static void direct_presence(struct call *c, struct acd_agent *a, bool busy)
 	acd_agent_info(a, &info);
 	if (busy && info.presence == ACD_PRESENCE_AVAILABLE)
 		(void)acd_agent_set_presence(a, ACD_PRESENCE_NOT_READY,
-					     direct_reason);
+		                             direct_reason);
 	else if (!busy && info.presence == ACD_PRESENCE_NOT_READY &&
-		 info.reason && !strcmp(info.reason, direct_reason))
+	         info.reason && !strcmp(info.reason, direct_reason))
 		(void)acd_agent_set_presence(a, ACD_PRESENCE_AVAILABLE, NULL);
 	(void)c;
 }
@@ -343,13 +400,13 @@ static void direct_tmr_handler(void *arg)
 	struct offer *o = arg;
 
 	HL_INFO("voice", "call %s: extension %s did not answer in %d s",
-		o->call->id, o->agent_id, DIRECT_RING_MS / 1000);
+	        o->call->id, o->agent_id, DIRECT_RING_MS / 1000);
 	o->scode = 408;
 	offer_failed(o);
 }
 
 int call_ring_direct(struct call *c, const struct center_tenant *ct,
-		     const struct center_agent *ca)
+                     const struct center_agent *ca)
 {
 	struct acd_tenant *at = acd_tenant_find(c->v->cfg.acd, ct->name);
 	struct acd_agent *a = at ? acd_agent_find(at, ca->cfg.id) : NULL;
@@ -371,16 +428,22 @@ int call_ring_direct(struct call *c, const struct center_tenant *ct,
 
 	n = offer_ring(o);
 	if (!n) {
-		HL_INFO("voice", "call %s: extension %s has no registered "
-			"phone", c->id, ca->cfg.id);
+		HL_INFO("voice",
+		        "call %s: extension %s has no registered "
+		        "phone",
+		        c->id, ca->cfg.id);
 		mem_deref(o);
 		return ENOENT;
 	}
 
 	direct_presence(c, a, true);
+	c->direct_agent = mem_deref(c->direct_agent);
+	(void)str_dup(&c->direct_agent, ca->cfg.id);
 	tmr_start(&o->tmr, DIRECT_RING_MS, direct_tmr_handler, o);
-	HL_INFO("voice", "call %s: ringing extension %s directly, %u "
-		"device(s)", c->id, ca->cfg.id, n);
+	HL_INFO("voice",
+	        "call %s: ringing extension %s directly, %u "
+	        "device(s)",
+	        c->id, ca->cfg.id, n);
 	return 0;
 }
 
@@ -390,38 +453,28 @@ void call_direct_failed(struct call *c, uint16_t scode)
 	struct voice *v = c->v;
 	struct acd_tenant *at;
 	struct acd_agent *a;
-	uint64_t id = ACD_NONE;
 	int err;
 
 	at = acd_tenant_find(v->cfg.acd, c->ct->name);
-	a = at && c->direct_agent ? acd_agent_find(at, c->direct_agent)
-				  : NULL;
+	a = at && c->direct_agent ? acd_agent_find(at, c->direct_agent) : NULL;
 	direct_presence(c, a, false);
+	c->direct_agent = mem_deref(c->direct_agent);
 
 	if (!c->queue || !c->a || !c->a->sess) {
 		call_end(c, DISP_FAILED, scode >= 300 ? scode : 480,
-			 "extension did not answer");
+		         "extension did not answer");
 		return;
 	}
 
-	struct acd_contact_params p = {
-		.channel = ACD_CH_VOICE,
-		.queue = c->queue,
-		.owner = c,
-	};
-
-	c->state = CALL_QUEUED;
-	v->adding = c;
-	err = acd_contact_add(v->cfg.acd, &p, &id);
-	v->adding = NULL;
+	err = call_enqueue(c, c->queue, c->priority);
+	if (err == ECANCELED)
+		return;
 	if (err) {
 		call_end(c, DISP_FAILED, 480, "queue refused the call back");
 		return;
 	}
-	if (c->contact == ACD_NONE && c->state != CALL_ENDED)
-		call_set_contact(c, id);
 	HL_INFO("voice", "call %s: back to queue %s (contact %llu)", c->id,
-		c->queue_name, (unsigned long long)id);
+	        c->queue_name, (unsigned long long)c->contact);
 }
 
 /* --- leg events ----------------------------------------------------------- */
@@ -437,7 +490,7 @@ void call_leg_progress(struct leg *leg, const struct sip_msg *msg)
 
 	leg->state = LEG_EARLY;
 	HL_INFO("voice", "call %s: agent %s ringing (%u at %s)", c->id,
-		leg->offer->agent_id, msg->scode, leg->uri);
+	        leg->offer->agent_id, msg->scode, leg->uri);
 }
 
 static void bridge(struct call *c, struct leg *leg, struct offer *o)
@@ -453,10 +506,6 @@ static void bridge(struct call *c, struct leg *leg, struct offer *o)
 	c->agent = o->agent;
 	c->agent_id = mem_deref(c->agent_id);
 	(void)str_dup(&c->agent_id, o->agent_id);
-	if (o->direct) {
-		c->direct_agent = mem_deref(c->direct_agent);
-		(void)str_dup(&c->direct_agent, o->agent_id);
-	}
 
 	call_relay_remote(c, 1, leg_raddr(leg));
 	if (leg->held)
@@ -468,7 +517,7 @@ static void bridge(struct call *c, struct leg *leg, struct offer *o)
 	}
 
 	HL_INFO("voice", "call %s: answered by agent %s at %s: bridged (%s)",
-		c->id, o->agent_id, leg->uri, c->codec.name);
+	        c->id, o->agent_id, leg->uri, c->codec.name);
 
 	/* the other devices (and, via the engine, other agents) stop */
 	list_unlink(&o->le);
@@ -497,9 +546,10 @@ void call_leg_established(struct leg *leg, const struct sip_msg *msg)
 	}
 
 	if (!leg->answer_ok) {
-		HL_INFO("voice", "call %s: agent %s answered at %s without a "
-			"usable %s answer: hanging up", c->id, o->agent_id,
-			leg->uri, c->codec.name);
+		HL_INFO("voice",
+		        "call %s: agent %s answered at %s without a "
+		        "usable %s answer: hanging up",
+		        c->id, o->agent_id, leg->uri, c->codec.name);
 		mem_deref(leg);
 		o->scode = 488;
 		if (!o->legs.head)
@@ -518,9 +568,10 @@ void call_leg_established(struct leg *leg, const struct sip_msg *msg)
 	mem_ref(o);
 	err = acd_contact_accept(v->cfg.acd, c->contact, o->agent);
 	if (err) {
-		HL_INFO("voice", "call %s: agent %s answered too late (%s): "
-			"hanging up", c->id, o->agent_id,
-			acd_last_error(v->cfg.acd));
+		HL_INFO("voice",
+		        "call %s: agent %s answered too late (%s): "
+		        "hanging up",
+		        c->id, o->agent_id, acd_last_error(v->cfg.acd));
 		mem_deref(leg);
 		mem_deref(o);
 		return;
@@ -535,8 +586,8 @@ void call_leg_established(struct leg *leg, const struct sip_msg *msg)
 	mem_deref(o);
 }
 
-static const char *close_reason(int err, const struct sip_msg *msg,
-				char *buf, size_t sz)
+static const char *close_reason(int err, const struct sip_msg *msg, char *buf,
+                                size_t sz)
 {
 	if (msg && msg->scode)
 		(void)re_snprintf(buf, sz, "%u %r", msg->scode, &msg->reason);
@@ -561,25 +612,25 @@ void call_leg_closed(struct leg *leg, int err, const struct sip_msg *msg)
 
 		HL_INFO("voice", "call %s: caller hung up (%s)", c->id, why);
 		if (err == ECONNRESET)
-			call_end(c, talking ? DISP_ANSWERED : DISP_ABANDONED,
-				 0, talking ? "caller hung up"
-					    : "caller hung up while waiting");
+			call_end(c, talking ? DISP_ANSWERED : DISP_ABANDONED, 0,
+			         talking ? "caller hung up"
+			                 : "caller hung up while waiting");
 		else
 			call_end(c, talking ? DISP_ANSWERED : DISP_FAILED,
-				 msg ? msg->scode : 0, why);
+			         msg ? msg->scode : 0, why);
 		return;
 	}
 
 	if (leg == c->xferor) {
 		HL_DEBUG("voice", "call %s: transferring agent leg closed",
-			 c->id);
+		         c->id);
 		c->xferor = mem_deref(c->xferor);
 		return;
 	}
 
 	if (leg == c->b) {
 		HL_INFO("voice", "call %s: agent %s hung up (%s)", c->id,
-			c->agent_id, why);
+		        c->agent_id, why);
 		call_end(c, DISP_ANSWERED, 0, "agent hung up");
 		return;
 	}
@@ -589,7 +640,7 @@ void call_leg_closed(struct leg *leg, int err, const struct sip_msg *msg)
 		uint16_t sc = msg ? msg->scode : (err == ETIMEDOUT ? 408 : 503);
 
 		HL_INFO("voice", "call %s: agent %s at %s: %s", c->id,
-			o->agent_id, leg->uri, why);
+		        o->agent_id, leg->uri, why);
 		if (sc == 486 || sc == 600 || sc == 603 || !o->scode)
 			o->scode = sc;
 		mem_deref(leg);
@@ -618,19 +669,24 @@ void call_queued(struct call *c, const struct acd_queue *q)
 }
 
 void call_overflowed(struct call *c, enum acd_overflow_action action,
-		     const char *target)
+                     const char *target)
 {
+	char why[64];
+
 	if (action == ACD_OVERFLOW_QUEUE || action == ACD_OVERFLOW_NONE)
 		return; /* the engine moves it; QUEUED follows */
 
-	HL_INFO("voice", "call %s: overflowed (%s%s%s)", c->id,
-		acd_overflow_name(action), target ? " " : "",
-		target ? target : "");
+	/* callback and voicemail are the IVR's (not built yet): the caller
+	 * is let go, the record says what should have happened */
+	(void)re_snprintf(why, sizeof(why), "overflow %s%s%s",
+	                  acd_overflow_name(action), target ? " " : "",
+	                  target ? target : "");
+	HL_INFO("voice", "call %s: %s", c->id, why);
 
 	/* it left the engine */
 	call_set_contact(c, ACD_NONE);
 	c->queue_overflowed = true;
-	call_end(c, DISP_OVERFLOWED, 480, "overflowed");
+	call_end(c, DISP_OVERFLOWED, 480, why);
 }
 
 /* --- transfer ------------------------------------------------------------- */
@@ -646,26 +702,9 @@ int call_transfer_queue(struct call *c, struct acd_queue *q)
 
 	if (c->contact == ACD_NONE) {
 		/* bridged outside the engine (a direct call): enter q anew */
-		struct acd_contact_params p = {
-			.channel = ACD_CH_VOICE,
-			.queue = q,
-			.owner = c,
-		};
-		uint64_t id = ACD_NONE;
-
 		call_detach_agent(c);
-		c->state = CALL_QUEUED;
-		c->queue = q;
-		c->queue_name = mem_deref(c->queue_name);
-		(void)str_dup(&c->queue_name, acd_queue_name(q));
-		v->adding = c;
-		err = acd_contact_add(v->cfg.acd, &p, &id);
-		v->adding = NULL;
-		if (err)
-			return err;
-		if (c->contact == ACD_NONE && c->state != CALL_ENDED)
-			call_set_contact(c, id);
-		return 0;
+		err = call_enqueue(c, q, c->priority);
+		return err == ECANCELED ? 0 : err;
 	}
 
 	agent = c->agent;
@@ -675,7 +714,7 @@ int call_transfer_queue(struct call *c, struct acd_queue *q)
 	if (err) {
 		/* still connected in the engine: the agent keeps the call */
 		HL_INFO("voice", "call %s: transfer to %s refused: %s", c->id,
-			acd_queue_name(q), acd_last_error(v->cfg.acd));
+		        acd_queue_name(q), acd_last_error(v->cfg.acd));
 		c->b = c->xferor;
 		c->xferor = NULL;
 		c->state = CALL_BRIDGED;
@@ -702,6 +741,16 @@ void call_detach_agent(struct call *c)
 	if (!c->b)
 		return;
 
+	/* a direct call's agent is free for the engine again */
+	if (c->direct_agent) {
+		struct acd_tenant *at =
+		    acd_tenant_find(v->cfg.acd, c->ct->name);
+
+		direct_presence(
+		    c, at ? acd_agent_find(at, c->direct_agent) : NULL, false);
+		c->direct_agent = mem_deref(c->direct_agent);
+	}
+
 	mem_deref(c->xferor);
 	c->xferor = c->b;
 	c->b = NULL;
@@ -719,21 +768,29 @@ static const char *final_reason(uint16_t scode)
 {
 	switch (scode) {
 
-	case 400: return "Bad Request";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 480: return "Temporarily Unavailable";
-	case 486: return "Busy Here";
-	case 488: return "Not Acceptable Here";
-	case 503: return "Service Unavailable";
-	default:  return scode >= 500 ? "Server Error" : "Unavailable";
+	case 400:
+		return "Bad Request";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 480:
+		return "Temporarily Unavailable";
+	case 486:
+		return "Busy Here";
+	case 488:
+		return "Not Acceptable Here";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return scode >= 500 ? "Server Error" : "Unavailable";
 	}
 }
 
 /* --- the end ------------------------------------------------------------- */
 
 void call_end(struct call *c, enum call_disp disp, uint16_t scode,
-	      const char *reason)
+              const char *reason)
 {
 	struct voice *v = c->v;
 	enum call_state prev = c->state;
@@ -770,7 +827,7 @@ void call_end(struct call *c, enum call_disp disp, uint16_t scode,
 			err = acd_contact_remove(acd, contact);
 		if (err)
 			HL_WARN("voice", "call %s: engine: %s", c->id,
-				acd_last_error(acd));
+			        acd_last_error(acd));
 	}
 
 	at = c->ct ? acd_tenant_find(acd, c->ct->name) : NULL;
@@ -780,8 +837,8 @@ void call_end(struct call *c, enum call_disp disp, uint16_t scode,
 	/* a caller not answered yet gets the final response */
 	if (c->invite) {
 		(void)sip_treply(NULL, v->sip, c->invite,
-				 scode >= 300 ? scode : 480,
-				 final_reason(scode));
+		                 scode >= 300 ? scode : 480,
+		                 final_reason(scode));
 		c->invite = mem_deref((void *)c->invite);
 	}
 
@@ -795,15 +852,17 @@ void call_end(struct call *c, enum call_disp disp, uint16_t scode,
 
 		memset(&st, 0, sizeof(st));
 		media_relay_stats(c->relay, &st);
-		HL_INFO("voice", "call %s: ended: %s%s%s, %s; packets from "
-			"caller %llu, from agent %llu, to caller %llu, to "
-			"agent %llu", c->id, call_disp_name(disp),
-			c->agent_id ? ", agent " : "",
-			c->agent_id ? c->agent_id : "", c->reason,
-			(unsigned long long)st.rx_pkts[0],
-			(unsigned long long)st.rx_pkts[1],
-			(unsigned long long)st.tx_pkts[0],
-			(unsigned long long)st.tx_pkts[1]);
+		HL_INFO("voice",
+		        "call %s: ended: %s%s%s, %s; packets from "
+		        "caller %llu, from agent %llu, to caller %llu, to "
+		        "agent %llu",
+		        c->id, call_disp_name(disp),
+		        c->agent_id ? ", agent " : "",
+		        c->agent_id ? c->agent_id : "", c->reason,
+		        (unsigned long long)st.rx_pkts[0],
+		        (unsigned long long)st.rx_pkts[1],
+		        (unsigned long long)st.tx_pkts[0],
+		        (unsigned long long)st.tx_pkts[1]);
 	}
 
 	record_write(c);

@@ -34,8 +34,10 @@ static void leg_destructor(void *arg)
 
 static bool is_codec(const struct sdp_format *f)
 {
-	return f->name && (!str_casecmp(f->name, "PCMU") ||
-			   !str_casecmp(f->name, "PCMA")) && f->srate == 8000;
+	return f->name &&
+	       (!str_casecmp(f->name, "PCMU") ||
+	        !str_casecmp(f->name, "PCMA")) &&
+	       f->srate == 8000;
 }
 
 static bool is_te(const struct sdp_format *f)
@@ -66,11 +68,11 @@ static int leg_alloc(struct leg **lp, struct call *c, unsigned side)
 		goto out;
 
 	err = sdp_media_add(&leg->sm, leg->sdp, sdp_media_audio,
-			    sa_port(&laddr), sdp_proto_rtpavp);
+	                    sa_port(&laddr), sdp_proto_rtpavp);
 	if (err)
 		goto out;
 
- out:
+out:
 	if (err)
 		mem_deref(leg);
 	else
@@ -96,8 +98,7 @@ static bool remote_holds(const struct leg *leg)
 	return !(d & SDP_SENDONLY) || sa_is_any(sdp_media_raddr(leg->sm));
 }
 
-int leg_caller_alloc(struct leg **lp, struct call *c,
-		     const struct sip_msg *msg)
+int leg_caller_alloc(struct leg **lp, struct call *c, const struct sip_msg *msg)
 {
 	const struct sdp_format *codec = NULL, *te = NULL;
 	struct leg *leg;
@@ -111,12 +112,12 @@ int leg_caller_alloc(struct leg **lp, struct call *c,
 	if (err)
 		return err;
 
-	err  = sdp_format_add(NULL, leg->sm, false, "0", "PCMU", 8000, 1,
-			      NULL, NULL, NULL, false, NULL);
-	err |= sdp_format_add(NULL, leg->sm, false, "8", "PCMA", 8000, 1,
-			      NULL, NULL, NULL, false, NULL);
+	err = sdp_format_add(NULL, leg->sm, false, "0", "PCMU", 8000, 1, NULL,
+	                     NULL, NULL, false, NULL);
+	err |= sdp_format_add(NULL, leg->sm, false, "8", "PCMA", 8000, 1, NULL,
+	                      NULL, NULL, false, NULL);
 	err |= sdp_format_add(NULL, leg->sm, false, "101", "telephone-event",
-			      8000, 1, NULL, NULL, NULL, false, "0-15");
+	                      8000, 1, NULL, NULL, NULL, false, "0-15");
 	if (err)
 		goto out;
 
@@ -167,7 +168,7 @@ int leg_caller_alloc(struct leg **lp, struct call *c,
 
 	call_relay_remote(c, 0, sdp_media_raddr(leg->sm));
 
- out:
+out:
 	if (err)
 		mem_deref(leg);
 	else
@@ -185,7 +186,7 @@ const struct sa *leg_raddr(const struct leg *leg)
 
 /* A re-INVITE (or an INVITE without SDP in the 2xx case). */
 static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
-			 void *arg)
+                         void *arg)
 {
 	struct leg *leg = arg;
 	struct call *c = leg->call;
@@ -203,7 +204,7 @@ static int offer_handler(struct mbuf **descp, const struct sip_msg *msg,
 	f = sdp_media_lformat(leg->sm, c->codec.pt);
 	if (!f || !f->sup) {
 		HL_INFO("voice", "call %s: %s re-INVITE without %s refused",
-			c->id, leg->side ? "agent" : "caller", c->codec.name);
+		        c->id, leg->side ? "agent" : "caller", c->codec.name);
 		return EPROTO;
 	}
 
@@ -246,13 +247,12 @@ static int answer_handler(const struct sip_msg *msg, void *arg)
 
 		if (!sa_is_any(sdp_media_raddr(leg->sm)))
 			call_relay_remote(c, leg->side,
-					  sdp_media_raddr(leg->sm));
+			                  sdp_media_raddr(leg->sm));
 		if (hold != leg->held) {
 			leg->held = hold;
 			call_leg_hold(leg, hold);
 		}
-	}
-	else {
+	} else {
 		leg->held = remote_holds(leg);
 	}
 
@@ -291,9 +291,9 @@ int leg_caller_accept(struct leg *leg, const struct sip_msg *msg)
 		return err;
 
 	err = sipsess_accept(&leg->sess, v->sock, msg, 200, "OK", VOICE_CUSER,
-			     VOICE_SDP, desc, NULL, NULL, false, offer_handler,
-			     answer_handler, estab_handler, NULL, NULL,
-			     close_handler, leg, "Allow: " VOICE_ALLOW "\r\n");
+	                     VOICE_SDP, desc, NULL, NULL, false, offer_handler,
+	                     answer_handler, estab_handler, NULL, NULL,
+	                     close_handler, leg, "Allow: " VOICE_ALLOW "\r\n");
 	mem_deref(desc);
 	if (err)
 		return err;
@@ -304,7 +304,7 @@ int leg_caller_accept(struct leg *leg, const struct sip_msg *msg)
 }
 
 int leg_agent_connect(struct leg **lp, struct call *c, struct offer *o,
-		      const char *uri)
+                      const char *uri)
 {
 	struct voice *v = c->v;
 	struct mbuf *desc = NULL;
@@ -323,12 +323,12 @@ int leg_agent_connect(struct leg **lp, struct call *c, struct offer *o,
 
 	(void)re_snprintf(pt, sizeof(pt), "%d", c->codec.pt);
 	err = sdp_format_add(NULL, leg->sm, false, pt, c->codec.name,
-			     c->codec.srate, 1, NULL, NULL, NULL, false, NULL);
+	                     c->codec.srate, 1, NULL, NULL, NULL, false, NULL);
 	if (!err && c->codec.te_pt >= 0) {
 		(void)re_snprintf(pt, sizeof(pt), "%d", c->codec.te_pt);
-		err = sdp_format_add(NULL, leg->sm, false, pt,
-				     "telephone-event", 8000, 1, NULL, NULL,
-				     NULL, false, "0-15");
+		err =
+		    sdp_format_add(NULL, leg->sm, false, pt, "telephone-event",
+		                   8000, 1, NULL, NULL, NULL, false, "0-15");
 	}
 	if (err)
 		goto out;
@@ -338,23 +338,23 @@ int leg_agent_connect(struct leg **lp, struct call *c, struct offer *o,
 		goto out;
 
 	(void)re_snprintf(from, sizeof(from), "sip:%s@%j", c->caller,
-			  &v->laddr);
+	                  &v->laddr);
 
 	err = sipsess_connect(&leg->sess, v->sock, uri, c->caller, from,
-			      VOICE_CUSER, NULL, 0, VOICE_SDP, desc, NULL, NULL,
-			      false, offer_handler, answer_handler,
-			      progress_handler, estab_handler, NULL,
-			      refer_handler, close_handler, leg,
-			      "Allow: " VOICE_ALLOW "\r\n"
-			      "X-Hotline-Call: %s\r\n"
-			      "X-Hotline-Queue: %s\r\n",
-			      c->id, c->queue_name ? c->queue_name : "");
+	                      VOICE_CUSER, NULL, 0, VOICE_SDP, desc, NULL, NULL,
+	                      false, offer_handler, answer_handler,
+	                      progress_handler, estab_handler, NULL,
+	                      refer_handler, close_handler, leg,
+	                      "Allow: " VOICE_ALLOW "\r\n"
+	                      "X-Hotline-Call: %s\r\n"
+	                      "X-Hotline-Queue: %s\r\n",
+	                      c->id, c->queue_name ? c->queue_name : "");
 	if (err)
 		goto out;
 
 	leg->state = LEG_RINGING;
 
- out:
+out:
 	mem_deref(desc);
 	if (err)
 		mem_deref(leg);

@@ -14,16 +14,16 @@
 
 struct bucket {
 	struct le he;
-	struct sa key;       /* port 0 for the per-IP bucket */
+	struct sa key; /* port 0 for the per-IP bucket */
 	double tokens;
 	uint64_t last_ms;
-	uint32_t refused;    /* attempts refused while blocked */
-	bool blocked;        /* logged as blocked */
+	uint32_t refused; /* attempts refused while blocked */
+	bool blocked;     /* logged as blocked */
 };
 
 struct ratelimit {
 	struct ratelimit_cfg cfg;
-	struct hash *ht;     /* struct bucket, owning */
+	struct hash *ht; /* struct bucket, owning */
 	uint32_t count;
 	uint64_t last_gc;
 };
@@ -73,7 +73,7 @@ int ratelimit_alloc(struct ratelimit **rlp, const struct ratelimit_cfg *cfg)
 	if (err)
 		goto out;
 
- out:
+out:
 	if (err)
 		mem_deref(rl);
 	else
@@ -89,8 +89,7 @@ static bool key_cmp(struct le *le, void *arg)
 	return sa_cmp(&b->key, arg, SA_ALL);
 }
 
-static void refill(const struct ratelimit *rl, struct bucket *b,
-		   uint64_t now)
+static void refill(const struct ratelimit *rl, struct bucket *b, uint64_t now)
 {
 	bool host = sa_port(&b->key) == 0;
 	double rate = host ? rl->cfg.host_rate : rl->cfg.addr_rate;
@@ -103,10 +102,10 @@ static void refill(const struct ratelimit *rl, struct bucket *b,
 }
 
 static struct bucket *bucket_find(const struct ratelimit *rl,
-				  const struct sa *key)
+                                  const struct sa *key)
 {
-	return list_ledata(hash_lookup(rl->ht, sa_hash(key, SA_ALL), key_cmp,
-				       (void *)key));
+	return list_ledata(
+	    hash_lookup(rl->ht, sa_hash(key, SA_ALL), key_cmp, (void *)key));
 }
 
 struct gc_arg {
@@ -121,12 +120,13 @@ static bool gc_handler(struct le *le, void *arg)
 	bool host = sa_port(&b->key) == 0;
 
 	refill(ga->rl, b, ga->now);
-	if (b->tokens >= (host ? ga->rl->cfg.host_burst
-			       : ga->rl->cfg.addr_burst)) {
+	if (b->tokens >=
+	    (host ? ga->rl->cfg.host_burst : ga->rl->cfg.addr_burst)) {
 		if (b->blocked)
-			HL_WARN("voice", "ratelimit: %s allowed again, %u "
-				"attempts refused while blocked",
-				key_str(&b->key), b->refused);
+			HL_WARN("voice",
+			        "ratelimit: %s allowed again, %u "
+			        "attempts refused while blocked",
+			        key_str(&b->key), b->refused);
 		mem_deref(b);
 		ga->rl->count--;
 	}
@@ -147,8 +147,7 @@ static void gc(struct ratelimit *rl, uint64_t now)
 }
 
 /* One bucket: is it empty?  Logs transitions. */
-static bool check_one(struct ratelimit *rl, const struct sa *key,
-		      uint64_t now)
+static bool check_one(struct ratelimit *rl, const struct sa *key, uint64_t now)
 {
 	struct bucket *b = bucket_find(rl, key);
 
@@ -159,9 +158,10 @@ static bool check_one(struct ratelimit *rl, const struct sa *key,
 
 	if (b->tokens >= 1.0) {
 		if (b->blocked) {
-			HL_WARN("voice", "ratelimit: %s allowed again, %u "
-				"attempts refused while blocked",
-				key_str(&b->key), b->refused);
+			HL_WARN("voice",
+			        "ratelimit: %s allowed again, %u "
+			        "attempts refused while blocked",
+			        key_str(&b->key), b->refused);
 			b->blocked = false;
 			b->refused = 0;
 		}
@@ -169,8 +169,10 @@ static bool check_one(struct ratelimit *rl, const struct sa *key,
 	}
 
 	if (!b->blocked) {
-		HL_WARN("voice", "ratelimit: %s blocked: too many failed "
-			"authentications", key_str(&b->key));
+		HL_WARN("voice",
+		        "ratelimit: %s blocked: too many failed "
+		        "authentications",
+		        key_str(&b->key));
 		b->blocked = true;
 	}
 	b->refused++;

@@ -14,11 +14,16 @@ static enum store_disposition disp(enum call_disp d)
 {
 	switch (d) {
 
-	case DISP_ANSWERED:   return STORE_DISP_ANSWERED;
-	case DISP_ABANDONED:  return STORE_DISP_ABANDONED;
-	case DISP_OVERFLOWED: return STORE_DISP_OVERFLOWED;
-	case DISP_FAILED:     return STORE_DISP_FAILED;
-	default:              return STORE_DISP_NONE;
+	case DISP_ANSWERED:
+		return STORE_DISP_ANSWERED;
+	case DISP_ABANDONED:
+		return STORE_DISP_ABANDONED;
+	case DISP_OVERFLOWED:
+		return STORE_DISP_OVERFLOWED;
+	case DISP_FAILED:
+		return STORE_DISP_FAILED;
+	default:
+		return STORE_DISP_NONE;
 	}
 }
 
@@ -58,5 +63,5 @@ void record_write(struct call *c)
 	err = store_interaction_put(c->v->cfg.store, &in, done_h, NULL);
 	if (err)
 		HL_WARN("voice", "call %s: record not stored: %s", c->id,
-			strerror(err));
+		        strerror(err));
 }

@@ -17,9 +17,9 @@
 #include "voice/voice_int.h"
 
 struct leg_refer {
-	struct leg *leg;            /* borrowed: the leg owns us */
-	struct sip_request *req;    /* NOTIFY in progress */
-	bool bye_after;             /* hang the leg up once reported */
+	struct leg *leg;         /* borrowed: the leg owns us */
+	struct sip_request *req; /* NOTIFY in progress */
+	bool bye_after;          /* hang the leg up once reported */
 };
 
 static void refer_destructor(void *arg)
@@ -30,7 +30,7 @@ static void refer_destructor(void *arg)
 }
 
 static int send_handler(enum sip_transp tp, const struct sa *src,
-			const struct sa *dst, struct mbuf *mb, void *arg)
+                        const struct sa *dst, struct mbuf *mb, void *arg)
 {
 	struct sip_contact contact;
 	(void)dst;
@@ -40,8 +40,7 @@ static int send_handler(enum sip_transp tp, const struct sa *src,
 	return mbuf_printf(mb, "%H", sip_contact_print, &contact);
 }
 
-static void notify_resp_handler(int err, const struct sip_msg *msg,
-				void *arg)
+static void notify_resp_handler(int err, const struct sip_msg *msg, void *arg)
 {
 	struct leg_refer *r = arg;
 	struct leg *leg = r->leg;
@@ -53,8 +52,10 @@ static void notify_resp_handler(int err, const struct sip_msg *msg,
 
 	/* the transferor had its answer: its part of the call is over */
 	if (r->bye_after && c->xferor == leg) {
-		HL_DEBUG("voice", "call %s: transfer reported; hanging up the "
-			 "transferring agent", c->id);
+		HL_DEBUG("voice",
+		         "call %s: transfer reported; hanging up the "
+		         "transferring agent",
+		         c->id);
 		c->xferor = mem_deref(c->xferor); /* BYE; frees r too */
 	}
 }
@@ -68,30 +69,30 @@ void refer_notify(struct leg *leg, uint16_t scode, const char *reason)
 	if (!r || !leg->sess)
 		return;
 
-	n = re_snprintf(frag, sizeof(frag), "SIP/2.0 %u %s\r\n", scode,
-			reason);
+	n = re_snprintf(frag, sizeof(frag), "SIP/2.0 %u %s\r\n", scode, reason);
 	if (n < 0)
 		return;
 
 	r->req = mem_deref(r->req);
-	err = sip_drequestf(&r->req, leg->call->v->sip, true, "NOTIFY",
-			    sipsess_dialog(leg->sess), 0, NULL, send_handler,
-			    notify_resp_handler, r,
-			    "Event: refer\r\n"
-			    "Subscription-State: terminated;reason=noresource\r\n"
-			    "Content-Type: message/sipfrag;version=2.0\r\n"
-			    "Content-Length: %d\r\n"
-			    "\r\n"
-			    "%s",
-			    n, frag);
+	err =
+	    sip_drequestf(&r->req, leg->call->v->sip, true, "NOTIFY",
+	                  sipsess_dialog(leg->sess), 0, NULL, send_handler,
+	                  notify_resp_handler, r,
+	                  "Event: refer\r\n"
+	                  "Subscription-State: terminated;reason=noresource\r\n"
+	                  "Content-Type: message/sipfrag;version=2.0\r\n"
+	                  "Content-Length: %d\r\n"
+	                  "\r\n"
+	                  "%s",
+	                  n, frag);
 	if (err)
 		HL_WARN("voice", "call %s: cannot send NOTIFY: %s",
-			leg->call->id, strerror(err));
+		        leg->call->id, strerror(err));
 }
 
 /* Resolve a Refer-To user in the tenant: queue or agent. */
 static int resolve(const struct call *c, const struct pl *user,
-		   struct acd_queue **qp, const struct center_agent **cap)
+                   struct acd_queue **qp, const struct center_agent **cap)
 {
 	const struct center_tenant *ct = c->ct;
 	struct acd_tenant *at = acd_tenant_find(c->v->cfg.acd, ct->name);
@@ -111,7 +112,7 @@ static int resolve(const struct call *c, const struct pl *user,
 	*qp = acd_queue_find(at, name);
 	if (*qp)
 		return acd_queue_config(*qp)->channel == ACD_CH_VOICE ? 0
-								       : ENOENT;
+		                                                      : ENOENT;
 
 	*cap = center_agent(ct, name);
 	return *cap ? 0 : ENOENT;
@@ -141,8 +142,10 @@ void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
 
 	(void)re_snprintf(target, sizeof(target), "%r", &to.auri);
 	if (resolve(c, &to.uri.user, &q, &ca)) {
-		HL_INFO("voice", "call %s: agent %s transfer to %s refused: "
-			"unknown target", c->id, c->agent_id, target);
+		HL_INFO("voice",
+		        "call %s: agent %s transfer to %s refused: "
+		        "unknown target",
+		        c->id, c->agent_id, target);
 		(void)sip_reply(sip, msg, 404, "Unknown Transfer Target");
 		return;
 	}
@@ -161,12 +164,12 @@ void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
 	leg->refer->leg = leg;
 
 	(void)sip_treplyf(NULL, NULL, sip, msg, true, 202, "Accepted",
-			  "Content-Length: 0\r\n"
-			  "\r\n");
+	                  "Content-Length: 0\r\n"
+	                  "\r\n");
 
 	HL_INFO("voice", "call %s: agent %s transfers to %s (%s %s)", c->id,
-		c->agent_id, target, q ? "queue" : "extension",
-		q ? acd_queue_name(q) : ca->cfg.id);
+	        c->agent_id, target, q ? "queue" : "extension",
+	        q ? acd_queue_name(q) : ca->cfg.id);
 
 	/* the call may end below (the extension is not there and there is
 	 * no queue to go back to): keep both to report the outcome */
@@ -175,8 +178,7 @@ void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
 
 	if (q) {
 		err = call_transfer_queue(c, q);
-	}
-	else {
+	} else {
 		call_detach_agent(c);
 		/* the engine's part ends with the first agent */
 		if (c->contact != ACD_NONE) {
@@ -185,7 +187,7 @@ void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
 			call_set_contact(c, ACD_NONE);
 			if (acd_contact_complete(c->v->cfg.acd, id))
 				HL_WARN("voice", "call %s: engine: %s", c->id,
-					acd_last_error(c->v->cfg.acd));
+				        acd_last_error(c->v->cfg.acd));
 		}
 		err = call_ring_direct(c, c->ct, ca);
 		if (err)
@@ -197,7 +199,7 @@ void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
 	if (leg->refer) {
 		leg->refer->bye_after = true;
 		refer_notify(leg, err ? 480 : 200,
-			     err ? "Temporarily Unavailable" : "OK");
+		             err ? "Temporarily Unavailable" : "OK");
 	}
 	mem_deref(leg);
 	mem_deref(c);

@@ -25,23 +25,23 @@ enum {
 };
 
 struct reg_aor {
-	struct le he;                     /* in registrar aors */
-	struct registrar *reg;            /* borrowed */
-	const struct center_tenant *ct;   /* borrowed from the center */
+	struct le he;                   /* in registrar aors */
+	struct registrar *reg;          /* borrowed */
+	const struct center_tenant *ct; /* borrowed from the center */
 	const struct center_agent *ca;
-	struct acd_agent *agent;          /* borrowed from the engine */
-	struct list bindings;             /* struct binding, owning */
-	bool logout_pending;              /* last device left during a call */
+	struct acd_agent *agent; /* borrowed from the engine */
+	struct list bindings;    /* struct binding, owning */
+	bool logout_pending;     /* last device left during a call */
 };
 
 struct registrar {
-	struct voice *v;       /* borrowed */
-	struct hash *aors;     /* struct reg_aor, owning */
-	struct hash *by_addr;  /* struct binding (ale), borrowed */
-	struct list expiry;    /* struct binding (tle), sorted, borrowed */
-	struct tmr tmr;        /* the one expiry timer */
-	uint64_t armed_for;    /* deadline tmr is armed for */
-	uint32_t count;        /* bindings */
+	struct voice *v;      /* borrowed */
+	struct hash *aors;    /* struct reg_aor, owning */
+	struct hash *by_addr; /* struct binding (ale), borrowed */
+	struct list expiry;   /* struct binding (tle), sorted, borrowed */
+	struct tmr tmr;       /* the one expiry timer */
+	uint64_t armed_for;   /* deadline tmr is armed for */
+	uint32_t count;       /* bindings */
 };
 
 static void arm(struct registrar *r);
@@ -104,7 +104,7 @@ int registrar_alloc(struct registrar **rp, struct voice *v)
 	if (err)
 		goto out;
 
- out:
+out:
 	if (err)
 		mem_deref(r);
 	else
@@ -114,9 +114,9 @@ int registrar_alloc(struct registrar **rp, struct voice *v)
 }
 
 const struct center_agent *voice_agent_lookup(const struct voice *v,
-					      const struct pl *user,
-					      const struct pl *domain,
-					      const struct center_tenant **ctp)
+                                              const struct pl *user,
+                                              const struct pl *domain,
+                                              const struct center_tenant **ctp)
 {
 	const struct center *c = v->cfg.center;
 	const struct center_agent *found = NULL;
@@ -160,17 +160,17 @@ static bool aor_cmp(struct le *le, void *arg)
 }
 
 static struct reg_aor *aor_find(const struct registrar *r, const char *tenant,
-				const char *agent)
+                                const char *agent)
 {
 	struct aor_cmp_arg a = {tenant, agent};
 
-	return list_ledata(hash_lookup(r->aors, aor_hash(tenant, agent),
-				       aor_cmp, &a));
+	return list_ledata(
+	    hash_lookup(r->aors, aor_hash(tenant, agent), aor_cmp, &a));
 }
 
 static struct reg_aor *aor_get(struct registrar *r,
-			       const struct center_tenant *ct,
-			       const struct center_agent *ca)
+                               const struct center_tenant *ct,
+                               const struct center_agent *ca)
 {
 	struct reg_aor *aor = aor_find(r, ct->name, ca->cfg.id);
 	struct acd_tenant *at;
@@ -193,7 +193,7 @@ static struct reg_aor *aor_get(struct registrar *r,
 }
 
 const struct list *registrar_bindings(const struct registrar *r,
-				      const char *tenant, const char *agent)
+                                      const char *tenant, const char *agent)
 {
 	const struct reg_aor *aor;
 
@@ -217,10 +217,10 @@ static bool addr_cmp(struct le *le, void *arg)
 }
 
 const struct binding *registrar_find_addr(const struct registrar *r,
-					  const struct sa *src)
+                                          const struct sa *src)
 {
 	return list_ledata(hash_lookup(r->by_addr, sa_hash(src, SA_ALL),
-				       addr_cmp, (void *)src));
+	                               addr_cmp, (void *)src));
 }
 
 /* The agent's first device registered. */
@@ -239,12 +239,14 @@ static void aor_online(struct reg_aor *aor)
 
 	err = acd_agent_set_presence(aor->agent, ACD_PRESENCE_AVAILABLE, NULL);
 	if (err)
-		HL_WARN("voice", "register: agent %s (%s): cannot make "
-			"available: %s", aor->ca->cfg.id, aor->ct->name,
-			acd_last_error(aor->reg->v->cfg.acd));
+		HL_WARN("voice",
+		        "register: agent %s (%s): cannot make "
+		        "available: %s",
+		        aor->ca->cfg.id, aor->ct->name,
+		        acd_last_error(aor->reg->v->cfg.acd));
 	else
 		HL_INFO("voice", "register: agent %s (%s) available",
-			aor->ca->cfg.id, aor->ct->name);
+		        aor->ca->cfg.id, aor->ct->name);
 }
 
 /* The agent's last device went away. */
@@ -260,27 +262,25 @@ static void aor_offline(struct reg_aor *aor)
 	if (info.presence == ACD_PRESENCE_LOGGED_OUT)
 		return;
 
-	err = acd_agent_set_presence(aor->agent, ACD_PRESENCE_LOGGED_OUT,
-				     NULL);
+	err = acd_agent_set_presence(aor->agent, ACD_PRESENCE_LOGGED_OUT, NULL);
 	if (err == EBUSY) {
 		aor->logout_pending = true;
-		HL_INFO("voice", "register: agent %s (%s) has no device left; "
-			"logged out when the call ends", aor->ca->cfg.id,
-			aor->ct->name);
-	}
-	else if (err) {
+		HL_INFO("voice",
+		        "register: agent %s (%s) has no device left; "
+		        "logged out when the call ends",
+		        aor->ca->cfg.id, aor->ct->name);
+	} else if (err) {
 		HL_WARN("voice", "register: agent %s (%s): cannot log out: %s",
-			aor->ca->cfg.id, aor->ct->name,
-			acd_last_error(aor->reg->v->cfg.acd));
-	}
-	else {
+		        aor->ca->cfg.id, aor->ct->name,
+		        acd_last_error(aor->reg->v->cfg.acd));
+	} else {
 		HL_INFO("voice", "register: agent %s (%s) logged out",
-			aor->ca->cfg.id, aor->ct->name);
+		        aor->ca->cfg.id, aor->ct->name);
 	}
 }
 
 void registrar_agent_idle(struct registrar *r, struct acd_agent *agent,
-			  const struct center_tenant *ct)
+                          const struct center_tenant *ct)
 {
 	struct reg_aor *aor;
 
@@ -304,8 +304,8 @@ static void binding_remove(struct binding *b, const char *why)
 	struct registrar *r = aor->reg;
 
 	HL_INFO("voice", "register: agent %s (%s) device %s %s (%u left)",
-		aor->ca->cfg.id, aor->ct->name, b->uri, why,
-		list_count(&aor->bindings) - 1);
+	        aor->ca->cfg.id, aor->ct->name, b->uri, why,
+	        list_count(&aor->bindings) - 1);
 
 	mem_deref(b);
 	r->count--;
@@ -375,12 +375,12 @@ static void arm(struct registrar *r)
 		return;
 
 	r->armed_for = b->expires;
-	tmr_start(&r->tmr, b->expires > now ? b->expires - now : 0,
-		  tmr_handler, r);
+	tmr_start(&r->tmr, b->expires > now ? b->expires - now : 0, tmr_handler,
+	          r);
 }
 
 static struct binding *binding_find(const struct reg_aor *aor,
-				    const struct pl *uri)
+                                    const struct pl *uri)
 {
 	struct le *le;
 
@@ -396,7 +396,7 @@ static struct binding *binding_find(const struct reg_aor *aor,
 
 /* Add or refresh one binding. */
 static int binding_set(struct reg_aor *aor, const struct sip_msg *msg,
-		       const struct pl *uri, uint32_t expires)
+                       const struct pl *uri, uint32_t expires)
 {
 	struct registrar *r = aor->reg;
 	struct binding *b = binding_find(aor, uri);
@@ -415,9 +415,11 @@ static int binding_set(struct reg_aor *aor, const struct sip_msg *msg,
 				if (!old || x->expires < old->expires)
 					old = x;
 			}
-			HL_INFO("voice", "register: agent %s (%s): more than %d "
-				"devices, dropping %s", aor->ca->cfg.id,
-				aor->ct->name, REG_MAX_BINDINGS, old->uri);
+			HL_INFO("voice",
+			        "register: agent %s (%s): more than %d "
+			        "devices, dropping %s",
+			        aor->ca->cfg.id, aor->ct->name,
+			        REG_MAX_BINDINGS, old->uri);
 			mem_deref(old);
 			r->count--;
 		}
@@ -449,15 +451,17 @@ static int binding_set(struct reg_aor *aor, const struct sip_msg *msg,
 		char src[64];
 
 		(void)re_snprintf(src, sizeof(src), "%J", &msg->src);
-		HL_INFO("voice", "register: agent %s (%s) device %s from %s/%s "
-			"registered for %u s (%u devices)", aor->ca->cfg.id,
-			aor->ct->name, b->uri, src, sip_transp_name(msg->tp),
-			expires, list_count(&aor->bindings));
-	}
-	else {
-		HL_DEBUG("voice", "register: agent %s (%s) device %s refreshed "
-			 "for %u s", aor->ca->cfg.id, aor->ct->name, b->uri,
-			 expires);
+		HL_INFO("voice",
+		        "register: agent %s (%s) device %s from %s/%s "
+		        "registered for %u s (%u devices)",
+		        aor->ca->cfg.id, aor->ct->name, b->uri, src,
+		        sip_transp_name(msg->tp), expires,
+		        list_count(&aor->bindings));
+	} else {
+		HL_DEBUG("voice",
+		         "register: agent %s (%s) device %s refreshed "
+		         "for %u s",
+		         aor->ca->cfg.id, aor->ct->name, b->uri, expires);
 	}
 
 	if (first)
@@ -477,7 +481,7 @@ struct contact_arg {
 };
 
 static uint32_t contact_expires(const struct sip_addr *addr,
-				uint32_t hdr_expires)
+                                uint32_t hdr_expires)
 {
 	struct pl e;
 
@@ -489,7 +493,7 @@ static uint32_t contact_expires(const struct sip_addr *addr,
 
 /* First pass: validate every Contact before changing anything. */
 static bool contact_check(const struct sip_hdr *hdr, const struct sip_msg *msg,
-			  void *arg)
+                          void *arg)
 {
 	struct contact_arg *ca = arg;
 	struct sip_addr addr;
@@ -515,7 +519,7 @@ static bool contact_check(const struct sip_hdr *hdr, const struct sip_msg *msg,
 }
 
 static bool contact_apply(const struct sip_hdr *hdr, const struct sip_msg *msg,
-			  void *arg)
+                          void *arg)
 {
 	struct contact_arg *ca = arg;
 	struct sip_addr addr;
@@ -541,7 +545,7 @@ static bool contact_apply(const struct sip_hdr *hdr, const struct sip_msg *msg,
 }
 
 static int reply_ok(struct registrar *r, const struct sip_msg *msg,
-		    const struct reg_aor *aor)
+                    const struct reg_aor *aor)
 {
 	struct mbuf *mb = mbuf_alloc(256);
 	uint64_t now = hl_mono_ms();
@@ -555,18 +559,33 @@ static int reply_ok(struct registrar *r, const struct sip_msg *msg,
 		const struct binding *b = le->data;
 		uint64_t left = b->expires > now ? b->expires - now : 0;
 
-		err |= mbuf_printf(mb, "Contact: <%s>;expires=%llu\r\n",
-				   b->uri, (unsigned long long)(left + 999) / 1000);
+		err |= mbuf_printf(mb, "Contact: <%s>;expires=%llu\r\n", b->uri,
+		                   (unsigned long long)(left + 999) / 1000);
 	}
 
 	if (!err)
 		err = sip_replyf(r->v->sip, msg, 200, "OK",
-				 "%b"
-				 "Content-Length: 0\r\n"
-				 "\r\n",
-				 mb->buf, mb->end);
+		                 "%b"
+		                 "Content-Length: 0\r\n"
+		                 "\r\n",
+		                 mb->buf, mb->end);
 	mem_deref(mb);
 	return err;
+}
+
+/* The realm an unknown user is challenged with: the one a known user of
+ * the same domain would get, so the challenge does not tell which
+ * extensions exist. */
+static const char *guess_realm(const struct voice *v, const struct pl *domain)
+{
+	const struct center *c = v->cfg.center;
+
+	for (size_t i = 0; i < c->ntenants; i++) {
+		if (!pl_strcasecmp(domain, c->tenants[i].name))
+			return c->tenants[i].name;
+	}
+
+	return c->ntenants ? c->tenants[0].name : "hotline";
 }
 
 void registrar_handle(struct registrar *r, const struct sip_msg *msg)
@@ -599,10 +618,10 @@ void registrar_handle(struct registrar *r, const struct sip_msg *msg)
 	(void)pl_strcpy(&msg->to.uri.user, user, sizeof(user));
 
 	ca = voice_agent_lookup(v, &msg->to.uri.user, &msg->to.uri.host, &ct);
-	realm = ct ? ct->name : "hotline";
+	realm = ct ? ct->name : guess_realm(v, &msg->to.uri.host);
 
-	switch (auth_check(&v->auth, msg, realm, user,
-			   ca ? ca->password : NULL)) {
+	switch (
+	    auth_check(&v->auth, msg, realm, user, ca ? ca->password : NULL)) {
 
 	case AUTH_OK:
 		break;
@@ -618,34 +637,36 @@ void registrar_handle(struct registrar *r, const struct sip_msg *msg)
 	case AUTH_FAILED:
 	default:
 		ratelimit_fail(v->rl, &msg->src);
-		HL_INFO("voice", "register: %s@%s from %s: authentication "
-			"failed (%s)", user, realm, src,
-			ca ? "wrong password" : "unknown agent");
+		HL_INFO("voice",
+		        "register: %s@%s from %s: authentication "
+		        "failed (%s)",
+		        user, realm, src,
+		        ca ? "wrong password" : "unknown agent");
 		(void)sip_reply(v->sip, msg, 403, "Forbidden");
 		return;
 	}
 
 	carg.msg = msg;
 	carg.hdr_expires = pl_isset(&msg->expires) ? pl_u32(&msg->expires)
-						   : REG_DEFAULT_EXPIRES;
+	                                           : REG_DEFAULT_EXPIRES;
 
 	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_check,
-				&carg);
+	                        &carg);
 	if (carg.bad) {
 		voice_reply(v, msg, 400, "Bad Contact");
 		return;
 	}
 	if (carg.star && (carg.hdr_expires != 0 ||
-			  sip_msg_hdr_count(msg, SIP_HDR_CONTACT) != 1)) {
+	                  sip_msg_hdr_count(msg, SIP_HDR_CONTACT) != 1)) {
 		voice_reply(v, msg, 400, "Bad Wildcard Contact");
 		return;
 	}
 	if (carg.too_brief) {
 		(void)sip_replyf(v->sip, msg, 423, "Interval Too Brief",
-				 "Min-Expires: %u\r\n"
-				 "Content-Length: 0\r\n"
-				 "\r\n",
-				 REG_MIN_EXPIRES);
+		                 "Min-Expires: %u\r\n"
+		                 "Content-Length: 0\r\n"
+		                 "\r\n",
+		                 REG_MIN_EXPIRES);
 		return;
 	}
 
@@ -653,7 +674,7 @@ void registrar_handle(struct registrar *r, const struct sip_msg *msg)
 		aor = aor_find(r, ct->name, ca->cfg.id);
 		while (aor && aor->bindings.head)
 			binding_remove(aor->bindings.head->data,
-				       "unregistered");
+			               "unregistered");
 		aor_gc(aor);
 		arm(r);
 		(void)reply_ok(r, msg, NULL);
@@ -673,7 +694,7 @@ void registrar_handle(struct registrar *r, const struct sip_msg *msg)
 	carg.aor = aor;
 
 	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_CONTACT, contact_apply,
-				&carg);
+	                        &carg);
 	arm(r);
 	(void)reply_ok(r, msg, aor);
 	aor_gc(aor);

@@ -13,7 +13,7 @@
 #include "voice/voice_int.h"
 
 static bool from_trunk(const struct voice *v, const struct sa *src,
-		       const char **namep)
+                       const char **namep)
 {
 	const struct center *c = v->cfg.center;
 
@@ -64,9 +64,11 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 		b = registrar_find_addr(v->reg, &msg->src);
 		if (!b) {
 			if (log_denied(v))
-				HL_INFO("voice", "INVITE from %s refused: not a "
-					"trunk and not a registered phone "
-					"(%u refused)", src, v->denied);
+				HL_INFO("voice",
+				        "INVITE from %s refused: not a "
+				        "trunk and not a registered phone "
+				        "(%u refused)",
+				        src, v->denied);
 			voice_reply(v, msg, 403, "Forbidden");
 			return;
 		}
@@ -84,8 +86,10 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 		ca = voice_agent_lookup(v, &msg->uri.user, &msg->uri.host, &ct);
 	if (!num && !ca) {
 		if (log_denied(v))
-			HL_INFO("voice", "INVITE from %s to %s refused: unknown "
-				"number", src, dialed);
+			HL_INFO("voice",
+			        "INVITE from %s to %s refused: unknown "
+			        "number",
+			        src, dialed);
 		voice_reply(v, msg, 404, "Not Found");
 		return;
 	}
@@ -93,75 +97,64 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 	err = call_alloc(&c, v, msg, ct);
 	if (err) {
 		HL_WARN("voice", "INVITE from %s to %s: cannot set up call: %s",
-			src, dialed, strerror(err));
+		        src, dialed, strerror(err));
 		voice_reply(v, msg, 500, "Server Error");
 		return;
 	}
 
-	HL_INFO("voice", "call %s: from %s to %s via %s (%s), sip call-id "
-		"%.*s", c->id, c->caller, dialed, trunk, src,
-		(int)msg->callid.l, msg->callid.p);
+	HL_INFO("voice",
+	        "call %s: from %s to %s via %s (%s), sip call-id "
+	        "%.*s",
+	        c->id, c->caller, dialed, trunk, src, (int)msg->callid.l,
+	        msg->callid.p);
 
 	err = leg_caller_alloc(&c->a, c, msg);
 	if (err == EPROTO) {
 		call_end(c, DISP_FAILED, 488, "no common codec");
 		return;
-	}
-	else if (err) {
+	} else if (err) {
 		call_end(c, DISP_FAILED, err == ENOMEM ? 500 : 400,
-			 "unusable SDP offer");
+		         "unusable SDP offer");
 		return;
 	}
 
 	if (num) {
 		struct acd_tenant *at = acd_tenant_find(v->cfg.acd, ct->name);
-		struct acd_queue *q = at ? acd_queue_find(at, num->queue)
-					 : NULL;
-		struct acd_contact_params p = {
-			.channel = ACD_CH_VOICE,
-			.queue = q,
-			.priority = num->priority,
-			.owner = c,
-		};
-		uint64_t id = ACD_NONE;
+		struct acd_queue *q =
+		    at ? acd_queue_find(at, num->queue) : NULL;
 
+		if (!q && num->flow && (!num->queue || !*num->queue)) {
+			/* the IVR does not drive calls yet: a flow without
+			 * a fallback queue cannot be served */
+			HL_WARN("voice",
+			        "call %s: number %s is answered by "
+			        "flow %s and has no queue; flows are not run "
+			        "by the voice channel yet",
+			        c->id, dialed, num->flow);
+			call_end(c, DISP_FAILED, 480, "no queue for the flow");
+			return;
+		}
 		if (!q) {
-			HL_WARN("voice", "call %s: number %s names queue %s, "
-				"which the engine does not know", c->id,
-				dialed, num->queue);
+			HL_WARN("voice",
+			        "call %s: number %s names queue %s, "
+			        "which the engine does not know",
+			        c->id, dialed, num->queue);
 			call_end(c, DISP_FAILED, 404, "no such queue");
 			return;
 		}
 
-		c->queue = q;
-		c->queue_name = mem_deref(c->queue_name);
-		(void)str_dup(&c->queue_name, num->queue);
-		c->t_queued = hl_wall_ms();
-		c->state = CALL_QUEUED;
-
-		/* events of this contact may come before acd_contact_add()
-		 * returns its id: the handler adopts the call through this */
-		v->adding = c;
-		err = acd_contact_add(v->cfg.acd, &p, &id);
-		v->adding = NULL;
+		err = call_enqueue(c, q, num->priority);
+		if (err == ECANCELED)
+			return; /* ended at once (overflow): answered by then */
 		if (err) {
-			HL_WARN("voice", "call %s: queue %s refused it: %s",
-				c->id, num->queue,
-				acd_last_error(v->cfg.acd));
-			c->state = CALL_NEW;
 			call_end(c, DISP_FAILED, err == EBUSY ? 486 : 500,
-				 "queue refused");
+			         "queue refused");
 			return;
 		}
-		if (c->contact == ACD_NONE && c->state != CALL_ENDED)
-			call_set_contact(c, id);
 
-		if (c->state != CALL_ENDED)
-			HL_INFO("voice", "call %s: queued in %s (contact %llu)",
-				c->id, num->queue,
-				(unsigned long long)c->contact);
-	}
-	else {
+		HL_INFO("voice", "call %s: queued in %s (contact %llu)", c->id,
+		        num->queue, (unsigned long long)c->contact);
+	} else {
 		c->state = CALL_DIRECT;
 		err = call_ring_direct(c, ct, ca);
 		if (err) {
@@ -170,15 +163,10 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 		}
 	}
 
-	/* ended while entering the queue (e.g. overflowed at once): the
-	 * INVITE was answered with an error by call_end() */
-	if (c->state == CALL_ENDED)
-		return;
-
 	err = leg_caller_accept(c->a, msg);
 	if (err) {
 		HL_WARN("voice", "call %s: cannot answer: %s", c->id,
-			strerror(err));
+		        strerror(err));
 		call_end(c, DISP_FAILED, 500, "cannot answer");
 		return;
 	}

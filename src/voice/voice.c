@@ -36,7 +36,7 @@ static void voice_destructor(void *arg)
 }
 
 void voice_reply(struct voice *v, const struct sip_msg *msg, uint16_t scode,
-		 const char *reason)
+                 const char *reason)
 {
 	(void)sip_treply(NULL, v->sip, msg, scode, reason);
 }
@@ -52,10 +52,10 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 
 	if (!pl_strcmp(&msg->met, "OPTIONS")) {
 		(void)sip_treplyf(NULL, NULL, v->sip, msg, false, 200, "OK",
-				  "Allow: " VOICE_ALLOW "\r\n"
-				  "Accept: application/sdp\r\n"
-				  "Content-Length: 0\r\n"
-				  "\r\n");
+		                  "Allow: " VOICE_ALLOW "\r\n"
+		                  "Accept: application/sdp\r\n"
+		                  "Content-Length: 0\r\n"
+		                  "\r\n");
 		return true;
 	}
 
@@ -81,9 +81,9 @@ static void event_handler(const struct acd_event *ev, void *arg)
 		return;
 
 	HL_DEBUG("voice", "call %s: engine: %s%s%s%s%s", c->id,
-		 acd_event_name(ev->type), ev->agent ? " agent " : "",
-		 ev->agent ? acd_agent_id(ev->agent) : "",
-		 ev->end ? " " : "", ev->end ? acd_end_name(ev->end) : "");
+	         acd_event_name(ev->type), ev->agent ? " agent " : "",
+	         ev->agent ? acd_agent_id(ev->agent) : "", ev->end ? " " : "",
+	         ev->end ? acd_end_name(ev->end) : "");
 
 	switch (ev->type) {
 
@@ -120,10 +120,12 @@ static int listen_addr(struct sa *sa, const char *s)
 int voice_alloc(struct voice **vp, const struct voice_cfg *cfg)
 {
 	static const struct ratelimit_cfg rlcfg = {
-		/* a phone retries a wrong password every few seconds */
-		.addr_rate = 0.2, .addr_burst = 5,
-		/* a host with many phones, or a scanner rotating ports */
-		.host_rate = 2.0, .host_burst = 50,
+	    /* a phone retries a wrong password every few seconds */
+	    .addr_rate = 0.2,
+	    .addr_burst = 5,
+	    /* a host with many phones, or a scanner rotating ports */
+	    .host_rate = 2.0,
+	    .host_burst = 50,
 	};
 	struct voice *v;
 	int err;
@@ -145,7 +147,7 @@ int voice_alloc(struct voice **vp, const struct voice_cfg *cfg)
 	err = listen_addr(&v->laddr, cfg->listen);
 	if (err) {
 		HL_ERROR("voice", "bad SIP listen address '%s'",
-			 cfg->listen ? cfg->listen : "");
+		         cfg->listen ? cfg->listen : "");
 		goto out;
 	}
 
@@ -162,7 +164,7 @@ int voice_alloc(struct voice **vp, const struct voice_cfg *cfg)
 		goto out;
 
 	err = sip_alloc(&v->sip, NULL, 1024, 1024, 1024,
-			"hotline " HOTLINE_VERSION, NULL, NULL);
+	                "hotline " HOTLINE_VERSION, NULL, NULL);
 	if (err)
 		goto out;
 
@@ -174,7 +176,7 @@ int voice_alloc(struct voice **vp, const struct voice_cfg *cfg)
 
 		(void)re_snprintf(a, sizeof(a), "%J", &v->laddr);
 		HL_ERROR("voice", "cannot listen for SIP on %s: %s", a,
-			 strerror(err));
+		         strerror(err));
 		goto out;
 	}
 
@@ -198,7 +200,7 @@ int voice_alloc(struct voice **vp, const struct voice_cfg *cfg)
 		HL_INFO("voice", "listening for SIP on %s (UDP and TCP)", a);
 	}
 
- out:
+out:
 	if (err)
 		mem_deref(v);
 	else
@@ -232,7 +234,7 @@ static void close_tmr_handler(void *arg)
 
 	if (hl_mono_ms() >= v->close_deadline) {
 		HL_WARN("voice", "shutdown: BYEs not all answered; closing "
-			"anyway");
+		                 "anyway");
 		sip_close(v->sip, true);
 		shutdown_done(v);
 		return;
@@ -307,13 +309,14 @@ static void latency_log(const struct voice *v)
 {
 	if (!v->lat_n)
 		return;
-	HL_INFO("voice", "%llu calls offered; INVITE in to agent INVITE out: "
-		"p50 < %llu us, p90 < %llu us, p99 < %llu us, max %llu us",
-		(unsigned long long)v->lat_n,
-		(unsigned long long)latency_quantile(v, 0.5),
-		(unsigned long long)latency_quantile(v, 0.9),
-		(unsigned long long)latency_quantile(v, 0.99),
-		(unsigned long long)(v->lat_max_ns / 1000));
+	HL_INFO("voice",
+	        "%llu calls offered; INVITE in to agent INVITE out: "
+	        "p50 < %llu us, p90 < %llu us, p99 < %llu us, max %llu us",
+	        (unsigned long long)v->lat_n,
+	        (unsigned long long)latency_quantile(v, 0.5),
+	        (unsigned long long)latency_quantile(v, 0.9),
+	        (unsigned long long)latency_quantile(v, 0.99),
+	        (unsigned long long)(v->lat_max_ns / 1000));
 }
 
 void voice_stats(const struct voice *v, struct voice_stats *st)
@@ -331,7 +334,7 @@ void voice_stats(const struct voice *v, struct voice_stats *st)
 }
 
 unsigned voice_agent_devices(const struct voice *v, const char *tenant,
-			     const char *agent)
+                             const char *agent)
 {
 	const struct list *l;
 

@@ -32,7 +32,7 @@ struct voice;
 
 struct voice_cfg {
 	const struct center *center; /* trunks, numbers, agents' passwords;
-					borrowed, must outlive the voice */
+	                                borrowed, must outlive the voice */
 	struct acd *acd;             /* routing engine on this loop; borrowed */
 	struct store *store;         /* call records; may be NULL (tests) */
 	struct media *media;         /* RTP relay; borrowed */
@@ -61,6 +61,6 @@ void voice_stats(const struct voice *v, struct voice_stats *st);
 
 /** Registered devices of an agent (for the API): number of bindings. */
 unsigned voice_agent_devices(const struct voice *v, const char *tenant,
-			     const char *agent);
+                             const char *agent);
 
 #endif

@@ -36,7 +36,7 @@ struct fix {
 	struct store *store;
 	struct voice *voice;
 	struct tmr acd_tmr;
-	struct sa vaddr;       /* voice's SIP address */
+	struct sa vaddr; /* voice's SIP address */
 	bool shut;
 };
 
@@ -91,27 +91,32 @@ static uint16_t free_port(void)
 }
 
 static const char *center_yaml =
-	"trunks:\n"
-	"  - {name: carrier, address: 127.0.0.1}\n"
-	"tenants:\n"
-	"  - name: demo\n"
-	"    available_on_register: true\n"
-	"    skills: [general]\n"
-	"    queues:\n"
-	"      - {name: general, skills: {general: 1}, offer_timeout: 2}\n"
-	"      - {name: second, skills: {general: 1}, offer_timeout: 2}\n"
-	"    numbers:\n"
-	"      - {number: \"12345\", queue: general}\n"
-	"      - {number: \"12399\", queue: second}\n"
-	"    agents:\n"
-	"      - {ids: 1001-1004, password: \"pw{id}\", "
-	"skills: {general: 5}}\n";
+    "trunks:\n"
+    "  - {name: carrier, address: 127.0.0.1}\n"
+    "tenants:\n"
+    "  - name: demo\n"
+    "    available_on_register: true\n"
+    "    skills: [general]\n"
+    "    queues:\n"
+    "      - {name: general, skills: {general: 1}, offer_timeout: 2}\n"
+    "      - {name: second, skills: {general: 1}, offer_timeout: 2}\n"
+    "      - {name: tiny, skills: {general: 1}, max_length: 1,\n"
+    "         max_wait: 1, overflow: {action: disconnect}}\n"
+    "    numbers:\n"
+    "      - {number: \"12345\", queue: general}\n"
+    "      - {number: \"12399\", queue: second}\n"
+    "      - {number: \"12388\", queue: tiny}\n"
+    "    agents:\n"
+    "      - {ids: 1001-1004, password: \"pw{id}\", "
+    "skills: {general: 5}}\n";
 
 static int setup(void **state)
 {
 	struct fix *f = calloc(1, sizeof(*f));
 	struct acd_opts ao = {
-		.clock = clock_h, .deadlineh = deadline_h, .check = true,
+	    .clock = clock_h,
+	    .deadlineh = deadline_h,
+	    .check = true,
 	};
 	struct media_cfg mc = {.ip = "127.0.0.1", .threads = 1};
 	char path[128], err[256], listen[64];
@@ -134,8 +139,7 @@ static int setup(void **state)
 
 	assert_int_equal(center_load(&f->center, path, err, sizeof(err)), 0);
 	assert_int_equal(acd_alloc(&f->acd, &ao), 0);
-	assert_int_equal(center_apply(f->center, f->acd, err, sizeof(err)),
-			 0);
+	assert_int_equal(center_apply(f->center, f->acd, err, sizeof(err)), 0);
 
 	/* 250 port pairs, away from the daemon's default range (benchmarks
 	 * of other subsystems may hold thousands of ports there) */
@@ -149,8 +153,11 @@ static int setup(void **state)
 	sa_set_str(&f->vaddr, "127.0.0.1", free_port());
 	re_snprintf(listen, sizeof(listen), "%J", &f->vaddr);
 	vc = (struct voice_cfg){
-		.center = f->center, .acd = f->acd, .store = f->store,
-		.media = f->media, .listen = listen,
+	    .center = f->center,
+	    .acd = f->acd,
+	    .store = f->store,
+	    .media = f->media,
+	    .listen = listen,
 	};
 	assert_int_equal(voice_alloc(&f->voice, &vc), 0);
 
@@ -259,29 +266,29 @@ struct ua {
 	struct sipsess_sock *sock;
 	struct sip_lsnr *lsnr;
 	struct sipreg *reg;
-	struct sipsess *sess;      /* the current call */
+	struct sipsess *sess; /* the current call */
 	struct sdp_session *sdp;
 	struct sdp_media *sm;
 	struct udp_sock *rtp;
-	struct sa laddr;           /* SIP */
+	struct sa laddr; /* SIP */
 	struct sa rtp_laddr;
 	struct tmr rtp_tmr;
 	uint16_t seq;
-	uint32_t rtp_rx;           /* RTP packets received */
+	uint32_t rtp_rx; /* RTP packets received */
 	uint32_t rtp_tx;
 	bool send_rtp;
 
 	uint32_t reg_ok, reg_fail;
 	uint16_t reg_scode;
-	uint32_t invites;          /* incoming INVITEs */
+	uint32_t invites; /* incoming INVITEs */
 	uint32_t estab, closed;
 	int close_err;
-	uint16_t final_scode;      /* outgoing call: final response */
-	uint16_t notify_scode;     /* sipfrag status of the last NOTIFY */
+	uint16_t final_scode;  /* outgoing call: final response */
+	uint16_t notify_scode; /* sipfrag status of the last NOTIFY */
 	uint32_t notifies;
 	uint16_t refer_scode;
-	enum sdp_dir last_rdir;    /* direction of the remote's last SDP */
-	char from_user[32];        /* From of the last incoming INVITE */
+	enum sdp_dir last_rdir; /* direction of the remote's last SDP */
+	char from_user[32];     /* From of the last incoming INVITE */
 };
 
 static void ua_sess_close(struct ua *u)
@@ -349,11 +356,11 @@ static int ua_sdp_reset(struct ua *u)
 	u->sdp = mem_deref(u->sdp);
 	err = sdp_session_alloc(&u->sdp, &u->rtp_laddr);
 	err |= sdp_media_add(&u->sm, u->sdp, sdp_media_audio,
-			     sa_port(&u->rtp_laddr), sdp_proto_rtpavp);
+	                     sa_port(&u->rtp_laddr), sdp_proto_rtpavp);
 	err |= sdp_format_add(NULL, u->sm, false, "0", "PCMU", 8000, 1, NULL,
-			      NULL, NULL, false, NULL);
+	                      NULL, NULL, false, NULL);
 	err |= sdp_format_add(NULL, u->sm, false, "101", "telephone-event",
-			      8000, 1, NULL, NULL, NULL, false, "0-15");
+	                      8000, 1, NULL, NULL, NULL, false, "0-15");
 	return err;
 }
 
@@ -425,10 +432,10 @@ static void conn_h(const struct sip_msg *msg, void *arg)
 	err = sdp_encode(&desc, u->sdp, false);
 	assert_int_equal(err, 0);
 
-	err = sipsess_accept(&u->sess, u->sock, msg, 180, "Ringing", u->user,
-			     "application/sdp", NULL, NULL, NULL, false,
-			     offer_h, answer_h, estab_h, NULL, NULL, close_h,
-			     u, NULL);
+	err =
+	    sipsess_accept(&u->sess, u->sock, msg, 180, "Ringing", u->user,
+	                   "application/sdp", NULL, NULL, NULL, false, offer_h,
+	                   answer_h, estab_h, NULL, NULL, close_h, u, NULL);
 	assert_int_equal(err, 0);
 
 	if (u->mode == M_ANSWER) {
@@ -448,15 +455,15 @@ static bool req_h(const struct sip_msg *msg, void *arg)
 		return false;
 
 	if (!re_regex((const char *)mbuf_buf(msg->mb), mbuf_get_left(msg->mb),
-		      "SIP/2.0 [0-9]+", &st))
+	              "SIP/2.0 [0-9]+", &st))
 		u->notify_scode = (uint16_t)pl_u32(&st);
 	++u->notifies;
 	(void)sip_reply(u->sip, msg, 200, "OK");
 	return true;
 }
 
-static struct ua *ua_alloc(const char *name, const char *user,
-			   const char *pass, enum mode mode, const char *ip)
+static struct ua *ua_alloc(const char *name, const char *user, const char *pass,
+                           enum mode mode, const char *ip)
 {
 	struct ua *u = mem_zalloc(sizeof(*u), ua_destructor);
 	struct sa sa;
@@ -468,12 +475,12 @@ static struct ua *ua_alloc(const char *name, const char *user,
 	u->mode = mode;
 	tmr_init(&u->rtp_tmr);
 
-	assert_int_equal(sip_alloc(&u->sip, NULL, 32, 32, 32, name, NULL,
-				   NULL), 0);
+	assert_int_equal(sip_alloc(&u->sip, NULL, 32, 32, 32, name, NULL, NULL),
+	                 0);
 	sa_set_str(&sa, ip ? ip : "127.0.0.1", 0);
 	assert_int_equal(sip_transp_add(u->sip, SIP_TRANSP_UDP, &sa), 0);
-	assert_int_equal(sip_transp_laddr(u->sip, &u->laddr, SIP_TRANSP_UDP,
-					  NULL), 0);
+	assert_int_equal(
+	    sip_transp_laddr(u->sip, &u->laddr, SIP_TRANSP_UDP, NULL), 0);
 	assert_int_equal(sipsess_listen(&u->sock, u->sip, 32, conn_h, u), 0);
 	assert_int_equal(sip_listen(&u->lsnr, u->sip, true, req_h, u), 0);
 
@@ -512,9 +519,10 @@ static void ua_register(struct ua *u, uint32_t expires)
 	re_snprintf(reg_uri, sizeof(reg_uri), "sip:%J", &F->vaddr);
 	re_snprintf(aor, sizeof(aor), "sip:%s@127.0.0.1", u->user);
 	assert_int_equal(sipreg_register(&u->reg, u->sip, reg_uri, aor, NULL,
-					 aor, expires, u->user, NULL, 0, 0,
-					 auth_h, u, false, reg_resp_h, u, NULL,
-					 NULL), 0);
+	                                 aor, expires, u->user, NULL, 0, 0,
+	                                 auth_h, u, false, reg_resp_h, u, NULL,
+	                                 NULL),
+	                 0);
 }
 
 static bool registered(void *arg)
@@ -544,7 +552,7 @@ static struct ua *phone(const char *user, enum mode mode)
 static struct ua *call(const char *number, bool trunk, const char *codec)
 {
 	struct ua *u = ua_alloc("caller", "5550100", NULL, M_ANSWER,
-				trunk ? "127.0.0.1" : "127.0.0.2");
+	                        trunk ? "127.0.0.1" : "127.0.0.2");
 	struct mbuf *desc = NULL;
 	char to[64], from[64];
 
@@ -553,22 +561,24 @@ static struct ua *call(const char *number, bool trunk, const char *codec)
 		u->sdp = mem_deref(u->sdp);
 		assert_int_equal(sdp_session_alloc(&u->sdp, &u->rtp_laddr), 0);
 		assert_int_equal(sdp_media_add(&u->sm, u->sdp, sdp_media_audio,
-					       sa_port(&u->rtp_laddr),
-					       sdp_proto_rtpavp), 0);
-		assert_int_equal(sdp_format_add(NULL, u->sm, false, "18",
-						codec, 8000, 1, NULL, NULL,
-						NULL, false, NULL), 0);
+		                               sa_port(&u->rtp_laddr),
+		                               sdp_proto_rtpavp),
+		                 0);
+		assert_int_equal(sdp_format_add(NULL, u->sm, false, "18", codec,
+		                                8000, 1, NULL, NULL, NULL,
+		                                false, NULL),
+		                 0);
 	}
 
 	assert_int_equal(sdp_encode(&desc, u->sdp, true), 0);
 	re_snprintf(to, sizeof(to), "sip:%s@%J", number, &F->vaddr);
 	re_snprintf(from, sizeof(from), "sip:%s@127.0.0.1", u->user);
-	assert_int_equal(sipsess_connect(&u->sess, u->sock, to, "Citizen",
-					 from, u->user, NULL, 0,
-					 "application/sdp", desc, NULL, NULL,
-					 false, offer_h, answer_h, progr_h,
-					 estab_h, NULL, NULL, close_h, u,
-					 NULL), 0);
+	assert_int_equal(sipsess_connect(&u->sess, u->sock, to, "Citizen", from,
+	                                 u->user, NULL, 0, "application/sdp",
+	                                 desc, NULL, NULL, false, offer_h,
+	                                 answer_h, progr_h, estab_h, NULL, NULL,
+	                                 close_h, u, NULL),
+	                 0);
 	mem_deref(desc);
 	return u;
 }
@@ -654,7 +664,7 @@ static size_t records(struct store_interaction **vp)
 
 	assert_int_equal(store_flush_sync(F->store), 0);
 	assert_int_equal(store_interactions_get_sync(F->store, &flt, &v, &n),
-			 0);
+	                 0);
 	for (size_t i = 0; i < n / 2; i++) {
 		tmp = v[i];
 		v[i] = v[n - 1 - i];
@@ -665,7 +675,7 @@ static size_t records(struct store_interaction **vp)
 }
 
 static void assert_record(const struct store_interaction *r,
-			  enum store_disposition d, const char *agent)
+                          enum store_disposition d, const char *agent)
 {
 	assert_string_equal(r->channel, "voice");
 	assert_string_equal(r->caller, "5550100");
@@ -679,14 +689,14 @@ static void assert_record(const struct store_interaction *r,
 		assert_true(r->offered >= r->queued);
 		assert_true(r->answered >= r->offered);
 		assert_true(r->ended >= r->answered);
-	}
-	else {
+	} else {
 		assert_null(r->agent);
 		assert_int_equal(r->answered, 0);
 	}
 }
 
-/* --- tests ----------------------------------------------------------------- */
+/* --- tests -----------------------------------------------------------------
+ */
 
 static void test_register(void **state)
 {
@@ -989,7 +999,7 @@ static void refer_resp_h(int err, const struct sip_msg *msg, void *arg)
 }
 
 static int refer_send_h(enum sip_transp tp, const struct sa *src,
-			const struct sa *dst, struct mbuf *mb, void *arg)
+                        const struct sa *dst, struct mbuf *mb, void *arg)
 {
 	struct ua *u = arg;
 	struct sip_contact contact;
@@ -1002,12 +1012,13 @@ static int refer_send_h(enum sip_transp tp, const struct sa *src,
 static void refer(struct ua *u, const char *target)
 {
 	assert_int_equal(sip_drequestf(NULL, u->sip, true, "REFER",
-				       sipsess_dialog(u->sess), 0, NULL,
-				       refer_send_h, refer_resp_h, u,
-				       "Refer-To: <sip:%s@%J>\r\n"
-				       "Content-Length: 0\r\n"
-				       "\r\n",
-				       target, &F->vaddr), 0);
+	                               sipsess_dialog(u->sess), 0, NULL,
+	                               refer_send_h, refer_resp_h, u,
+	                               "Refer-To: <sip:%s@%J>\r\n"
+	                               "Content-Length: 0\r\n"
+	                               "\r\n",
+	                               target, &F->vaddr),
+	                 0);
 }
 
 static bool notified(void *arg)
@@ -1066,9 +1077,75 @@ static void test_transfer_to_extension(void **state)
 	transfer("1003", "1003");
 }
 
+/* The extension rejects: the call goes back to its queue and the target's
+ * "direct-call" not-ready is lifted again. */
+static void test_transfer_extension_fails(void **state)
+{
+	struct ua *p1, *p3, *c;
+	struct acd_agent_info info;
+	struct count_cond cc;
+	(void)state;
+
+	p1 = phone("1001", M_ANSWER);
+	c = call("12345", true, NULL);
+	assert_true(run_until(estab, p1, 3000));
+	p3 = phone("1003", M_REJECT);
+	assert_audio(c, p1);
+
+	cc = (struct count_cond){&p1->estab, p1->estab + 1};
+	refer(p1, "1003");
+	assert_true(run_until(invited, p3, 3000));
+	/* back in general, where 1001 (free again) answers it */
+	assert_true(run_until(count_reached, &cc, 4000));
+	assert_audio(c, p1);
+	assert_int_equal(c->closed, 0);
+	/* 1003 is no longer "direct-call" (the engine may have offered it
+	 * the call again, which it rejected too) */
+	acd_agent_info(acd_agent_find(acd_tenant_find(F->acd, "demo"), "1003"),
+	               &info);
+	assert_true(!info.reason || strcmp(info.reason, "direct-call"));
+
+	ua_sess_close(c);
+	assert_true(run_until(voice_idle, NULL, 3000));
+	mem_deref(c);
+	mem_deref(p1);
+	mem_deref(p3);
+}
+
 static bool final(void *arg)
 {
 	return ((struct ua *)arg)->final_scode >= 300;
+}
+
+/* A full queue refuses at once (480); a caller who waits too long is let
+ * go with a BYE; both recorded as overflowed, as the engine counts them. */
+static void test_overflow(void **state)
+{
+	struct store_interaction *r;
+	struct ua *c1, *c2;
+	struct acd_stats st;
+	(void)state;
+
+	c1 = call("12388", true, NULL);
+	assert_true(run_until(estab, c1, 3000));
+	c2 = call("12388", true, NULL);
+	assert_true(run_until(final, c2, 3000));
+	assert_int_equal(c2->final_scode, 480);
+	assert_int_equal(c2->estab, 0);
+
+	/* max_wait 1 s */
+	assert_true(run_until(closed, c1, 3000));
+	assert_int_equal(c1->close_err, ECONNRESET);
+	assert_true(run_until(voice_idle, NULL, 1000));
+
+	queue_stats("tiny", &st);
+	assert_int_equal(st.overflowed, 2);
+	assert_int_equal(records(&r), 2);
+	assert_record(&r[0], STORE_DISP_OVERFLOWED, NULL);
+	assert_record(&r[1], STORE_DISP_OVERFLOWED, NULL);
+	mem_deref(r);
+	mem_deref(c1);
+	mem_deref(c2);
 }
 
 static void test_refusals(void **state)
@@ -1140,32 +1217,30 @@ static void test_shutdown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_register, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_register_expiry, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_call_caller_hangs_up,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_call_agent_hangs_up,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_abandon_while_queued,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_agent_rejects, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_no_answer, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_more_calls_than_agents,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_hold_resume, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_transfer_to_queue, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_transfer_to_extension,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusals, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_shutdown, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_register, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_register_expiry, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_call_caller_hangs_up, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_call_agent_hangs_up, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_abandon_while_queued, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_agent_rejects, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_no_answer, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_more_calls_than_agents, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_hold_resume, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_transfer_to_queue, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_transfer_to_extension, setup,
+	                                    teardown),
+	    cmocka_unit_test_setup_teardown(test_transfer_extension_fails,
+	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_shutdown, setup, teardown),
 	};
 	int n;
 
