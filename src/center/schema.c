@@ -1579,6 +1579,20 @@ static const struct cfg_field tenant_fields[] = {
      .doc_type = "list of number",
      .help = "Dialed numbers and the queues or flows they lead to (see "
              "below)."},
+    {.key = "workorders",
+     .type = CT_CUSTOM,
+     .parse = cfg_parse_workorders,
+     .sub = &cfg_workorders_schema,
+     .doc_type = "workorders",
+     .help = "Work orders: categories with their forms and due times, "
+             "handling units, routing and follow-up (see workorders)."},
+    {.key = "appointments",
+     .type = CT_CUSTOM,
+     .parse = cfg_parse_appointments,
+     .sub = &cfg_appointments_schema,
+     .doc_type = "appointments",
+     .help = "Services one can book appointments for, with their slots "
+             "(see appointments)."},
     {0},
 };
 

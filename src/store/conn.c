@@ -287,6 +287,25 @@ void store_conn_rollback(struct store_conn *c)
 		(void)store_conn_step_slot(c, SLOT_ROLLBACK, "ROLLBACK");
 }
 
+int store_savepoint(struct store_conn *c)
+{
+	return store_conn_step_slot(c, SLOT_SAVEPOINT, "SAVEPOINT job");
+}
+
+int store_release(struct store_conn *c)
+{
+	return store_conn_step_slot(c, SLOT_RELEASE, "RELEASE job");
+}
+
+/* Undo the job's changes and end its savepoint; the batch goes on. */
+void store_rollback_to(struct store_conn *c)
+{
+	if (!store_conn_in_txn(c))
+		return; /* the whole transaction is gone already */
+	if (!store_conn_step_slot(c, SLOT_ROLLBACK_TO, "ROLLBACK TO job"))
+		(void)store_release(c);
+}
+
 bool store_conn_in_txn(const struct store_conn *c)
 {
 	return !sqlite3_get_autocommit(c->db);

@@ -43,6 +43,9 @@
  * EPERM an update that would move a record to another tenant, ENOSPC disk
  * full, EROFS read-only database, EIO other database errors (logged with
  * HL_ERROR and the database's own message), ENOMEM.
+ *
+ * Customers, work orders and appointments (src/crm's records) are in
+ * store_crm.h, under the same contract.
  */
 #ifndef HOTLINE_STORE_H
 #define HOTLINE_STORE_H
@@ -178,6 +181,7 @@ struct store_interaction {
 	uint16_t sip_code;     /* final SIP status, 0 = none */
 	const char *reason;    /* e.g. "caller hung up" */
 	const char *recording; /* path of the recording, may be NULL */
+	const char *customer;  /* linked customer id (store_crm.h), or NULL */
 };
 
 /**
