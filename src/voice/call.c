@@ -783,7 +783,11 @@ void call_overflowed(struct call *c, enum acd_overflow_action action,
 	(void)re_snprintf(why, sizeof(why), "overflow %s%s%s",
 	                  acd_overflow_name(action), target ? " " : "",
 	                  target ? target : "");
-	HL_INFO("voice", "call %s: %s", c->id, why);
+	if (c->kind == CALL_INBOUND)
+		HL_INFO("voice", "call %s: %s", c->id, why);
+	else
+		HL_DEBUG("voice", "call %s: %s: stays in queue %s", c->id, why,
+		         c->queue_name);
 
 	/* it left the engine */
 	call_set_contact(c, ACD_NONE);
@@ -962,7 +966,8 @@ void call_end(struct call *c, enum call_disp disp, uint16_t scode,
 		disp = prev == CALL_BRIDGED ? DISP_ANSWERED : DISP_FAILED;
 	c->disp = disp;
 	c->scode = scode;
-	str_ncpy(c->reason, reason ? reason : "", sizeof(c->reason));
+	if (reason != c->reason) /* the flow's end may pass c->reason */
+		str_ncpy(c->reason, reason ? reason : "", sizeof(c->reason));
 
 	/* engine events about this call are ignored from here on */
 	call_set_contact(c, ACD_NONE);
