@@ -364,7 +364,10 @@ static int followup_add(struct store_conn *c, const char *tenant,
 	st = crm_stmt(c, CS_FOLLOWUP_INSERT,
 	              "INSERT INTO followup (id, tenant, workorder, customer,"
 	              " kind, address, status, created)"
-	              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)");
+	              " VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6,"
+	              " (SELECT value FROM customer_identity"
+	              " WHERE customer = ?4 AND kind = 'phone'"
+	              " ORDER BY created LIMIT 1)), 'pending', ?7)");
 	if (!st)
 		return EIO;
 	store_bind_text(st, 1, id);
