@@ -420,12 +420,25 @@ int crm_workorder_set_fields(struct crm *crm, const char *tenant,
 	return simple_change(crm, tenant, id, a, &c, h, arg, err, errsz);
 }
 
+/* A contact's score has no order: the result says only how it went. */
+static void sat_done(int err, void *arg)
+{
+	struct pending *p = arg;
+	struct store_result r = {.status = -1};
+
+	if (p->h)
+		p->h(err, &r, p->arg);
+	mem_deref(p);
+}
+
 int crm_satisfaction(struct crm *crm, const char *tenant, const char *id,
                      const char *interaction, uint8_t score, const char *source,
                      const struct crm_actor *a, store_result_h *h, void *arg,
                      char *err, size_t errsz)
 {
 	struct store_wo_change c = {.kind = "satisfaction"};
+	struct pending *p;
+	int e;
 
 	if (score < 1 || score > 5)
 		return crm_fail(err, errsz, EINVAL,
@@ -438,12 +451,15 @@ int crm_satisfaction(struct crm *crm, const char *tenant, const char *id,
 		    !crm_tenant_get(crm, tenant))
 			return crm_fail(err, errsz, EINVAL,
 			                "satisfaction of what?");
-		/* h is a store_result_h; this store call has a plain done */
-		(void)h;
-		(void)arg;
-		return store_satisfaction_put(crm->o.store, tenant, interaction,
-		                              score, source, a ? a->id : NULL,
-		                              NULL, NULL);
+		p = pending_new(crm, tenant, h, arg);
+		if (!p)
+			return ENOMEM;
+		e = store_satisfaction_put(crm->o.store, tenant, interaction,
+		                           score, source, a ? a->id : NULL,
+		                           sat_done, p);
+		if (e)
+			mem_deref(p);
+		return e;
 	}
 	c.satisfaction = score;
 	c.sat_source = source;

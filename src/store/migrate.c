@@ -126,9 +126,11 @@ static const struct migration migrations[] = {
      " version INTEGER NOT NULL,"
      " UNIQUE (tenant, number),"
      " FOREIGN KEY (tenant, unit) REFERENCES unit (tenant, name));"
+     /* id last: a search finds its page of ids in the index alone */
      "CREATE INDEX workorder_unit_status"
-     " ON workorder (tenant, unit, status, due);"
-     "CREATE INDEX workorder_status ON workorder (tenant, status, due);"
+     " ON workorder (tenant, unit, status, due, id);"
+     "CREATE INDEX workorder_status"
+     " ON workorder (tenant, status, due, id);"
      "CREATE INDEX workorder_customer ON workorder (customer, created);"
      "CREATE INDEX workorder_next_check ON workorder (next_check)"
      " WHERE next_check IS NOT NULL;"

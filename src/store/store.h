@@ -79,6 +79,7 @@ struct store_cfg {
 	uint32_t batch_max; /* per transaction; 0 = STORE_BATCH_MAX */
 	uint32_t
 	    busy_timeout_ms; /* wait for another process's lock; 0 = 5000 */
+	uint32_t cache_mb;   /* page cache of each connection; 0 = 64 */
 };
 
 /**

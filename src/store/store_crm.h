@@ -241,7 +241,7 @@ struct store_wo_filter {
 	uint32_t limit; /* 0 = STORE_LIMIT_DEFAULT */
 };
 
-/** Results by due time (none last), then number. */
+/** Results by due time (none last), then creation (id). */
 typedef void(store_workorders_h)(int err, const struct store_workorder *v,
                                  size_t n, void *arg);
 int store_workorders_get(struct store *s, const struct store_wo_filter *f,

@@ -364,7 +364,10 @@ static int followup_add(struct store_conn *c, const char *tenant,
 	st = crm_stmt(c, CS_FOLLOWUP_INSERT,
 	              "INSERT INTO followup (id, tenant, workorder, customer,"
 	              " kind, address, status, created)"
-	              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)");
+	              " VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6,"
+	              " (SELECT value FROM customer_identity"
+	              " WHERE customer = ?4 AND kind = 'phone'"
+	              " ORDER BY created LIMIT 1)), 'pending', ?7)");
 	if (!st)
 		return EIO;
 	store_bind_text(st, 1, id);
@@ -574,14 +577,18 @@ static int search_fn(struct store_conn *c, const void *fv, void **vp,
 	const struct store_wo_filter *f = fv;
 	struct store_rows rows;
 	sqlite3_stmt *st;
-	char sql[1024];
+	char sql[1536];
 	size_t len;
 	int rc, err = 0;
 
 	/* A statement per filter shape; searches are rare next to the
-	 * lookups, so it is prepared each time rather than cached. */
+	 * lookups, so it is prepared each time rather than cached.  The
+	 * page of ids is chosen from the index (tenant, unit, status, due,
+	 * id) alone, and only those rows are read: a unit with tens of
+	 * thousands of open orders costs an index scan, not a table scan. */
 	len = (size_t)snprintf(sql, sizeof(sql),
-	                       "SELECT %s FROM workorder WHERE tenant = ?1",
+	                       "SELECT %s FROM workorder WHERE id IN"
+	                       " (SELECT id FROM workorder WHERE tenant = ?1",
 	                       crm_wo_columns);
 	if (f->id)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
@@ -618,7 +625,8 @@ static int search_fn(struct store_conn *c, const void *fv, void **vp,
 		                        first ? "''" : "");
 	}
 	snprintf(sql + len, sizeof(sql) - len,
-	         " ORDER BY (due IS NULL), due, number LIMIT ?8");
+	         " ORDER BY (due IS NULL), due, id LIMIT ?8)"
+	         " ORDER BY (due IS NULL), due, id");
 
 	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK)

@@ -589,6 +589,26 @@ static void test_customer_pop_export(void **state)
 	flush();
 	assert_int_equal(n, 101);
 
+	/* answered: the follow-up call goes to the customer's number */
+	{
+		struct store_followup *fu = NULL;
+		size_t nf;
+		struct out mo;
+
+		assert_int_equal(
+		    move(wo.id, CRM_MOVE_TAKE, &AGENT, NULL, NULL, &mo), 0);
+		assert_int_equal(
+		    move(wo.id, CRM_MOVE_ANSWER, &AGENT, "fixed", NULL, &mo),
+		    0);
+		assert_int_equal(
+		    store_followups_get_sync(E.store, "t1", wo.id, &fu, &nf),
+		    0);
+		assert_int_equal(nf, 1);
+		assert_string_equal(fu[0].address, "8613800138000");
+		assert_string_equal(fu[0].customer, o.id);
+		mem_deref(fu);
+	}
+
 	mb = mbuf_alloc(256);
 	assert_int_equal(crm_export_interactions(E.crm, "t1", 0, 0, mb), 0);
 	assert_non_null(strstr((char *)mb->buf, "id,channel,caller"));
@@ -597,7 +617,7 @@ static void test_customer_pop_export(void **state)
 	    memmem(mb->buf, mb->end, "CALL1,voice,8613800138000", 25));
 	mb->pos = mb->end = 0;
 	assert_int_equal(crm_export_workorders(E.crm, "t1", 0, mb), 0);
-	assert_non_null(memmem(mb->buf, mb->end, "1,fault,new,high,", 17));
+	assert_non_null(memmem(mb->buf, mb->end, "1,fault,answered,high,", 22));
 	assert_non_null(memmem(mb->buf, mb->end,
 	                       "\"{\"\"address\"\":\"\"A\"\"}\"",
 	                       strlen("\"{\"\"address\"\":\"\"A\"\"}\"")));
@@ -908,6 +928,7 @@ static void test_workflow_rules(void **state)
 	    store_followups_get_sync(E.store, "t1", wo.id, &fu, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(fu[0].kind, "call");
+	assert_null(fu[0].address); /* the order has no customer */
 	mem_deref(fu);
 	/* satisfaction 1..5 */
 	{
@@ -922,6 +943,15 @@ static void test_workflow_rules(void **state)
 		                                  err, sizeof(err)),
 		                 0);
 		flush();
+		assert_int_equal(o.err, 0);
+		/* a call's score alone, from the post-call survey */
+		memset(&o, 0, sizeof(o));
+		assert_int_equal(crm_satisfaction(E.crm, "t1", NULL, "CALL9", 3,
+		                                  "ivr", NULL, on_result, &o,
+		                                  err, sizeof(err)),
+		                 0);
+		flush();
+		assert_true(o.called);
 		assert_int_equal(o.err, 0);
 		assert_true(crm_survey_queue(E.crm, "t1", "voice"));
 		assert_false(crm_survey_queue(E.crm, "t1", "wo"));
