@@ -3,7 +3,7 @@
 # Sources are discovered by wildcard so a new file needs no Makefile edit.
 
 CC      ?= cc
-PKGS    := libre jansson yaml-0.1 sqlite3 sndfile spandsp
+PKGS    := libre jansson yaml-0.1 sqlite3 sndfile spandsp libsodium
 # libre's re.mk defines these; without HAVE_STDBOOL_H libre redefines bool.
 RE_DEFS := -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

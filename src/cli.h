@@ -20,4 +20,7 @@ int cmd_prompts(int argc, char **argv);
 /** hotline customers import | export  (src/crm/cli.c) */
 int cmd_customers(int argc, char **argv);
 
+/** hotline passwd: an Argon2id hash for password_hash (src/auth/cli.c) */
+int cmd_passwd(int argc, char **argv);
+
 #endif

@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	 cmd_erlang},
 	{"serve", "run the contact center: SIP, HTTP API, routing engine",
 	 cmd_serve},
+	{"passwd", "hash a password for a user's password_hash", cmd_passwd},
 	{"simulate", "simulate a center: service level, ASA, abandons, "
 		     "occupancy per queue", cmd_simulate},
 	{"prompts", "check the IVR's prompt files; show how numbers are spoken",

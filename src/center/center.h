@@ -291,6 +291,21 @@ struct center_service {
 	uint32_t days_ahead;       /* slots made this many days ahead */
 };
 
+/** A person or system signing in to the API (see src/auth). */
+struct center_user {
+	unsigned line;
+	char *username;                /* unique in the tenant */
+	char *password;                /* plain text, or NULL */
+	char *password_hash;           /* crypt-style "$argon2id$...", or NULL;
+					  exactly one of the two is set */
+	char *role;                    /* "admin", "supervisor", "agent" */
+	char *agent;                   /* agent id (role agent), or NULL */
+	char *language;                /* "zh", "ko", "en", or NULL */
+	char *name;                    /* display name, or NULL */
+	bool automatic;                /* made from an agent's phone password
+					  (agent_users), not listed */
+};
+
 struct center_tenant {
 	unsigned line;
 	char *name;
@@ -317,6 +332,12 @@ struct center_tenant {
 	struct center_service *services; /* appointments */
 	size_t nservices;
 	bool record;                   /* record every queue's answered calls */
+	bool agent_users;              /* every agent with a password and no
+					  user of its own signs in as its
+					  extension with that password */
+	struct center_user *users;     /* listed users, then the automatic
+					  ones of agent_users */
+	size_t nusers;
 };
 
 /** A carrier's SIP trunk: calls from this address are accepted. */
@@ -376,6 +397,9 @@ const struct center_agent *center_agent(const struct center_tenant *t,
 const struct center_number *center_number(const struct center *c,
 					  const char *number,
 					  const struct center_tenant **tp);
+/** A user of a tenant by name, or NULL. */
+const struct center_user *center_user(const struct center_tenant *t,
+				      const char *username);
 /** A flow of a tenant by name, or NULL. */
 const struct center_flow *center_flow(const struct center_tenant *t,
 				      const char *name);

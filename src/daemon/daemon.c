@@ -520,7 +520,7 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 {
 	const char *center_path = pick(opts->center_path, NULL,
 				       DAEMON_CENTER_DEFAULT);
-	const char *level_name;
+	const char *level_name, *web;
 	enum hl_log_level level;
 	char errbuf[512] = "";
 	int err;
@@ -597,6 +597,19 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	if (err)
 		return err;
 
+	/* Agents' skills changed through the API outlive restarts. */
+	err = api_skills_restore(d->store, d->acd);
+	if (err)
+		HL_WARN("daemon", "stored agent skills not applied: %s",
+			strerror(err));
+
+	/* The web pages: --web DIR, else web/dist when it was built. */
+	web = opts->web_dir;
+	if (!web && !access(DAEMON_WEB_DEFAULT "/index.html", R_OK))
+		web = DAEMON_WEB_DEFAULT;
+	if (web && !*web)
+		web = NULL;
+
 	/* The API last: once /api/v1/health answers, everything is up. */
 	err = api_alloc(&d->api, &(struct api_cfg){
 					 .listen = d->http_listen,
@@ -604,12 +617,14 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 					 .center = d->center,
 					 .store = d->store,
 					 .voice = d->voice,
+					 .web_dir = web,
 				 });
 	if (err) {
 		fprintf(stderr, "hotline serve: cannot listen for HTTP on %s: "
 				"%s\n",
 			d->http_listen,
-			err == EINVAL ? "not an ADDR:PORT address"
+			err == EINVAL ? "not an ADDR:PORT address (or users "
+					"and web pages: see the log)"
 				      : strerror(err));
 		return err;
 	}

@@ -24,6 +24,7 @@
 #define DAEMON_SIP_DEFAULT "127.0.0.1:5060"
 #define DAEMON_HTTP_DEFAULT "127.0.0.1:8080"
 #define DAEMON_DB_DEFAULT "var/hotline.db"
+#define DAEMON_WEB_DEFAULT "web/dist"
 /* RTP/RTCP ports of the media relay: 4 per call, 4,096 calls, below the
  * kernel's ephemeral range (32768-60999). */
 #define DAEMON_RTP_MIN 16384
@@ -37,6 +38,8 @@ struct daemon_opts {
 	const char *http_listen;
 	const char *db_path;
 	const char *log_level;
+	const char *web_dir;     /* static files at /; NULL: web/dist if it
+				    exists, "" none */
 };
 
 /* --- daemon.c ------------------------------------------------------------ */

@@ -191,7 +191,8 @@ static void build_query(unsigned mask, char *sql, size_t sz)
 	    sql, sz,
 	    "SELECT id, tenant, channel, caller, dialed, queue, agent,"
 	    " arrived, queued, offered, answered, ended, disposition,"
-	    " sip_code, reason, recording, customer FROM interaction");
+	    " sip_code, reason, recording, customer, wrapup_code, note"
+	    " FROM interaction");
 	for (unsigned i = 0, first = 1; i < ARRAY_LEN(conds); i++) {
 		if (!(mask & (1u << i)))
 			continue;
@@ -213,6 +214,8 @@ static const size_t str_fields[] = {
     offsetof(struct store_interaction, reason),
     offsetof(struct store_interaction, recording),
     offsetof(struct store_interaction, customer),
+    offsetof(struct store_interaction, wrapup_code),
+    offsetof(struct store_interaction, note),
 };
 
 static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
@@ -277,6 +280,10 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 		                      sqlite3_column_text(st, 15));
 		err |= store_rows_str(&rows, &r->customer,
 		                      sqlite3_column_text(st, 16));
+		err |= store_rows_str(&rows, &r->wrapup_code,
+		                      sqlite3_column_text(st, 17));
+		err |= store_rows_str(&rows, &r->note,
+		                      sqlite3_column_text(st, 18));
 		if (err) {
 			err = ENOMEM;
 			break;

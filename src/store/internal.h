@@ -31,7 +31,8 @@ enum store_slot {
 	SLOT_INTERVALS_GET = SLOT_INTERACTIONS_GET + 128, /* + mask, 4 bits */
 	SLOT_AGENT_STATES_GET = SLOT_INTERVALS_GET + 16,  /* + mask, 4 bits */
 	SLOT_CRM = SLOT_AGENT_STATES_GET + 16, /* + enum crm_slot (crm.h) */
-	SLOT_MAX = SLOT_CRM + 128,
+	SLOT_ACCOUNT = SLOT_CRM + 128,         /* + kind */
+	SLOT_MAX = SLOT_ACCOUNT + 32,
 };
 
 struct store_conn {
@@ -118,6 +119,7 @@ enum store_op {
 	OP_AGENT_STATES_GET,
 	OP_CALL_WRITE, /* defined by the operation's own file (struct */
 	OP_CALL_READ,  /* store_call): customers, work orders, ... */
+	OP_ACCOUNT_PUT,
 	OP_MAX
 };
 
@@ -131,6 +133,14 @@ struct store_call {
 	void *h;   /* the typed handler deliver casts back */
 	void *in;  /* arguments, owned */
 	void *out; /* results, owned */
+};
+
+/* account.c: one change to users, preferences, tokens or a wrap-up: a
+ * statement (by kind) with text parameters ?1..?8 and numbers ?9, ?10. */
+struct store_acct {
+	unsigned kind;
+	const char *s[8];
+	uint64_t n[2];
 };
 
 /* One queued operation.  Allocated by the caller's thread with its strings
@@ -157,6 +167,7 @@ struct store_job {
 		struct store_interval_filter fiv;
 		struct store_agent_state_filter fas;
 		struct store_call call;
+		struct store_acct acct;
 	} u;        /* string pointers point into buf */
 	void *rows; /* read results, owned (mem object) */
 	size_t nrows;
@@ -198,6 +209,7 @@ int store_call_submit(struct store *s, bool write,
 int store_savepoint(struct store_conn *c);
 int store_release(struct store_conn *c);
 void store_rollback_to(struct store_conn *c);
+int store_acct_exec_put(struct store_conn *c, struct store_job *j);
 
 /** Effective row limit of a filter. */
 uint32_t store_limit(uint32_t limit);

@@ -210,6 +210,33 @@ static const struct migration migrations[] = {
      " UNIQUE (tenant, code));"
      "CREATE INDEX appointment_slot_idx ON appointment (slot);"
      "CREATE INDEX appointment_customer ON appointment (customer);"},
+    {3, "accounts",
+     /* API users made through the API (the center file's are not here),
+      * any user's remembered choices, session tokens and API keys (only
+      * a hash of each), and the agent's wrap-up of an interaction. */
+     "CREATE TABLE user ("
+     " tenant TEXT NOT NULL, username TEXT NOT NULL,"
+     " role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'agent')),"
+     " agent TEXT, language TEXT, name TEXT,"
+     " password_hash TEXT NOT NULL, created INTEGER NOT NULL,"
+     " PRIMARY KEY (tenant, username));"
+     "CREATE TABLE user_pref ("
+     " tenant TEXT NOT NULL, username TEXT NOT NULL, language TEXT,"
+     " PRIMARY KEY (tenant, username));"
+     "CREATE TABLE token ("
+     " hash TEXT PRIMARY KEY,"
+     " tenant TEXT NOT NULL, username TEXT NOT NULL,"
+     " kind TEXT NOT NULL CHECK (kind IN ('session', 'apikey')),"
+     " role TEXT NOT NULL, agent TEXT, name TEXT,"
+     " created INTEGER NOT NULL, expires INTEGER);"
+     "CREATE INDEX token_user ON token (tenant, username);"
+     /* Agents' skills as changed through the API (JSON {skill: level}),
+      * applied over the center file's at start. */
+     "CREATE TABLE agent_skills ("
+     " tenant TEXT NOT NULL, agent TEXT NOT NULL, skills TEXT NOT NULL,"
+     " updated INTEGER NOT NULL, PRIMARY KEY (tenant, agent));"
+     "ALTER TABLE interaction ADD COLUMN wrapup_code TEXT;"
+     "ALTER TABLE interaction ADD COLUMN note TEXT;"},
 };
 
 unsigned store_schema_latest(void)

@@ -84,6 +84,7 @@ static const struct op_def ops[OP_MAX] = {
                              store_agent_state_deliver_get},
     [OP_CALL_WRITE] = {true, call_exec, call_deliver},
     [OP_CALL_READ] = {false, call_exec, call_deliver},
+    [OP_ACCOUNT_PUT] = {true, store_acct_exec_put, NULL},
 };
 
 /* --- jobs ---------------------------------------------------------------- */
