@@ -26,6 +26,9 @@ static const struct command commands[] = {
 		     "occupancy per queue", cmd_simulate},
 	{"prompts", "check the IVR's prompt files; show how numbers are spoken",
 	 cmd_prompts},
+	{"customers", "import customers from CSV (UTF-8, GB18030, EUC-KR); "
+		      "export interactions and work orders",
+	 cmd_customers},
 	{NULL, NULL, NULL},
 };
 

@@ -3,7 +3,8 @@
  *
  * Owns: the process lifecycle (libre, file-descriptor limits, signals) and
  * every long-lived object of the control loop: the center definition, the
- * routing engine and its one deadline timer, the store, the media relay,
+ * routing engine and its one deadline timer, the store, the work orders
+ * (src/crm, with the one timer of their deadline watch), the media relay,
  * the voice channel, the HTTP API.
  *
  * Offers: daemon_run() starts everything in order, refuses to start at all

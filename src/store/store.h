@@ -43,6 +43,9 @@
  * EPERM an update that would move a record to another tenant, ENOSPC disk
  * full, EROFS read-only database, EIO other database errors (logged with
  * HL_ERROR and the database's own message), ENOMEM.
+ *
+ * Customers, work orders and appointments (src/crm's records) are in
+ * store_crm.h, under the same contract.
  */
 #ifndef HOTLINE_STORE_H
 #define HOTLINE_STORE_H
@@ -76,6 +79,7 @@ struct store_cfg {
 	uint32_t batch_max; /* per transaction; 0 = STORE_BATCH_MAX */
 	uint32_t
 	    busy_timeout_ms; /* wait for another process's lock; 0 = 5000 */
+	uint32_t cache_mb;   /* page cache of each connection; 0 = 64 */
 };
 
 /**
@@ -178,6 +182,7 @@ struct store_interaction {
 	uint16_t sip_code;     /* final SIP status, 0 = none */
 	const char *reason;    /* e.g. "caller hung up" */
 	const char *recording; /* path of the recording, may be NULL */
+	const char *customer;  /* linked customer id (store_crm.h), or NULL */
 	/* Read only (written by store_interaction_wrapup_put): */
 	const char *wrapup_code; /* the agent's outcome code, or NULL */
 	const char *note;        /* the agent's note, or NULL */
