@@ -83,13 +83,14 @@ static void laddr(struct media_relay *r, int side, struct sa *sa)
 /* Back to caller <-> A through r1 alone, holds as the call had them. */
 static void media_restore(struct call *c)
 {
+	bool held = c->desk_held || (c->b && c->b->held);
+
 	if (c->state == CALL_ENDED || !c->relay)
 		return;
 	call_relay_remote(c, 0, leg_raddr(c->a));
-	(void)media_relay_set_hold(c->relay, 0,
-	                           c->desk_held || (c->a && c->a->held));
-	(void)media_relay_set_hold(c->relay, 1,
-	                           c->desk_held || (c->b && c->b->held));
+	(void)media_relay_set_hold(c->relay, 0, c->a && c->a->held);
+	(void)media_relay_set_hold(c->relay, 1, held);
+	call_hold_media(c, held);
 }
 
 /* --- the consultation object ---------------------------------------------- */
@@ -187,6 +188,11 @@ static void apply_remote(struct cleg *b)
 	if (!sa_is_any(sdp_media_raddr(b->leg.sm)))
 		(void)media_relay_set_remote(b->r2, 1,
 		                             sdp_media_raddr(b->leg.sm));
+	if (h != b->leg.held && !b->cs && b->leg.call->b == &b->leg) {
+		HL_INFO("voice", "call %s: agent %s", b->leg.call->id,
+		        h ? "holds" : "resumes");
+		call_hold_media(b->leg.call, h); /* music to the caller */
+	}
 	b->leg.held = h;
 	(void)media_relay_set_hold(b->r2, 1, h);
 }
@@ -241,6 +247,7 @@ static void estab_handler(const struct sip_msg *msg, void *arg)
 	 * B's back to r1's side 0 */
 	laddr(b->r2, 0, &b0);
 	laddr(c->relay, 0, &a0);
+	call_hold_media(c, false); /* the music to the caller stops */
 	(void)media_relay_set_latch(b->r2, 0, false);
 	(void)media_relay_set_remote(b->r2, 0, &a0);
 	(void)media_relay_set_remote(c->relay, 0, &b0);
@@ -377,9 +384,10 @@ int call_consult_start(struct call *c, const struct center_agent *ca)
 	cs->ring_end = hl_mono_ms() + CONSULT_RING_MS;
 	c->consult = cs;
 
-	/* the caller and the agent wait in silence while B's phone rings */
-	(void)media_relay_set_hold(c->relay, 0, true);
+	/* the caller hears the queue's music and the agent nothing while
+	 * B's phone rings */
 	(void)media_relay_set_hold(c->relay, 1, true);
+	call_hold_media(c, true);
 	presence(c, cs->agent, true);
 	tmr_start(&cs->tmr, WATCH_MS, watch, cs);
 	HL_INFO("voice",
@@ -422,6 +430,7 @@ int call_consult_complete(struct call *c)
 	(void)media_relay_set_remote(c->relay, 1, &r2a);
 	call_relay_remote(c, 0, leg_raddr(c->a));
 	c->desk_held = false;
+	call_hold_media(c, false);
 	(void)media_relay_set_hold(c->relay, 0, c->a && c->a->held);
 	(void)media_relay_set_hold(c->relay, 1, b->leg.held);
 

@@ -3,10 +3,11 @@
  * API): what a contact's call is, and hold, resume, hang up and blind
  * transfer of an agent's current call, as the phone would do them.
  *
- * Hold from the desktop holds the relay both ways (neither side hears the
- * other); the phones are not re-INVITEd, so a phone's own hold stays as it
- * was on resume.  A transfer does what a REFER from the phone does, then
- * hangs up the agent's phone (there is nobody to NOTIFY).
+ * Hold from the desktop does what a hold from the phone does: the agent
+ * hears nothing and the caller the queue's music (play.c); the phones are
+ * not re-INVITEd, so a phone's own hold stays as it was on resume.  A
+ * transfer does what a REFER from the phone does, then hangs up the
+ * agent's phone (there is nobody to NOTIFY).
  */
 #include <string.h>
 
@@ -66,17 +67,22 @@ int voice_call_hold(struct voice *v, const char *tenant, const char *agent,
                     bool hold)
 {
 	struct call *c = agent_call(v, tenant, agent);
+	bool phone;
 
 	if (!c)
 		return ENOENT;
+	if (c->consult)
+		return EBUSY; /* the consultation owns the media now */
 	if (c->desk_held == hold)
 		return 0;
 	c->desk_held = hold;
 	HL_INFO("voice", "call %s: agent %s %s from the desktop", c->id,
 	        c->agent_id, hold ? "holds" : "resumes");
-	/* a side a phone holds itself stays held */
-	(void)media_relay_set_hold(c->relay, 0, hold || (c->a && c->a->held));
-	(void)media_relay_set_hold(c->relay, 1, hold || (c->b && c->b->held));
+	/* as when the phone holds: the agent hears nothing, the caller the
+	 * queue's music; a hold of the phone itself stays */
+	phone = c->b && c->b->held;
+	(void)media_relay_set_hold(c->relay, 1, hold || phone);
+	call_hold_media(c, hold || phone);
 	return 0;
 }
 
@@ -140,10 +146,14 @@ int voice_call_transfer(struct voice *v, const char *tenant, const char *agent,
 	if (ca && !strcmp(ca->cfg.id, agent))
 		return EINVAL; /* to oneself */
 
+	if (c->consult)
+		return EBUSY;
 	HL_INFO("voice", "call %s: agent %s transfers from the desktop to %s",
 	        c->id, agent, target);
-	c->desk_held = false;
-	(void)media_relay_set_hold(c->relay, 0, c->a && c->a->held);
+	if (c->desk_held) {
+		c->desk_held = false;
+		call_hold_media(c, false);
+	}
 	mem_ref(c);
 	if (q) {
 		err = call_transfer_queue(c, q);
