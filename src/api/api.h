@@ -93,6 +93,9 @@ int api_reply_json(struct api_req *req, uint16_t status,
 /** Answer {"error": {"code": code, "message": printf(fmt, ...)}}. */
 int api_reply_error(struct api_req *req, uint16_t status, const char *code,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/** Answer with a body of another type (a recording); the data is copied. */
+int api_reply_data(struct api_req *req, uint16_t status, const char *ctype,
+		   const void *data, size_t len);
 /** Answer an errno from the engine: EINVAL 400, ENOENT 404, EBUSY and
  *  EALREADY 409, EPERM 403, otherwise 500; message is the engine's. */
 int api_reply_errno(struct api_req *req, int err, const char *message);
@@ -163,6 +166,7 @@ void api_queue_get(struct api_req *req);
 void api_health(struct api_req *req);
 void api_interactions_list(struct api_req *req);
 void api_interaction_get(struct api_req *req);
+void api_interaction_recording(struct api_req *req);
 
 /* --- json.c: shared JSON helpers ----------------------------------------- */
 

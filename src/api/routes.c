@@ -30,6 +30,9 @@ static const struct api_route routes[] = {
 	 "Stored interactions, newest first, filtered by agent, queue, caller"},
 	{"GET", "/api/v1/interactions/{id}", api_interaction_get,
 	 API_ROLE_SUPERVISOR, false, "One stored interaction"},
+	{"GET", "/api/v1/interactions/{id}/recording",
+	 api_interaction_recording, API_ROLE_SUPERVISOR, false,
+	 "The interaction's recording or voice message (WAV)"},
 };
 
 const struct api_route *api_routes(size_t *np)

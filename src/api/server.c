@@ -202,6 +202,30 @@ static int reply_raw(struct api_req *req, uint16_t status, const char *extra,
 	return err;
 }
 
+int api_reply_data(struct api_req *req, uint16_t status, const char *ctype,
+		   const void *data, size_t len)
+{
+	int err;
+
+	if (req->replied)
+		return EALREADY;
+	req->replied = true;
+
+	err = http_reply(req->conn, status, reason_phrase(status),
+			 "Content-Type: %s\r\n"
+			 "Content-Length: %zu\r\n"
+			 "Cache-Control: no-store\r\n"
+			 "%s"
+			 "\r\n"
+			 "%b",
+			 ctype, len,
+			 req->close ? "Connection: close\r\n" : "", data, len);
+	if (err && err != ENOTCONN)
+		HL_WARN("api", "reply %u (%zu bytes): %s", status, len,
+			strerror(err));
+	return err;
+}
+
 static int reply_json_extra(struct api_req *req, uint16_t status,
 			    const char *extra, json_t *body)
 {

@@ -29,6 +29,12 @@ struct center_queue {
 	struct acd_queue_cfg cfg;      /* pointers into this model */
 	struct acd_skill_req *reqs;    /* cfg.reqs.v */
 	struct acd_relax_step *relax;  /* cfg.relax */
+	/* voice queues: what a waiting caller hears, and recording */
+	char *music;                   /* music on hold (WAV file), NULL:
+					  the prompt set's common/moh/default */
+	uint32_t announce_every_s;     /* position and wait, 0 = never */
+	bool record;                   /* record answered calls (also when
+					  the tenant's record is set) */
 };
 
 struct center_agent {
@@ -310,6 +316,7 @@ struct center_tenant {
 	struct center_workorders workorders;
 	struct center_service *services; /* appointments */
 	size_t nservices;
+	bool record;                   /* record every queue's answered calls */
 };
 
 /** A carrier's SIP trunk: calls from this address are accepted. */
@@ -325,6 +332,11 @@ struct center_server {
 	char *http_listen;             /* "127.0.0.1:8080" */
 	char *database;                /* SQLite file, e.g. "var/hotline.db" */
 	char *log_level;               /* debug, info, warn, error */
+	char *recordings;              /* folder of call recordings and
+					  voicemail, NULL: "recordings" beside
+					  the database */
+	char *prompts;                 /* prompt folders, ':'-separated;
+					  NULL: the daemon's default */
 };
 
 struct center {

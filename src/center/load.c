@@ -37,6 +37,7 @@ static void tenant_free(struct center_tenant *t)
 		for (size_t j = 0; j < q->cfg.nrelax; j++)
 			mem_deref((void *)q->relax[j].reqs.v);
 		mem_deref(q->relax);
+		mem_deref(q->music);
 	}
 	mem_deref(t->queues);
 	for (size_t i = 0; i < t->nagents; i++) {
@@ -68,6 +69,8 @@ static void center_destructor(void *arg)
 	mem_deref(c->server.http_listen);
 	mem_deref(c->server.database);
 	mem_deref(c->server.log_level);
+	mem_deref(c->server.recordings);
+	mem_deref(c->server.prompts);
 	for (size_t i = 0; i < c->ntrunks; i++) {
 		mem_deref(c->trunks[i].name);
 		mem_deref(c->trunks[i].address);

@@ -382,6 +382,20 @@ static const struct cfg_field server_fields[] = {
      .names = log_level_names,
      .def = "info",
      .help = "Least severe log messages written."},
+    {.key = "recordings",
+     .type = CT_STRING,
+     AT(struct center, server.recordings),
+     .help = "Folder of call recordings and voice messages, one "
+             "subfolder per tenant (<folder>/<tenant>/<interaction "
+             "id>.wav).  Default: recordings beside the database "
+             "(var/recordings)."},
+    {.key = "prompts",
+     .type = CT_STRING,
+     AT(struct center, server.prompts),
+     .help = "The IVR's prompt folders, ':'-separated, earlier first "
+             "(each holds <lang>/<name>.wav, see docs/prompts.md).  "
+             "Default: var/prompts, then the prompts generated in the "
+             "build tree beside the hotline binary (build/prompts)."},
     {0},
 };
 
@@ -747,6 +761,31 @@ static const struct cfg_field queue_fields[] = {
      .type = CT_GROUP,
      .sub = &overflow_schema,
      .help = "The overflow rule (see below)."},
+    {.key = "music",
+     .type = CT_STRING,
+     AT(struct center_queue, music),
+     .help = "Voice: music on hold for callers waiting in this queue "
+             "(and for callers an agent of it holds), a WAV file of "
+             "8 kHz mono audio, relative to the center file.  Played in "
+             "a loop; it resumes where it stopped after each "
+             "announcement.  Default: the prompt set's common/moh/"
+             "default."},
+    {.key = "announce_every",
+     .type = CT_DURATION,
+     AT(struct center_queue, announce_every_s),
+     .min = 0,
+     .max = 3600,
+     .def = "30",
+     .help = "Voice: tell a waiting caller their position in the queue "
+             "and the estimated wait, in their language, on arrival and "
+             "then every so many seconds of music; 0 never."},
+    {.key = "record",
+     .type = CT_BOOL,
+     AT(struct center_queue, record),
+     .def = "false",
+     .help = "Voice: record answered calls of this queue as stereo WAV "
+             "(caller left, agent right), linked from the interaction "
+             "record.  Also on when the tenant's record is true."},
     {0},
 };
 
@@ -1593,6 +1632,12 @@ static const struct cfg_field tenant_fields[] = {
      .doc_type = "appointments",
      .help = "Services one can book appointments for, with their slots "
              "(see appointments)."},
+    {.key = "record",
+     .type = CT_BOOL,
+     AT(struct center_tenant, record),
+     .def = "false",
+     .help = "Record the answered calls of every queue of the tenant "
+             "(see the queue's record)."},
     {0},
 };
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -21,6 +22,7 @@
 #include "center/center.h"
 #include "core/core.h"
 #include "daemon/daemon.h"
+#include "ivr/ivr.h"
 #include "media/media.h"
 #include "crm/crm.h"
 #include "store/store.h"
@@ -37,10 +39,15 @@ struct daemon {
 	struct api *api;         /* owning */
 	struct store *store;     /* owning; store_close() before release */
 	struct media *media;     /* owning: the RTP relay */
+	struct ivr *ivr;         /* owning: time zones, lookups of flows */
+	struct ivr_prompts *prompts; /* owning: freed after the relay */
 	struct voice *voice;     /* owning: SIP, agent phones, calls */
 	struct crm *crm;         /* owning: customers, work orders */
 	struct tmr crm_tmr;      /* the work-order deadline watch's timer */
 	char attach_dir[512];    /* beside the database */
+	char *recordings;        /* owning: recordings folder */
+	uint64_t test_now_ms;    /* HOTLINE_TEST_NOW: the IVR's clock... */
+	uint64_t test_mono_ms;   /* ...at this hl_mono_ms() */
 	struct tmr acd_tmr;      /* the engine's one deadline timer */
 	uint64_t acd_armed;      /* the deadline acd_tmr is armed for */
 	struct tmr stop_tmr;     /* bounds the shutdown */
@@ -332,6 +339,125 @@ static const char *pick(const char *opt, const char *cfg, const char *def)
 	return def;
 }
 
+/* --- the IVR -------------------------------------------------------------- */
+
+/* The IVR's clock: the wall clock, or for tests a start time given by
+ * HOTLINE_TEST_NOW (seconds since the epoch) that runs on from there, so
+ * that opening hours can be tried at any hour. */
+static uint64_t ivr_clock(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->test_now_ms)
+		return d->test_now_ms + (hl_mono_ms() - d->test_mono_ms);
+	return hl_wall_ms();
+}
+
+/* "var/prompts:<folder of the binary>/../prompts": an operator's
+ * recordings first, then the prompts `make prompts` generated beside the
+ * build (build/asan/hotline -> build/prompts). */
+static void prompts_default(char *buf, size_t sz)
+{
+	char exe[1024];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0) {
+		snprintf(buf, sz, "var/prompts:build/prompts");
+		return;
+	}
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(buf, sz, "var/prompts:%s/../prompts", exe);
+}
+
+/* Prompts in every language of every tenant, and the IVR.  A center whose
+ * prompts cannot be loaded still starts: numbers with a flow then go to
+ * their queue, and waiting callers hear nothing; the log says why. */
+static int start_ivr(struct daemon *d)
+{
+	const char *langs[16];
+	size_t nlangs = 0;
+	char dirs[1200], err[512] = "";
+	const char *test_now = getenv("HOTLINE_TEST_NOW");
+	int e;
+
+	if (test_now && *test_now) {
+		char *end;
+		unsigned long long t = strtoull(test_now, &end, 10);
+
+		if (*end || !t) {
+			fprintf(stderr, "hotline serve: HOTLINE_TEST_NOW='%s': "
+					"want seconds since the epoch\n",
+				test_now);
+			return EINVAL;
+		}
+		d->test_now_ms = t * 1000;
+		d->test_mono_ms = hl_mono_ms();
+		HL_WARN("daemon", "HOTLINE_TEST_NOW: the IVR's clock starts "
+				  "at %llu (tests only)", t);
+	}
+
+	for (size_t t = 0; t < d->center->ntenants; t++) {
+		const struct center_tenant *ct = &d->center->tenants[t];
+
+		for (size_t i = 0; i < ct->nlanguages; i++) {
+			size_t k = 0;
+
+			while (k < nlangs && strcmp(langs[k],
+						    ct->languages[i].code))
+				k++;
+			if (k == nlangs && nlangs < ARRAY_LEN(langs))
+				langs[nlangs++] = ct->languages[i].code;
+		}
+	}
+
+	if (d->center->server.prompts)
+		snprintf(dirs, sizeof(dirs), "%s", d->center->server.prompts);
+	else
+		prompts_default(dirs, sizeof(dirs));
+
+	e = ivr_prompts_load(&d->prompts, dirs, langs, nlangs, err,
+			     sizeof(err));
+	if (e) {
+		HL_ERROR("daemon",
+			 "prompts (%s): %s; IVR flows are off (their numbers "
+			 "go to their queues) and waiting callers hear "
+			 "nothing.  Run `make prompts`.",
+			 dirs, *err ? err : strerror(e));
+		return 0;
+	}
+	HL_INFO("daemon", "prompts loaded from %s (%zu languages)", dirs,
+		nlangs);
+
+	e = ivr_alloc(&d->ivr, d->center,
+		      &(struct ivr_cfg){.clock = ivr_clock, .clock_arg = d},
+		      err, sizeof(err));
+	if (e) {
+		fprintf(stderr, "hotline serve: IVR: %s\n",
+			*err ? err : strerror(e));
+		return e;
+	}
+	return 0;
+}
+
+/* The recordings folder: the center's, else "recordings" beside the
+ * database. */
+static int recordings_dir(struct daemon *d)
+{
+	const char *slash;
+
+	if (d->center->server.recordings)
+		return str_dup(&d->recordings, d->center->server.recordings);
+	slash = strrchr(d->db_path, '/');
+	if (!slash)
+		return str_dup(&d->recordings, "recordings");
+	return re_sdprintf(&d->recordings, "%b/recordings", d->db_path,
+			   (size_t)(slash - d->db_path));
+}
+
 /* The media relay on the SIP address's IP, then the voice channel. */
 static int start_voice(struct daemon *d)
 {
@@ -359,17 +485,31 @@ static int start_voice(struct daemon *d)
 		return err;
 	}
 
+	err = start_ivr(d);
+	if (err)
+		return err;
+	err = recordings_dir(d);
+	if (err)
+		return err;
+
 	err = voice_alloc(&d->voice, &(struct voice_cfg){
 					     .center = d->center,
 					     .acd = d->acd,
 					     .store = d->store,
 					     .media = d->media,
 					     .listen = d->sip_listen,
+					     .ivr = d->ivr,
+					     .prompts = d->prompts,
+					     .recordings = d->recordings,
 				     });
 	if (err) {
-		fprintf(stderr, "hotline serve: cannot listen for SIP on %s: "
-				"%s\n",
-			d->sip_listen, strerror(err));
+		if (err == EINVAL)
+			fprintf(stderr, "hotline serve: voice channel: bad "
+					"configuration (see the log)\n");
+		else
+			fprintf(stderr, "hotline serve: cannot listen for SIP "
+					"on %s: %s\n",
+				d->sip_listen, strerror(err));
 		return err;
 	}
 
@@ -493,6 +633,10 @@ static void daemon_free(struct daemon *d)
 	if (d->media)
 		(void)media_flush(d->media);
 	d->media = mem_deref(d->media);
+	/* players read the prompts in place until the relays are gone */
+	d->ivr = mem_deref(d->ivr);
+	d->prompts = mem_deref(d->prompts);
+	d->recordings = mem_deref(d->recordings);
 	/* Commit everything queued (blocking: this is shutdown), then run
 	 * the last callbacks. */
 	if (d->store) {

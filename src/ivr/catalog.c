@@ -43,6 +43,8 @@ static const char *const sentences[] = {
     "callback/enter_number",
     "callback/you_entered",
     "callback/confirmed",
+    "agent/callback",  /* heard by the agent who takes a callback */
+    "agent/voicemail", /* ... a voice message, before it */
     "account/enter",
     "account/invalid",
     "case/enter",

@@ -15,6 +15,7 @@
  */
 #include <string.h>
 
+#include "ivr/ivr.h"
 #include "media/media.h"
 #include "store/store.h"
 #include "voice/voice_int.h"
@@ -39,8 +40,11 @@ static void call_destructor(void *arg)
 {
 	struct call *c = arg;
 
+	tmr_cancel(&c->tmr);
 	list_unlink(&c->le);
 	hash_unlink(&c->he);
+	mem_deref(c->ivr);
+	work_vars_flush(c);
 	list_flush(&c->offers);
 	mem_deref(c->b);
 	mem_deref(c->xferor);
@@ -53,6 +57,12 @@ static void call_destructor(void *arg)
 	mem_deref(c->agent_id);
 	mem_deref(c->xfer_from);
 	mem_deref(c->direct_agent);
+	mem_deref(c->vm_queue);
+	mem_deref(c->rec_path);
+	mem_deref(c->vm_path);
+	mem_deref(c->work_path);
+	mem_deref(c->origin);
+	mem_deref(c->work_clip);
 }
 
 const char *call_disp_name(enum call_disp d)
@@ -67,6 +77,8 @@ const char *call_disp_name(enum call_disp d)
 		return "overflowed";
 	case DISP_FAILED:
 		return "failed";
+	case DISP_SELF:
+		return "self-service";
 	default:
 		return "none";
 	}
@@ -99,6 +111,22 @@ static int caller_dup(char **dst, const struct sip_msg *msg)
 	return 0;
 }
 
+static void call_init(struct call *c, struct voice *v,
+                      const struct center_tenant *ct)
+{
+	c->v = v;
+	c->ct = ct;
+	c->contact = ACD_NONE;
+	c->codec.te_pt = -1;
+	c->t_arrived = hl_wall_ms();
+	c->t_in_ns = hl_mono_ns();
+	store_new_id(c->id); /* also the record's id */
+	tmr_init(&c->tmr);
+	list_init(&c->vars);
+	str_ncpy(c->lang, ct && ct->nlanguages ? ct->languages[0].code : "zh",
+	         sizeof(c->lang));
+}
+
 int call_alloc(struct call **cp, struct voice *v, const struct sip_msg *msg,
                const struct center_tenant *ct)
 {
@@ -109,14 +137,7 @@ int call_alloc(struct call **cp, struct voice *v, const struct sip_msg *msg,
 	if (!c)
 		return ENOMEM;
 
-	c->v = v;
-	c->ct = ct;
-	c->contact = ACD_NONE;
-	c->codec.te_pt = -1;
-	c->t_arrived = hl_wall_ms();
-	c->t_in_ns = hl_mono_ns();
-	store_new_id(c->id); /* also the record's id */
-
+	call_init(c, v, ct);
 	err = caller_dup(&c->caller, msg);
 	if (err)
 		goto out;
@@ -140,6 +161,38 @@ out:
 		*cp = c;
 
 	return err;
+}
+
+int call_alloc_work(struct call **cp, struct voice *v,
+                    const struct center_tenant *ct, enum call_kind kind,
+                    const char *number, const char *dialed)
+{
+	struct call *c;
+	int err;
+
+	c = mem_zalloc(sizeof(*c), call_destructor);
+	if (!c)
+		return ENOMEM;
+
+	call_init(c, v, ct);
+	c->kind = kind;
+	/* agents are offered it in G.711 u-law, with telephone-events */
+	c->codec.pt = 0;
+	str_ncpy(c->codec.name, "PCMU", sizeof(c->codec.name));
+	c->codec.srate = 8000;
+	c->codec.te_pt = 101;
+	err = str_dup(&c->caller, number ? number : "anonymous");
+	if (!err)
+		err = str_dup(&c->dialed, dialed ? dialed : "");
+	if (err) {
+		mem_deref(c);
+		return err;
+	}
+
+	/* the relay (ports) only once an agent is rung: see call_offer() */
+	list_append(&v->calls, &c->le, c);
+	*cp = c;
+	return 0;
 }
 
 static bool contact_cmp(struct le *le, void *arg)
@@ -168,13 +221,16 @@ void call_set_contact(struct call *c, uint64_t id)
  * is rung, or the call overflows and ends.  Returns 0 (in the queue),
  * ECANCELED (the call ended meanwhile: c may be freed, do not touch it) or
  * the engine's refusal (the call is as before, not in the queue). */
-int call_enqueue(struct call *c, struct acd_queue *q, uint8_t prio)
+int call_enqueue(struct call *c, struct acd_queue *q, uint8_t prio,
+                 const struct acd_skill_req *skills, size_t nskills)
 {
 	struct voice *v = c->v;
 	struct acd_contact_params p = {
-	    .channel = ACD_CH_VOICE,
+	    .channel = c->kind == CALL_INBOUND ? ACD_CH_VOICE : ACD_CH_CALLBACK,
 	    .queue = q,
 	    .priority = prio,
+	    .skills = skills,
+	    .nskills = nskills,
 	    .owner = c,
 	};
 	enum call_state prev = c->state;
@@ -193,9 +249,11 @@ int call_enqueue(struct call *c, struct acd_queue *q, uint8_t prio)
 	mem_ref(c);
 	v->adding = c;
 	err = acd_contact_add(v->cfg.acd, &p, &id);
-	v->adding = NULL;
+	if (v->adding == c)
+		v->adding = NULL;
 	ended = c->state == CALL_ENDED;
-	if (!err && !ended && c->contact == ACD_NONE)
+	/* (a contact that overflowed at once left the engine already) */
+	if (!err && !ended && c->contact == ACD_NONE && c->state == CALL_QUEUED)
 		call_set_contact(c, id);
 	if (err && !ended)
 		c->state = prev;
@@ -230,6 +288,9 @@ void call_leg_hold(struct leg *leg, bool hold)
 	HL_INFO("voice", "call %s: %s %s", c->id,
 	        leg->side ? "agent" : "caller", hold ? "holds" : "resumes");
 	(void)media_relay_set_hold(c->relay, (int)leg->side, hold);
+	/* the caller hears music while the agent holds */
+	if (leg->side == 1 && leg == c->b)
+		call_hold_media(c, hold);
 }
 
 /* --- offers ------------------------------------------------------------- */
@@ -307,6 +368,15 @@ void call_offer(struct call *c, struct acd_agent *a)
 
 	if (c->state != CALL_QUEUED || offer_find(c, a) || v->closing)
 		return;
+
+	if (!c->relay) { /* a work item: ports only now */
+		if (media_relay_alloc(&c->relay, v->cfg.media)) {
+			(void)acd_contact_reject(v->cfg.acd, c->contact, a);
+			return;
+		}
+		call_media_init(c);
+	}
+	work_load(c);
 
 	if (offer_alloc(&o, c, a, c->ct)) {
 		(void)acd_contact_reject(v->cfg.acd, c->contact, a);
@@ -440,6 +510,7 @@ int call_ring_direct(struct call *c, const struct center_tenant *ct,
 	c->direct_agent = mem_deref(c->direct_agent);
 	(void)str_dup(&c->direct_agent, ca->cfg.id);
 	tmr_start(&o->tmr, DIRECT_RING_MS, direct_tmr_handler, o);
+	call_queue_media(c, true); /* music while it rings */
 	HL_INFO("voice",
 	        "call %s: ringing extension %s directly, %u "
 	        "device(s)",
@@ -466,7 +537,7 @@ void call_direct_failed(struct call *c, uint16_t scode)
 		return;
 	}
 
-	err = call_enqueue(c, c->queue, c->priority);
+	err = call_enqueue(c, c->queue, c->priority, NULL, 0);
 	if (err == ECANCELED)
 		return;
 	if (err) {
@@ -475,6 +546,8 @@ void call_direct_failed(struct call *c, uint16_t scode)
 	}
 	HL_INFO("voice", "call %s: back to queue %s (contact %llu)", c->id,
 	        c->queue_name, (unsigned long long)c->contact);
+	if (c->state == CALL_QUEUED)
+		call_queue_media(c, true);
 }
 
 /* --- leg events ----------------------------------------------------------- */
@@ -522,6 +595,16 @@ static void bridge(struct call *c, struct leg *leg, struct offer *o)
 	/* the other devices (and, via the engine, other agents) stop */
 	list_unlink(&o->le);
 	mem_deref(o);
+
+	if (c->kind != CALL_INBOUND) {
+		work_preview(c); /* may end the call */
+		return;
+	}
+	/* music and announcements stop: the agent talks */
+	call_media_stop(c);
+	record_call_start(c);
+	if (leg->held)
+		call_hold_media(c, true);
 }
 
 void call_leg_established(struct leg *leg, const struct sip_msg *msg)
@@ -609,12 +692,29 @@ void call_leg_closed(struct leg *leg, int err, const struct sip_msg *msg)
 
 	if (leg->side == 0) {
 		bool talking = c->state == CALL_BRIDGED;
+		const char *gone = "caller hung up while waiting";
 
 		HL_INFO("voice", "call %s: caller hung up (%s)", c->id, why);
+		if (c->state == CALL_MESSAGE) {
+			/* a voice message ends with the hang-up and stays */
+			mem_ref(c);
+			dlg_caller_gone(c);
+			if (c->state != CALL_ENDED)
+				call_end(c,
+				         c->cm == CM_BYE       ? c->bye_disp
+				         : c->queue_overflowed ? DISP_OVERFLOWED
+				                               : DISP_ABANDONED,
+				         0,
+				         c->cm == CM_BYE ? c->bye_reason
+				                         : "caller hung up");
+			mem_deref(c);
+			return;
+		}
+		if (c->state == CALL_IVR)
+			gone = "caller hung up in the IVR";
 		if (err == ECONNRESET)
 			call_end(c, talking ? DISP_ANSWERED : DISP_ABANDONED, 0,
-			         talking ? "caller hung up"
-			                 : "caller hung up while waiting");
+			         talking ? "caller hung up" : gone);
 		else
 			call_end(c, talking ? DISP_ANSWERED : DISP_FAILED,
 			         msg ? msg->scode : 0, why);
@@ -673,20 +773,58 @@ void call_overflowed(struct call *c, enum acd_overflow_action action,
 {
 	char why[64];
 
+	static const char *const busy[] = {"queue/all_busy"};
+	struct voice *v = c->v;
+	bool at_once = v->adding == c;
+
 	if (action == ACD_OVERFLOW_QUEUE || action == ACD_OVERFLOW_NONE)
 		return; /* the engine moves it; QUEUED follows */
 
-	/* callback and voicemail are the IVR's (not built yet): the caller
-	 * is let go, the record says what should have happened */
 	(void)re_snprintf(why, sizeof(why), "overflow %s%s%s",
 	                  acd_overflow_name(action), target ? " " : "",
 	                  target ? target : "");
-	HL_INFO("voice", "call %s: %s", c->id, why);
+	if (c->kind == CALL_INBOUND)
+		HL_INFO("voice", "call %s: %s", c->id, why);
+	else
+		HL_DEBUG("voice", "call %s: %s: stays in queue %s", c->id, why,
+		         c->queue_name);
 
 	/* it left the engine */
 	call_set_contact(c, ACD_NONE);
 	c->queue_overflowed = true;
-	call_end(c, DISP_OVERFLOWED, 480, why);
+
+	if (c->kind != CALL_INBOUND) {
+		/* a callback is not dropped for having waited: it stays in
+		 * its queue, unless the queue is full */
+		if (at_once || !c->queue ||
+		    call_enqueue(c, c->queue, c->priority, NULL, 0)) {
+			if (c->state != CALL_ENDED)
+				call_end(c, DISP_OVERFLOWED, 0, why);
+		}
+		return;
+	}
+
+	/* without prompts nothing can be offered: let the caller go */
+	if (!v->cfg.prompts || !c->a) {
+		call_end(c, DISP_OVERFLOWED, 480, why);
+		return;
+	}
+	if (at_once)
+		v->adding = NULL; /* not queued: call_enqueue() must see it */
+
+	call_media_stop(c);
+	c->state = CALL_MESSAGE;
+	switch (action) {
+	case ACD_OVERFLOW_CALLBACK:
+		dlg_callback_offer(c, c->queue_name);
+		break;
+	case ACD_OVERFLOW_VOICEMAIL:
+		(void)dlg_voicemail(c, c->queue_name, true);
+		break;
+	default: /* disconnect */
+		call_say_bye(c, busy, 1, DISP_OVERFLOWED, why);
+		break;
+	}
 }
 
 /* --- transfer ------------------------------------------------------------- */
@@ -703,7 +841,9 @@ int call_transfer_queue(struct call *c, struct acd_queue *q)
 	if (c->contact == ACD_NONE) {
 		/* bridged outside the engine (a direct call): enter q anew */
 		call_detach_agent(c);
-		err = call_enqueue(c, q, c->priority);
+		err = call_enqueue(c, q, c->priority, NULL, 0);
+		if (!err && c->state == CALL_QUEUED)
+			call_queue_media(c, true);
 		return err == ECANCELED ? 0 : err;
 	}
 
@@ -728,6 +868,8 @@ int call_transfer_queue(struct call *c, struct acd_queue *q)
 
 	if (c->state == CALL_QUEUED && c->queue != q)
 		call_queued(c, q);
+	if (c->state == CALL_QUEUED)
+		call_queue_media(c, true);
 
 	return 0;
 }
@@ -805,12 +947,27 @@ void call_end(struct call *c, enum call_disp disp, uint16_t scode,
 
 	c->state = CALL_ENDED;
 	c->t_ended = hl_wall_ms();
+	tmr_cancel(&c->tmr);
+	/* a session in the middle of an op sees the call gone */
+	{
+		struct ivr_session *s = c->ivr;
+
+		if (s && (disp == DISP_NONE || disp == DISP_ABANDONED) &&
+		    ivr_session_state(s) == IVR_RUNNING) {
+			HL_INFO("voice", "call %s: left the IVR at %s", c->id,
+			        ivr_session_node(s) ? ivr_session_node(s)
+			                            : "the start");
+		}
+		c->ivr = NULL;
+		mem_deref(s);
+	}
 
 	if (disp == DISP_NONE) /* shutdown */
 		disp = prev == CALL_BRIDGED ? DISP_ANSWERED : DISP_FAILED;
 	c->disp = disp;
 	c->scode = scode;
-	str_ncpy(c->reason, reason ? reason : "", sizeof(c->reason));
+	if (reason != c->reason) /* the flow's end may pass c->reason */
+		str_ncpy(c->reason, reason ? reason : "", sizeof(c->reason));
 
 	/* engine events about this call are ignored from here on */
 	call_set_contact(c, ACD_NONE);

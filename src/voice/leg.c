@@ -18,7 +18,9 @@
  * ACK is sent, so nothing may be freed there.
  */
 #include <string.h>
+#include <strings.h>
 
+#include "media/media.h"
 #include "voice/voice_int.h"
 
 static void leg_destructor(void *arg)
@@ -292,8 +294,9 @@ int leg_caller_accept(struct leg *leg, const struct sip_msg *msg)
 
 	err = sipsess_accept(&leg->sess, v->sock, msg, 200, "OK", VOICE_CUSER,
 	                     VOICE_SDP, desc, NULL, NULL, false, offer_handler,
-	                     answer_handler, estab_handler, NULL, NULL,
-	                     close_handler, leg, "Allow: " VOICE_ALLOW "\r\n");
+	                     answer_handler, estab_handler, leg_info_handler,
+	                     NULL, close_handler, leg,
+	                     "Allow: " VOICE_ALLOW "\r\n");
 	mem_deref(desc);
 	if (err)
 		return err;
@@ -308,7 +311,7 @@ int leg_agent_connect(struct leg **lp, struct call *c, struct offer *o,
 {
 	struct voice *v = c->v;
 	struct mbuf *desc = NULL;
-	char from[128], pt[8];
+	char from[128], pt[8], work[96] = "";
 	struct leg *leg;
 	int err;
 
@@ -339,6 +342,13 @@ int leg_agent_connect(struct leg **lp, struct call *c, struct offer *o,
 
 	(void)re_snprintf(from, sizeof(from), "sip:%s@%j", c->caller,
 	                  &v->laddr);
+	if (c->kind == CALL_CALLBACK)
+		(void)re_snprintf(work, sizeof(work),
+		                  "X-Hotline-Callback: %s\r\n", c->caller);
+	else if (c->kind == CALL_VOICEMAIL)
+		(void)re_snprintf(work, sizeof(work),
+		                  "X-Hotline-Voicemail: %s\r\n",
+		                  c->origin ? c->origin : "");
 
 	err = sipsess_connect(&leg->sess, v->sock, uri, c->caller, from,
 	                      VOICE_CUSER, NULL, 0, VOICE_SDP, desc, NULL, NULL,
@@ -347,8 +357,9 @@ int leg_agent_connect(struct leg **lp, struct call *c, struct offer *o,
 	                      refer_handler, close_handler, leg,
 	                      "Allow: " VOICE_ALLOW "\r\n"
 	                      "X-Hotline-Call: %s\r\n"
-	                      "X-Hotline-Queue: %s\r\n",
-	                      c->id, c->queue_name ? c->queue_name : "");
+	                      "X-Hotline-Queue: %s\r\n"
+	                      "%s",
+	                      c->id, c->queue_name ? c->queue_name : "", work);
 	if (err)
 		goto out;
 
@@ -362,4 +373,108 @@ out:
 		*lp = leg;
 
 	return err;
+}
+
+/* --- SIP INFO: DTMF ---------------------------------------------------------
+ */
+
+static char code_digit(const char *p, size_t l)
+{
+	static const char digits[] = "0123456789*#ABCD";
+
+	if (l == 1) {
+		char ch = p[0];
+
+		if (ch >= 'a' && ch <= 'd')
+			ch = (char)(ch - 'a' + 'A');
+		return strchr(digits, ch) && ch ? ch : 0;
+	}
+	/* some phones send the RFC 4733 event code: 10 is '*', 11 '#' */
+	if (l == 2 && p[0] == '1' && p[1] >= '0' && p[1] <= '5')
+		return digits[10 + (p[1] - '0')];
+	return 0;
+}
+
+char leg_info_digit(const struct pl *sub, const struct mbuf *mb)
+{
+	const char *p = mb ? (const char *)mbuf_buf(mb) : NULL;
+	size_t l = mb ? mbuf_get_left(mb) : 0;
+
+	if (!sub || !p)
+		return 0;
+
+	if (!pl_strcasecmp(sub, "dtmf")) {
+		/* the body is the digit */
+		while (l &&
+		       (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) {
+			++p;
+			--l;
+		}
+		while (l && (p[l - 1] == ' ' || p[l - 1] == '\t' ||
+		             p[l - 1] == '\r' || p[l - 1] == '\n'))
+			--l;
+		return code_digit(p, l);
+	}
+
+	if (pl_strcasecmp(sub, "dtmf-relay"))
+		return 0;
+
+	/* "Signal=5\r\nDuration=160\r\n", any case, spaces allowed */
+	while (l) {
+		const char *eol = memchr(p, '\n', l);
+		size_t ll = eol ? (size_t)(eol - p) : l;
+		const char *q = p, *end = p + ll;
+
+		while (q < end && (*q == ' ' || *q == '\t'))
+			++q;
+		if ((size_t)(end - q) > 6 && !strncasecmp(q, "signal", 6)) {
+			q += 6;
+			while (q < end && (*q == ' ' || *q == '\t'))
+				++q;
+			if (q < end && *q == '=') {
+				const char *v;
+
+				++q;
+				while (q < end && (*q == ' ' || *q == '\t'))
+					++q;
+				v = q;
+				while (q < end && *q != ' ' && *q != '\t' &&
+				       *q != '\r')
+					++q;
+				return code_digit(v, (size_t)(q - v));
+			}
+		}
+		if (!eol)
+			break;
+		l -= ll + 1;
+		p = eol + 1;
+	}
+	return 0;
+}
+
+void leg_info_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+	struct leg *leg = arg;
+	struct call *c = leg->call;
+	char digit;
+
+	if (!msg_ctype_cmp(&msg->ctyp, "application", "dtmf-relay") &&
+	    !msg_ctype_cmp(&msg->ctyp, "application", "dtmf")) {
+		(void)sip_treplyf(NULL, NULL, sip, msg, false, 415,
+		                  "Unsupported Media Type",
+		                  "Accept: application/dtmf-relay, "
+		                  "application/dtmf\r\n"
+		                  "Content-Length: 0\r\n\r\n");
+		return;
+	}
+
+	digit = leg_info_digit(&msg->ctyp.subtype, msg->mb);
+	if (!digit) {
+		(void)sip_reply(sip, msg, 400, "Bad DTMF");
+		return;
+	}
+
+	(void)sip_reply(sip, msg, 200, "OK");
+	if (c->relay && c->state != CALL_ENDED)
+		(void)media_relay_dtmf_info(c->relay, (int)leg->side, digit);
 }

@@ -90,17 +90,14 @@ void refer_notify(struct leg *leg, uint16_t scode, const char *reason)
 		        leg->call->id, strerror(err));
 }
 
-/* Resolve a Refer-To user in the tenant: queue or agent. */
-static int resolve(const struct call *c, const struct pl *user,
-                   struct acd_queue **qp, const struct center_agent **cap)
+int voice_resolve_target(const struct call *c, const char *name,
+                         struct acd_queue **qp, const struct center_agent **cap)
 {
 	const struct center_tenant *ct = c->ct;
 	struct acd_tenant *at = acd_tenant_find(c->v->cfg.acd, ct->name);
-	char name[64];
 
-	if (!at || !pl_isset(user) || user->l >= sizeof(name))
+	if (!at || !name || !*name)
 		return ENOENT;
-	(void)pl_strcpy(user, name, sizeof(name));
 
 	for (size_t i = 0; i < ct->nnumbers; i++) {
 		if (!strcmp(ct->numbers[i].number, name)) {
@@ -116,6 +113,18 @@ static int resolve(const struct call *c, const struct pl *user,
 
 	*cap = center_agent(ct, name);
 	return *cap ? 0 : ENOENT;
+}
+
+/* Resolve a Refer-To user in the tenant: queue or agent. */
+static int resolve(const struct call *c, const struct pl *user,
+                   struct acd_queue **qp, const struct center_agent **cap)
+{
+	char name[64];
+
+	if (!pl_isset(user) || user->l >= sizeof(name))
+		return ENOENT;
+	(void)pl_strcpy(user, name, sizeof(name));
+	return voice_resolve_target(c, name, qp, cap);
 }
 
 void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)

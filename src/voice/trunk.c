@@ -34,6 +34,33 @@ static bool from_trunk(const struct voice *v, const struct sa *src,
 	return false;
 }
 
+/* A call already answered (its flow could not run) enters the number's
+ * queue; the caller is told nothing more than the music. */
+static void queue_answered(struct call *c, const struct center_number *num)
+{
+	struct voice *v = c->v;
+	struct acd_tenant *at = acd_tenant_find(v->cfg.acd, c->ct->name);
+	struct acd_queue *q =
+	    at && num->queue ? acd_queue_find(at, num->queue) : NULL;
+	int err;
+
+	if (!q) {
+		call_end(c, DISP_FAILED, 0, "no queue for the flow");
+		return;
+	}
+	c->state = CALL_NEW;
+	c->cm = CM_NONE;
+	err = call_enqueue(c, q, num->priority, NULL, 0);
+	if (err == ECANCELED)
+		return;
+	if (err) {
+		call_end(c, DISP_FAILED, 0, "queue refused");
+		return;
+	}
+	if (c->state == CALL_QUEUED)
+		call_queue_media(c, true);
+}
+
 /* Refusals are logged, but a flood of them only now and then. */
 static bool log_denied(struct voice *v)
 {
@@ -118,18 +145,38 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 		return;
 	}
 
+	call_media_init(c);
+
+	if (num && num->flow && v->cfg.ivr && v->cfg.prompts) {
+		/* answered first: the flow speaks to the caller */
+		err = leg_caller_accept(c->a, msg);
+		if (err) {
+			HL_WARN("voice", "call %s: cannot answer: %s", c->id,
+			        strerror(err));
+			call_end(c, DISP_FAILED, 500, "cannot answer");
+			return;
+		}
+		err = call_flow_start(c, num->flow);
+		if (!err)
+			return; /* the flow has it (and may have ended it) */
+		HL_WARN("voice",
+		        "call %s: flow %s cannot run (%s): to queue %s instead",
+		        c->id, num->flow, strerror(err),
+		        num->queue && *num->queue ? num->queue : "(none)");
+		queue_answered(c, num);
+		return;
+	}
+
 	if (num) {
 		struct acd_tenant *at = acd_tenant_find(v->cfg.acd, ct->name);
 		struct acd_queue *q =
 		    at ? acd_queue_find(at, num->queue) : NULL;
 
 		if (!q && num->flow && (!num->queue || !*num->queue)) {
-			/* the IVR does not drive calls yet: a flow without
-			 * a fallback queue cannot be served */
 			HL_WARN("voice",
 			        "call %s: number %s is answered by "
-			        "flow %s and has no queue; flows are not run "
-			        "by the voice channel yet",
+			        "flow %s, which cannot run (no IVR or no "
+			        "prompts), and has no queue",
 			        c->id, dialed, num->flow);
 			call_end(c, DISP_FAILED, 480, "no queue for the flow");
 			return;
@@ -143,7 +190,7 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 			return;
 		}
 
-		err = call_enqueue(c, q, num->priority);
+		err = call_enqueue(c, q, num->priority, NULL, 0);
 		if (err == ECANCELED)
 			return; /* ended at once (overflow): answered by then */
 		if (err) {
@@ -152,8 +199,10 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 			return;
 		}
 
-		HL_INFO("voice", "call %s: queued in %s (contact %llu)", c->id,
-		        num->queue, (unsigned long long)c->contact);
+		if (c->state == CALL_QUEUED)
+			HL_INFO("voice", "call %s: queued in %s (contact %llu)",
+			        c->id, num->queue,
+			        (unsigned long long)c->contact);
 	} else {
 		c->state = CALL_DIRECT;
 		err = call_ring_direct(c, ct, ca);
@@ -170,4 +219,6 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 		call_end(c, DISP_FAILED, 500, "cannot answer");
 		return;
 	}
+	if (c->state == CALL_QUEUED)
+		call_queue_media(c, true);
 }

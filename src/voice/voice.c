@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "ivr/ivr.h"
 #include "voice/voice_int.h"
 
 enum {
@@ -25,6 +26,8 @@ static void voice_destructor(void *arg)
 	list_flush(&v->calls);
 	hash_flush(v->ht_contact);
 	mem_deref(v->ht_contact);
+	v->mq = mem_deref(v->mq);
+	vqueues_free(v);
 	v->reg = mem_deref(v->reg);
 	v->rl = mem_deref(v->rl);
 	v->lsnr = mem_deref(v->lsnr);
@@ -67,7 +70,8 @@ static void event_handler(const struct acd_event *ev, void *arg)
 	struct voice *v = arg;
 	struct call *c;
 
-	if (ev->channel != ACD_CH_VOICE || ev->contact_id == ACD_NONE)
+	if ((ev->channel != ACD_CH_VOICE && ev->channel != ACD_CH_CALLBACK) ||
+	    ev->contact_id == ACD_NONE)
 		return;
 
 	c = call_find(v, ev->contact_id);
@@ -117,6 +121,13 @@ static int listen_addr(struct sa *sa, const char *s)
 	return 0;
 }
 
+static void mq_handler(int id, void *data, void *arg)
+{
+	(void)id;
+	(void)arg;
+	work_load_done(data);
+}
+
 int voice_alloc(struct voice **vp, const struct voice_cfg *cfg)
 {
 	static const struct ratelimit_cfg rlcfg = {
@@ -152,6 +163,14 @@ int voice_alloc(struct voice **vp, const struct voice_cfg *cfg)
 	}
 
 	err = hash_alloc(&v->ht_contact, 1024);
+	if (err)
+		goto out;
+
+	err = vqueues_init(v);
+	if (err)
+		goto out;
+
+	err = mqueue_alloc(&v->mq, mq_handler, v);
 	if (err)
 		goto out;
 
@@ -328,9 +347,50 @@ void voice_stats(const struct voice *v, struct voice_stats *st)
 		return;
 
 	st->registrations = registrar_count(v->reg);
-	st->calls_active = list_count(&v->calls);
+	for (struct le *le = v->calls.head; le; le = le->next) {
+		const struct call *c = le->data;
+
+		if (c->kind == CALL_INBOUND)
+			++st->calls_active;
+		else
+			++st->work_waiting;
+	}
 	st->calls_bridged = v->calls_bridged;
 	st->calls_total = v->calls_total;
+	st->ivr_total = v->ivr_total;
+	st->voicemail_total = v->vm_total;
+	st->callback_total = v->cb_total;
+}
+
+int voice_call_vars(const struct voice *v, uint64_t contact, voice_var_h *h,
+                    void *arg)
+{
+	const struct call *c;
+	const char *name, *value;
+
+	if (!v || !h || contact == ACD_NONE)
+		return EINVAL;
+	c = call_find(v, contact);
+	if (!c || c->state == CALL_ENDED)
+		return ENOENT;
+
+	if (c->ivr) {
+		for (size_t i = 0; ivr_session_var_at(c->ivr, i, &name, &value);
+		     i++)
+			h(name, value, arg);
+		return 0;
+	}
+	if (c->vars.head) {
+		for (struct le *le = c->vars.head; le; le = le->next) {
+			const struct call_var *cv = le->data;
+
+			h(cv->name, cv->value, arg);
+		}
+		return 0;
+	}
+	h("caller", c->caller, arg);
+	h("called", c->dialed, arg);
+	return 0;
 }
 
 unsigned voice_agent_devices(const struct voice *v, const char *tenant,

@@ -32,8 +32,12 @@ struct call;
 struct leg;
 struct offer;
 struct media_relay;
+struct media_clip;
+struct media_event;
 struct reg_aor;
 struct leg_refer;
+struct ivr_session;
+struct vqueue;
 
 /* --- auth.c: digest authentication (RFC 2617 / 3261 MD5) ---------------- */
 
@@ -140,6 +144,12 @@ struct voice {
 	void (*doneh)(void *arg);
 	void *done_arg;
 	struct tmr tmr_close;
+	struct vqueue *vq; /* per queue of the center: music, owning */
+	size_t nvq;
+	struct mqueue *mq;  /* file loads finished on a worker */
+	uint64_t ivr_total; /* calls that ran an IVR flow */
+	uint64_t vm_total;  /* voice messages left */
+	uint64_t cb_total;  /* callbacks requested */
 };
 
 /** Count one INVITE-in to agent-INVITE-out latency. */
@@ -157,9 +167,12 @@ void trunk_invite(const struct sip_msg *msg, void *arg);
 
 enum call_state {
 	CALL_NEW = 0, /* being set up */
+	CALL_IVR,     /* answered by a flow of the IVR */
 	CALL_QUEUED,  /* in the engine, waiting or offered */
 	CALL_BRIDGED, /* talking to an agent */
 	CALL_DIRECT,  /* ringing an extension outside the engine */
+	CALL_MESSAGE, /* out of the engine: a callback offer, a voice
+	                 message being left, a last message before BYE */
 	CALL_ENDED,
 };
 
@@ -169,6 +182,38 @@ enum call_disp {
 	DISP_ABANDONED,
 	DISP_OVERFLOWED,
 	DISP_FAILED,
+	DISP_SELF, /* served without an agent: the flow's end, a voice
+	              message, a callback request */
+};
+
+/** What a call is: a caller on the line, or work an agent does later. */
+enum call_kind {
+	CALL_INBOUND = 0, /* a caller's INVITE */
+	CALL_CALLBACK,    /* a callback request: no caller leg; offered to
+	                     agents, who hear the number to call */
+	CALL_VOICEMAIL,   /* a voice message: as a callback, and the agent
+	                     hears the message too */
+};
+
+/** What the caller (side 0) hears while not bridged to an agent. */
+enum call_media {
+	CM_NONE = 0, /* the relay: an agent, or nothing */
+	CM_IVR,      /* the IVR session's prompts */
+	CM_QUEUE,    /* music on hold and announcements */
+	CM_HOLD,     /* the agent holds: music */
+	CM_DIALOG,   /* a callback offer or a voice message (message.c) */
+	CM_BYE,      /* a last message, then BYE */
+	CM_PREVIEW,  /* work item: the agent (side 1) hears what to do */
+};
+
+/* message.c: where a callback offer or a voice message stands */
+enum dlg_state {
+	DLG_NONE = 0,
+	DLG_CB_OFFER,   /* "press 1 to be called back on this number" */
+	DLG_CB_ENTER,   /* entering another number, '#' ends */
+	DLG_CB_CONFIRM, /* "you entered ... press 1 to confirm" */
+	DLG_VM_TONE,    /* the beep before the message */
+	DLG_VM_REC,     /* recording the message */
 };
 
 struct codec {
@@ -214,6 +259,53 @@ struct call {
 	uint16_t scode; /* SIP code that ended the call */
 	char reason[64];
 	bool counted_bridged;
+
+	enum call_kind kind;
+	char lang[8];            /* the caller's language (IVR choice, else
+	                            the tenant's first) */
+	const char *flow;        /* borrowed from the center: the number's
+	                            flow, NULL if none */
+	struct ivr_session *ivr; /* owning: the flow, kept after it handed
+	                            the call over (its variables) */
+	struct list vars;        /* struct call_var, owning: work items'
+	                            copy of the caller's variables */
+
+	/* media towards the caller (play.c) */
+	enum call_media cm;
+	uint32_t token;          /* the play whose end the call waits for */
+	uint32_t play_seq;       /* tokens handed out */
+	uint32_t music_token;    /* the music play, whose end moves moh_pos */
+	uint64_t moh_pos;        /* samples into the music: resumes there */
+	bool announcing;         /* CM_QUEUE: an announcement plays */
+	uint32_t announced;      /* announcements made */
+	enum call_disp bye_disp; /* CM_BYE: how the call ends */
+	char bye_reason[64];
+
+	/* dialogues (message.c) */
+	enum dlg_state dlg;
+	struct tmr tmr; /* silence after a question, message length */
+	uint8_t tries;
+	char entry[24]; /* a number being entered */
+	size_t nentry;
+	uint64_t vm_started; /* hl_mono_ms() when the recording started */
+	char *vm_queue;      /* queue of the voice message/callback */
+
+	/* recording (record.c): the answered call, or the voice message */
+	char *rec_path;  /* owning: the call's recording, NULL if none */
+	bool rec_failed; /* the writer reported an error */
+	char *vm_path;   /* owning: the voice message left, NULL if none */
+	bool vm_failed;
+	char *work_path;              /* work item: the voice message's file */
+	char *origin;                 /* work item: id of the caller's record */
+	struct media_clip *work_clip; /* owning: the message, loaded */
+	bool work_loading;            /* a thread reads the message */
+	bool work_played;             /* the agent heard the message */
+};
+
+/** A caller's variable copied into a work item. */
+struct call_var {
+	struct le le;
+	char *name, *value; /* owning */
 };
 
 /** An attempt to reach one agent: its devices rung in parallel. */
@@ -232,8 +324,14 @@ struct offer {
 
 int call_alloc(struct call **cp, struct voice *v, const struct sip_msg *msg,
                const struct center_tenant *ct);
+/** A work item (callback or voice message) with no caller leg. */
+int call_alloc_work(struct call **cp, struct voice *v,
+                    const struct center_tenant *ct, enum call_kind kind,
+                    const char *number, const char *dialed);
 void call_set_contact(struct call *c, uint64_t id);
-int call_enqueue(struct call *c, struct acd_queue *q, uint8_t prio);
+/** skills (may be NULL) override the queue's step-0 requirements. */
+int call_enqueue(struct call *c, struct acd_queue *q, uint8_t prio,
+                 const struct acd_skill_req *skills, size_t nskills);
 struct call *call_find(const struct voice *v, uint64_t contact);
 /** The engine offers the call to agent a: ring its devices. */
 void call_offer(struct call *c, struct acd_agent *a);
@@ -300,16 +398,111 @@ int leg_agent_connect(struct leg **lp, struct call *c, struct offer *o,
 /** Remote media address of a leg (after its SDP was decoded). */
 const struct sa *leg_raddr(const struct leg *leg);
 
+/** sipsess INFO handler of the caller's leg: DTMF (application/dtmf-relay,
+ *  application/dtmf) into the relay's digit gate. */
+void leg_info_handler(struct sip *sip, const struct sip_msg *msg, void *arg);
+/** The digit of an INFO body (0 if none): "Signal=5" (dtmf-relay) or "5"
+ *  (dtmf).  For the tests. */
+char leg_info_digit(const struct pl *ctype_sub, const struct mbuf *mb);
+
 /* --- refer.c: blind transfer --------------------------------------------- */
 
 /** sipsess REFER handler of an agent leg. */
 void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg);
+/** A transfer target of the call's tenant by name: a dialed number (its
+ *  queue), a voice queue, or an agent's extension.  ENOENT if none. */
+int voice_resolve_target(const struct call *c, const char *name,
+                         struct acd_queue **qp,
+                         const struct center_agent **cap);
 /** Report the outcome of a transfer to the transferor (NOTIFY sipfrag). */
 void refer_notify(struct leg *leg, uint16_t scode, const char *reason);
 
-/* --- record.c: the interaction record ------------------------------------ */
+/* --- record.c: the interaction record, recordings ------------------------ */
 
 void record_write(struct call *c);
+/** The file of a recording of call c: <recordings>/<tenant>/<id><suffix>.wav
+ *  (suffix "" or "-voicemail").  ENOMEM; ENOENT without a folder. */
+int record_path(const struct call *c, const char *suffix, char **pathp);
+/** Record the answered call (stereo) if its queue or tenant says so and it
+ *  is not recorded yet. */
+void record_call_start(struct call *c);
+
+/* --- queues.c: the voice side of each queue ------------------------------- */
+
+/** What voice keeps per queue of the center. */
+struct vqueue {
+	const struct center_tenant *ct;
+	const struct center_queue *cq;
+	struct media_clip *music; /* owning: the queue's file, or NULL */
+};
+
+/** Load the queues' music (files: at start-up) and make the recording
+ *  folders.  Returns EINVAL (logged) for music that cannot be read. */
+int vqueues_init(struct voice *v);
+void vqueues_free(struct voice *v);
+const struct vqueue *vqueue_find(const struct voice *v,
+                                 const struct center_tenant *ct,
+                                 const char *name);
+
+/* --- play.c: what the caller hears --------------------------------------- */
+
+/** Set up the relay's players and digit detection for the call's codec and
+ *  start receiving its media events. */
+void call_media_init(struct call *c);
+/** Play prompts ("zh/menu/main", ...) to side; returns the token or 0 when
+ *  nothing could be played (no prompt found). */
+uint32_t call_play(struct call *c, int side, const char *const *paths, size_t n,
+                   bool barge);
+/** Play a clip (a voice message); owner keeps its samples. */
+uint32_t call_play_clip(struct call *c, int side, const struct media_clip *clip,
+                        void *owner);
+/** Stop what plays to the caller and forget it. */
+void call_media_stop(struct call *c);
+/** Music and announcements for a queued call (and music while ringing an
+ *  extension).  Restarts nothing already playing unless restart. */
+void call_queue_media(struct call *c, bool restart);
+/** The agent holds or resumes: music to the caller, or the agent again. */
+void call_hold_media(struct call *c, bool hold);
+/** Play a last message, then end the call with disp and reason. */
+void call_say_bye(struct call *c, const char *const *names, size_t n,
+                  enum call_disp disp, const char *reason);
+/** "zh/name" for the caller's language (or common). */
+void call_prompt(const struct call *c, const char *name, char *buf, size_t sz);
+
+/* --- flow.c: the IVR's ops ------------------------------------------------ */
+
+/** Run the number's flow for an answered call: 0, or an errno (the caller
+ *  then goes to the number's queue). */
+int call_flow_start(struct call *c, const char *flow);
+void call_flow_digit(struct call *c, char digit);
+void call_flow_play_done(struct call *c);
+
+/* --- message.c: callback offers, voice messages, work items -------------- */
+
+/** Overflow to callback or voice message: the caller is offered it. */
+void dlg_callback_offer(struct call *c, const char *queue);
+/** Record a voice message for queue (prompt: tell the caller first);
+ *  ENOTSUP when messages are off (the caller then hears so, and BYE). */
+int dlg_voicemail(struct call *c, const char *queue, bool prompt);
+void dlg_digit(struct call *c, char digit);
+void dlg_play_done(struct call *c);
+/** The caller hangs up during a dialogue: a message being left is kept. */
+void dlg_caller_gone(struct call *c);
+void dlg_record_event(struct call *c, const struct media_event *ev);
+/** Register a callback to number in queue (a work item); 0 or errno. */
+int work_callback(struct call *c, const char *queue, const char *number);
+/** A voice message at path for queue (a work item); 0 or errno. */
+int work_voicemail(struct call *c, const char *queue, const char *path);
+/** Free what a work item holds (call destructor). */
+void work_vars_flush(struct call *c);
+/** Read a voice message's file into a clip on a thread (first offer). */
+void work_load(struct call *c);
+struct clip_job;
+/** The voice's mqueue handler: a message was read. */
+void work_load_done(struct clip_job *j);
+/** A work item was answered by an agent: tell the agent. */
+void work_preview(struct call *c);
+void work_preview_done(struct call *c);
 
 /* --- media glue (call.c) -------------------------------------------------- */
 
