@@ -42,12 +42,12 @@ struct daemon {
 	struct ivr *ivr;         /* owning: time zones, lookups of flows */
 	struct ivr_prompts *prompts; /* owning: freed after the relay */
 	struct voice *voice;     /* owning: SIP, agent phones, calls */
-	struct crm *crm;         /* owning: customers, work orders */
-	struct tmr crm_tmr;      /* the work-order deadline watch's timer */
-	char attach_dir[512];    /* beside the database */
 	char *recordings;        /* owning: recordings folder */
 	uint64_t test_now_ms;    /* HOTLINE_TEST_NOW: the IVR's clock... */
 	uint64_t test_mono_ms;   /* ...at this hl_mono_ms() */
+	struct crm *crm;         /* owning: customers, work orders */
+	struct tmr crm_tmr;      /* the work-order deadline watch's timer */
+	char attach_dir[512];    /* beside the database */
 	struct tmr acd_tmr;      /* the engine's one deadline timer */
 	uint64_t acd_armed;      /* the deadline acd_tmr is armed for */
 	struct tmr stop_tmr;     /* bounds the shutdown */
