@@ -95,6 +95,7 @@ int crm_alloc(struct crm **crmp, const struct crm_opts *o)
 		return ENOMEM;
 	crm->o = *o;
 	crm->next = CRM_NONE;
+	crm->slots_next = CRM_NONE;
 	list_init(&crm->subs);
 	c = o->center;
 	err = str_dup(&crm->attach_dir,
@@ -195,7 +196,15 @@ void crm_emit(struct crm *crm, enum crm_event_type type, const char *tenant,
 
 uint64_t crm_next_deadline(const struct crm *crm)
 {
-	return crm ? crm->next : CRM_NONE;
+	if (!crm)
+		return CRM_NONE;
+	return crm->next < crm->slots_next ? crm->next : crm->slots_next;
+}
+
+static void notify(struct crm *crm)
+{
+	if (crm->o.deadlineh)
+		crm->o.deadlineh(crm_next_deadline(crm), crm->o.deadline_arg);
 }
 
 static void set_next(struct crm *crm, uint64_t next)
@@ -203,8 +212,7 @@ static void set_next(struct crm *crm, uint64_t next)
 	if (next == crm->next)
 		return;
 	crm->next = next;
-	if (crm->o.deadlineh)
-		crm->o.deadlineh(next, crm->o.deadline_arg);
+	notify(crm);
 }
 
 void crm_deadline_offer(struct crm *crm, uint64_t next_check)
@@ -240,8 +248,7 @@ static void scan_done(int err, const struct store_workorder *v, size_t n,
 	}
 	/* the scan saw every committed order: its answer is the deadline */
 	crm->next = next ? next : CRM_NONE;
-	if (crm->o.deadlineh)
-		crm->o.deadlineh(crm->next, crm->o.deadline_arg);
+	notify(crm);
 }
 
 static int scan(struct crm *crm)
@@ -256,9 +263,36 @@ static int scan(struct crm *crm)
 	return err;
 }
 
+static void slots_refresh(struct crm *crm, uint64_t now)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < crm->ntenants; i++) {
+		const struct center_tenant *t = crm->tenants[i].cfg;
+
+		if (!t->nservices)
+			continue;
+		any = true;
+		if (crm_slots_make(crm, t->name, NULL, now, NULL, NULL))
+			HL_WARN(CRM_LOG,
+			        "tenant %s: appointment slots not made",
+			        t->name);
+	}
+	crm->slots_next = any ? now + CRM_SLOTS_REFRESH_MS : CRM_NONE;
+}
+
 void crm_run_timers(struct crm *crm)
 {
-	if (!crm || crm->next == CRM_NONE || crm_now(crm) < crm->next)
+	uint64_t now;
+
+	if (!crm)
+		return;
+	now = crm_now(crm);
+	if (crm->slots_next != CRM_NONE && now >= crm->slots_next) {
+		slots_refresh(crm, now);
+		notify(crm);
+	}
+	if (crm->next == CRM_NONE || now < crm->next)
 		return;
 	if (scan(crm))
 		HL_WARN(CRM_LOG, "deadline scan not queued");
@@ -333,6 +367,7 @@ int crm_start(struct crm *crm, store_done_h *done, void *arg)
 			err = crm_slots_make(crm, t->name, NULL, crm_now(crm),
 			                     start_result, st);
 			st->pending += !err;
+			crm->slots_next = crm_now(crm) + CRM_SLOTS_REFRESH_MS;
 		}
 		if (!err && crm->tenants[i].queue) {
 			struct store_wo_filter f = {

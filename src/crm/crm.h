@@ -129,9 +129,11 @@ typedef void(crm_event_h)(const struct crm_event *ev, void *arg);
 int crm_subscribe(struct crm *crm, crm_event_h *h, void *arg);
 void crm_unsubscribe(struct crm *crm, crm_event_h *h, void *arg);
 
-/** The earliest deadline to act on, or CRM_NONE. */
+/** The earliest deadline to act on (an order to flag or escalate, or the
+ *  next refresh of appointment slots, every 6 hours), or CRM_NONE. */
 uint64_t crm_next_deadline(const struct crm *crm);
-/** Run the deadline scan if it is due (at most one scan at a time). */
+/** Run what is due: the deadline scan (at most one at a time), the slots
+ *  of the days that came into reach. */
 void crm_run_timers(struct crm *crm);
 
 const char *crm_role_name(enum crm_role r);

@@ -10,6 +10,9 @@
 #include "crm/crm.h"
 
 #define CRM_LOG "crm"
+/* Appointment slots are made days_ahead ahead at start and again this
+ * often, so a daemon running for weeks keeps offering new days. */
+#define CRM_SLOTS_REFRESH_MS (6ull * 3600 * 1000)
 
 struct ivr_tz;
 
@@ -29,8 +32,9 @@ struct crm {
 	struct list subs;    /* struct crm_sub */
 	struct hash *routes; /* struct crm_route by order id */
 	size_t nroutes;
-	uint64_t next; /* earliest next_check, CRM_NONE */
-	bool scanning; /* a deadline scan is in the store */
+	uint64_t next;       /* earliest next_check, CRM_NONE */
+	uint64_t slots_next; /* next refresh of appointment slots */
+	bool scanning;       /* a deadline scan is in the store */
 	bool acd_subscribed;
 };
 

@@ -126,11 +126,9 @@ static const struct migration migrations[] = {
      " version INTEGER NOT NULL,"
      " UNIQUE (tenant, number),"
      " FOREIGN KEY (tenant, unit) REFERENCES unit (tenant, name));"
-     /* id last: a search finds its page of ids in the index alone */
      "CREATE INDEX workorder_unit_status"
-     " ON workorder (tenant, unit, status, due, id);"
-     "CREATE INDEX workorder_status"
-     " ON workorder (tenant, status, due, id);"
+     " ON workorder (tenant, unit, status, due);"
+     "CREATE INDEX workorder_status ON workorder (tenant, status, due);"
      "CREATE INDEX workorder_customer ON workorder (customer, created);"
      "CREATE INDEX workorder_next_check ON workorder (next_check)"
      " WHERE next_check IS NOT NULL;"
@@ -237,6 +235,15 @@ static const struct migration migrations[] = {
      " updated INTEGER NOT NULL, PRIMARY KEY (tenant, agent));"
      "ALTER TABLE interaction ADD COLUMN wrapup_code TEXT;"
      "ALTER TABLE interaction ADD COLUMN note TEXT;"},
+    {13, "workorder_search_index",
+     /* id last: a search finds its page of ids in the index alone
+      * (open orders of a unit by status, bench/crm) */
+     "DROP INDEX workorder_unit_status;"
+     "DROP INDEX workorder_status;"
+     "CREATE INDEX workorder_unit_status"
+     " ON workorder (tenant, unit, status, due, id);"
+     "CREATE INDEX workorder_status"
+     " ON workorder (tenant, status, due, id);"},
 };
 
 unsigned store_schema_latest(void)
