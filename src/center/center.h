@@ -260,6 +260,8 @@ struct center_server {
 					  the database */
 	char *prompts;                 /* prompt folders, ':'-separated;
 					  NULL: the daemon's default */
+	uint32_t media_priority;       /* SCHED_FIFO priority of the media
+					  threads, 0 = normal scheduling */
 };
 
 struct center {

@@ -396,6 +396,18 @@ static const struct cfg_field server_fields[] = {
              "(each holds <lang>/<name>.wav, see docs/prompts.md).  "
              "Default: var/prompts, then the prompts generated in the "
              "build tree beside the hotline binary (build/prompts)."},
+    {.key = "media_priority",
+     .type = CT_UINT,
+     AT(struct center, server.media_priority),
+     .min = 0,
+     .max = 99,
+     .def = "0",
+     .help = "Real-time (SCHED_FIFO) priority of the media threads, which "
+             "send every caller's prompts and music on a 20 ms clock: "
+             "with 1..99 they preempt other work on a busy machine "
+             "(needs CAP_SYS_NICE; without it, a warning and normal "
+             "scheduling).  0: normal scheduling.  10 suits a dedicated "
+             "server."},
     {0},
 };
 
