@@ -1,8 +1,8 @@
 /**
  * @file test_info.c  Digits in SIP INFO bodies (leg.c's leg_info_digit):
  * application/dtmf-relay ("Signal=5", as phones write it, any case, with
- * spaces, RFC 4733's event codes 10..15 for *, #, A..D) and application/dtmf (the
- * body is the key); anything else is no digit.
+ * spaces, RFC 4733's event codes 10..15 for *, #, A..D) and application/dtmf
+ * (the body is the key); anything else is no digit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
