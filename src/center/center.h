@@ -35,6 +35,8 @@ struct center_queue {
 	uint32_t announce_every_s;     /* position and wait, 0 = never */
 	bool record;                   /* record answered calls (also when
 					  the tenant's record is set) */
+	bool offer_callback;           /* key 1 while waiting: a callback */
+	bool offer_voicemail;          /* key 2 while waiting: a message */
 };
 
 struct center_agent {

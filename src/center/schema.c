@@ -599,6 +599,12 @@ static int queue_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 	if (cfg->ring_all_max && cfg->strategy != ACD_STRAT_RING_ALL)
 		return key_err(cx, node, "ring_all_max",
 		               "applies only to strategy ring-all");
+	if ((q->offer_callback || q->offer_voicemail) && !q->announce_every_s)
+		return key_err(cx, node,
+		               q->offer_callback ? "offer_callback"
+		                                 : "offer_voicemail",
+		               "is said with the announcements: needs "
+		               "announce_every");
 	if (cfg->max_wait_s) {
 		yaml_node_t *rl = cfg_get(cx, node, "relax");
 
@@ -798,6 +804,21 @@ static const struct cfg_field queue_fields[] = {
      .help = "Voice: record answered calls of this queue as stereo WAV "
              "(caller left, agent right), linked from the interaction "
              "record.  Also on when the tenant's record is true."},
+    {.key = "offer_callback",
+     .type = CT_BOOL,
+     AT(struct center_queue, offer_callback),
+     .def = "false",
+     .help = "Voice: each announcement adds \"to be called back instead "
+             "of waiting, press 1\"; a caller who presses 1 leaves the "
+             "queue and is offered a callback (as the overflow action "
+             "callback).  Needs announce_every."},
+    {.key = "offer_voicemail",
+     .type = CT_BOOL,
+     AT(struct center_queue, offer_voicemail),
+     .def = "false",
+     .help = "Voice: each announcement adds \"to leave a voice message, "
+             "press 2\"; a caller who presses 2 leaves the queue and "
+             "records a message for it.  Needs announce_every."},
     {0},
 };
 
