@@ -3,7 +3,7 @@
 # Sources are discovered by wildcard so a new file needs no Makefile edit.
 
 CC      ?= cc
-PKGS    := libre jansson yaml-0.1 sqlite3 sndfile spandsp
+PKGS    := libre jansson yaml-0.1 sqlite3 sndfile spandsp libsodium
 # libre's re.mk defines these; without HAVE_STDBOOL_H libre redefines bool.
 RE_DEFS := -DHAVE_INTTYPES_H -DHAVE_STDBOOL_H -DHAVE_INET6
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -28,7 +28,7 @@ ASAN_OBJS := $(LIB_SRCS:%.c=build/asan/%.o)
 TEST_BINS := $(TEST_SRCS:%.c=build/asan/%)
 BENCH_BINS := $(patsubst bench/%.c,build/release/bench/%,$(BENCH_SRCS))
 
-.PHONY: all release asan check run deps clean bench format tests prompts
+.PHONY: all release asan check run deps clean bench format tests prompts web
 
 all: release
 release: build/release/hotline
@@ -73,12 +73,22 @@ deps:
 prompts:
 	@scripts/gen-prompts
 
+# The agent desktop and wallboard: npm ci only when the lock file changed
+# (npm keeps its own copy in node_modules), then vite builds web/dist.
+WEB_SRCS := $(shell find web/src -type f 2>/dev/null) web/index.html web/vite.config.js
+web: web/dist/index.html
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SRCS)
+	cd web && npm run build --silent
+
 check: deps
-	$(MAKE) prompts asan
+	$(MAKE) prompts asan web
 	@scripts/run-tests
 
 run: deps
-	$(MAKE) prompts release
+	$(MAKE) prompts release web
 	@scripts/run-demo
 
 format:

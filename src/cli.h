@@ -17,5 +17,10 @@ int cmd_serve(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 /** hotline prompts check | say  (src/ivr/cli.c) */
 int cmd_prompts(int argc, char **argv);
+/** hotline customers import | export  (src/crm/cli.c) */
+int cmd_customers(int argc, char **argv);
+
+/** hotline passwd: an Argon2id hash for password_hash (src/auth/cli.c) */
+int cmd_passwd(int argc, char **argv);
 
 #endif

@@ -21,10 +21,14 @@ static const struct command commands[] = {
 	 cmd_erlang},
 	{"serve", "run the contact center: SIP, HTTP API, routing engine",
 	 cmd_serve},
+	{"passwd", "hash a password for a user's password_hash", cmd_passwd},
 	{"simulate", "simulate a center: service level, ASA, abandons, "
 		     "occupancy per queue", cmd_simulate},
 	{"prompts", "check the IVR's prompt files; show how numbers are spoken",
 	 cmd_prompts},
+	{"customers", "import customers from CSV (UTF-8, GB18030, EUC-KR); "
+		      "export interactions and work orders",
+	 cmd_customers},
 	{NULL, NULL, NULL},
 };
 

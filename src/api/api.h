@@ -14,6 +14,16 @@
  * The table is the single source of truth for docs/api/openapi.yaml
  * (tests/api/test_openapi.c compares the two).
  *
+ * Who: every route but health, login and metrics needs a bearer token
+ * (a session from POST /api/v1/login, or an API key) and at least the
+ * route's role; every lookup is confined to the caller's tenant, and an
+ * agent acts only on itself (src/auth keeps users and tokens).  401 without
+ * a valid token, 403 for a role too weak or another agent.
+ *
+ * Events: GET /api/v1/events upgrades to a WebSocket that gets a snapshot,
+ * then the routing engine's events as JSON (events.c), scoped like routes.
+ * Outside /api/ the web pages of --web DIR are served (web.c).
+ *
  * Limits: request bodies above API_BODY_MAX get 413 and the connection is
  * closed; bodies above libre's own buffer (512 KiB) make libre close the
  * connection without an answer.  Chunked bodies are refused with 411.
@@ -39,6 +49,17 @@ struct voice;
 struct center;
 struct api;
 struct api_req;
+struct api_live;
+struct acd_interval;
+struct acd_agent;
+struct acd_queue;
+struct acd_tenant;
+struct api_web;
+struct auth;
+struct auth_session;
+struct http_msg;
+struct http_conn;
+struct sa;
 
 #define API_BODY_MAX (64 * 1024) /* bytes of request body accepted */
 #define API_PARAMS_MAX 4         /* {params} in one route pattern */
@@ -53,7 +74,20 @@ struct api_cfg {
 	const struct center *center;  /* borrowed, required */
 	struct store *store;          /* borrowed; NULL: interactions 503 */
 	struct voice *voice;          /* borrowed; NULL: no device counts */
+	const char *web_dir;          /* static files at /, or NULL */
+	uint32_t session_ttl_s;       /* 0: AUTH_SESSION_TTL_S */
 };
+
+#define API_LAT_BUCKETS 24 /* request latency: 2^i us buckets */
+
+/** Figures for /metrics. */
+struct api_stats {
+	uint64_t requests;
+	uint64_t replies[6];          /* by status class: [2] = 2xx ... */
+	uint64_t lat_hist[API_LAT_BUCKETS];
+	uint64_t lat_sum_us;
+};
+void api_stats_get(const struct api *api, struct api_stats *st);
 
 /** Listen on cfg->listen and serve the route table.  Returns EINVAL for a
  *  bad address, EADDRINUSE when the port is taken, ENOMEM.  mem_deref()
@@ -68,6 +102,24 @@ struct acd *api_acd(const struct api_req *req);
 const struct center *api_center(const struct api_req *req);
 struct store *api_store(const struct api_req *req);
 struct voice *api_voice(const struct api_req *req);
+struct auth *api_auth(const struct api_req *req);
+struct api_live *api_live(const struct api_req *req);
+/** The caller's session (tenant, role, agent); NULL on public routes. */
+struct auth_session *api_session(const struct api_req *req);
+/** The HTTP request and its connection, during the handler only (for the
+ *  WebSocket upgrade). */
+const struct http_msg *api_req_msg(const struct api_req *req);
+struct http_conn *api_req_conn(const struct api_req *req);
+const struct sa *api_req_peer(const struct api_req *req);
+/** The connection was taken over (WebSocket): no answer follows. */
+void api_req_set_replied(struct api_req *req);
+const struct api *api_of(const struct api_req *req);
+struct acd *api_acd_of(const struct api *api);
+struct voice *api_voice_of(const struct api *api);
+struct auth *api_auth_of(const struct api *api);
+struct store *api_store_of(const struct api *api);
+const struct center *api_center_of(const struct api *api);
+struct api_live *api_live_of(const struct api *api);
 /** Decoded value of a {param} of the route, by name; NULL if none. */
 const char *api_req_param(const struct api_req *req, const char *name);
 /** Decoded value of a query parameter (first occurrence), or NULL. */
@@ -93,9 +145,15 @@ int api_reply_json(struct api_req *req, uint16_t status,
 /** Answer {"error": {"code": code, "message": printf(fmt, ...)}}. */
 int api_reply_error(struct api_req *req, uint16_t status, const char *code,
 		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/** Answer with a body of another type (a recording); the data is copied. */
-int api_reply_data(struct api_req *req, uint16_t status, const char *ctype,
-		   const void *data, size_t len);
+/** The same with extra header lines ("Name: value\r\n"...). */
+int api_reply_error_extra(struct api_req *req, uint16_t status,
+			  const char *extra, const char *code,
+			  const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/** Answer with any body (head: headers only). */
+int api_reply_body(struct api_req *req, uint16_t status, const char *ctype,
+		   const char *extra, const uint8_t *body, size_t len,
+		   bool head);
 /** Answer an errno from the engine: EINVAL 400, ENOENT 404, EBUSY and
  *  EALREADY 409, EPERM 403, otherwise 500; message is the engine's. */
 int api_reply_errno(struct api_req *req, int err, const char *message);
@@ -103,13 +161,13 @@ bool api_req_replied(const struct api_req *req);
 
 /* --- routes.c: the route table ------------------------------------------ */
 
-/** Who may call a route.  Enforcement arrives with users and tokens; the
- *  table says already what each route will need. */
+/** The weakest role that may call a route (same order and values as
+ *  enum auth_role; an agent acts only on itself). */
 enum api_role {
 	API_ROLE_PUBLIC = 0, /* anyone, e.g. health */
-	API_ROLE_AGENT,      /* an agent acting on itself */
+	API_ROLE_AGENT,      /* any signed-in user; agents on themselves */
 	API_ROLE_SUPERVISOR, /* reads and changes within a tenant */
-	API_ROLE_ADMIN,      /* everything */
+	API_ROLE_ADMIN,      /* the tenant's configuration and users */
 };
 
 typedef void(api_route_h)(struct api_req *req);
@@ -147,26 +205,104 @@ struct acd_tenant;
 struct acd_agent;
 struct acd_queue;
 
-/** The tenant of ?tenant=NAME, or *tp = NULL when the query has none.
- *  These three answer the request (404, or 400 when a name is in several
- *  tenants and no ?tenant= picks one) and return non-zero on failure. */
+/** The caller's tenant.  A ?tenant=NAME naming another one answers 404.
+ *  These answer the request on failure (404 not in the caller's tenant,
+ *  403 an agent naming another agent) and return non-zero. */
 int api_find_tenant(struct api_req *req, struct acd_tenant **tp);
+/** The caller's tenant name (never NULL on authenticated routes). */
+const char *api_tenant_name(const struct api_req *req);
+/** The agent id of an agent caller, NULL for supervisors, admins and
+ *  API keys with those roles. */
+const char *api_self_agent(const struct api_req *req);
 int api_find_agent(struct api_req *req, const char *ext,
 		   struct acd_agent **ap);
 int api_find_queue(struct api_req *req, const char *name,
 		   struct acd_queue **qp);
 
-/* --- agents.c, queues.c, interactions.c, system.c: the handlers ---------- */
+/* --- the handlers, by file ------------------------------------------------ */
 
+/* agents.c */
 void api_agents_list(struct api_req *req);
 void api_agent_get(struct api_req *req);
 void api_agent_set_state(struct api_req *req);
+void api_agent_end_wrapup(struct api_req *req);
+void api_agent_set_skills(struct api_req *req);
+/** The agent as JSON (with its current contact). */
+struct json_t *api_agent_json(const struct api *api, const struct acd_agent *a);
+/** Apply the agents' skills stored through the API (at start). */
+int api_skills_restore(struct store *store, struct acd *acd);
+/* calls.c: call control */
+void api_call_hold(struct api_req *req);
+void api_call_resume(struct api_req *req);
+void api_call_hangup(struct api_req *req);
+void api_call_transfer(struct api_req *req);
+void api_call_consult(struct api_req *req);
+void api_call_consult_complete(struct api_req *req);
+void api_call_consult_cancel(struct api_req *req);
+/* queues.c */
 void api_queues_list(struct api_req *req);
 void api_queue_get(struct api_req *req);
+void api_queue_intervals(struct api_req *req);
+struct json_t *api_queue_json(const struct api *api, const struct acd_queue *q);
+struct json_t *api_interval_json(const struct acd_interval *iv,
+				 double sl_target);
+/* contacts.c */
+void api_contacts_list(struct api_req *req);
+void api_contact_set_priority(struct api_req *req);
+/* system.c */
 void api_health(struct api_req *req);
+void api_metrics(struct api_req *req);
+void api_reason_codes(struct api_req *req);
+void api_wrapup_codes(struct api_req *req);
+/** Is code a wrap-up code? */
+bool api_wrapup_code_known(const char *code);
+/* interactions.c */
 void api_interactions_list(struct api_req *req);
 void api_interaction_get(struct api_req *req);
+void api_interaction_wrapup(struct api_req *req);
 void api_interaction_recording(struct api_req *req);
+/* session.c: sign-in and the caller */
+void api_login(struct api_req *req);
+void api_logout(struct api_req *req);
+void api_me_get(struct api_req *req);
+void api_me_patch(struct api_req *req);
+/* users.c: users and API keys (admin) */
+void api_users_list(struct api_req *req);
+void api_user_create(struct api_req *req);
+void api_user_delete(struct api_req *req);
+void api_keys_list(struct api_req *req);
+void api_key_create(struct api_req *req);
+void api_key_delete(struct api_req *req);
+
+/* --- events.c: the WebSocket event stream and live contacts ------------- */
+
+int api_live_alloc(struct api_live **lp, struct api *api);
+void api_events(struct api_req *req);
+/** A live contact as JSON (for routes), or NULL if the engine has none. */
+struct json_t *api_contact_json(const struct api_live *l, uint64_t id);
+/** Live contacts of a tenant (agent: only its own), as a JSON array. */
+struct json_t *api_contacts_json(const struct api_live *l, const char *tenant,
+				 const char *agent, const char *state);
+/** The agent's current contact (offered or connected), or ACD_NONE. */
+uint64_t api_agent_current(const struct api_live *l,
+			   const struct acd_agent *a);
+/** Fan-out figures: per message, the time from the first to the last
+ *  client's send. */
+struct api_fanout_stats {
+	uint64_t messages, deliveries, sum_us;
+	uint64_t hist[API_LAT_BUCKETS];
+};
+void api_live_fanout_stats(const struct api_live *l,
+			   struct api_fanout_stats *st);
+/** Connected WebSocket clients. */
+uint32_t api_live_clients(const struct api_live *l);
+
+/* --- web.c: static files ------------------------------------------------- */
+
+/** Load the files under dir (read once, served from memory). */
+int api_web_alloc(struct api_web **wp, const char *dir);
+void api_web_serve(struct api_web *w, struct api_req *req,
+		   const struct http_msg *msg);
 
 /* --- json.c: shared JSON helpers ----------------------------------------- */
 
@@ -177,5 +313,14 @@ struct json_t *api_json_time(uint64_t ms);
 struct json_t *api_json_real(double v);
 /** A string or null. */
 struct json_t *api_json_str(const char *s);
+/** Check an object's fields: every key must be in known[0..n); replies
+ *  400 unknown_field and returns non-zero otherwise. */
+int api_json_fields(struct api_req *req, struct json_t *obj,
+		    const char *const *known, size_t n);
+/** A required (or optional, *sp NULL when absent/null) string field of
+ *  1..maxlen bytes; replies 400 and returns non-zero on failure. */
+int api_json_string(struct api_req *req, struct json_t *obj,
+		    const char *key, bool required, size_t maxlen,
+		    const char **sp);
 
 #endif

@@ -1,8 +1,10 @@
 /**
  * @file json.c  Small JSON helpers shared by the handlers.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -36,4 +38,63 @@ json_t *api_json_str(const char *s)
 {
 	json_t *j = s ? json_string(s) : NULL;
 	return j ? j : json_null();
+}
+
+int api_json_fields(struct api_req *req, json_t *obj, const char *const *known,
+		    size_t n)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v) {
+		size_t i = 0;
+
+		while (i < n && strcmp(key, known[i]))
+			i++;
+		if (i == n) {
+			char list[256] = "";
+			size_t used = 0;
+
+			for (i = 0; i < n && used < sizeof(list); i++)
+				used += (size_t)snprintf(list + used,
+							 sizeof(list) - used,
+							 "%s%s", i ? ", " : "",
+							 known[i]);
+			api_reply_error(req, 400, "unknown_field",
+					"unknown field '%s' (expected %s)", key,
+					list);
+			return EINVAL;
+		}
+	}
+	return 0;
+}
+
+int api_json_string(struct api_req *req, json_t *obj, const char *key,
+		    bool required, size_t maxlen, const char **sp)
+{
+	json_t *v = json_object_get(obj, key);
+	size_t len;
+
+	*sp = NULL;
+	if (!v || json_is_null(v)) {
+		if (!required)
+			return 0;
+		api_reply_error(req, 400, "missing_field",
+				"field '%s' is required", key);
+		return EINVAL;
+	}
+	if (!json_is_string(v)) {
+		api_reply_error(req, 400, "wrong_type",
+				"field '%s' must be a string", key);
+		return EINVAL;
+	}
+	len = json_string_length(v);
+	if (!len || len > maxlen || strlen(json_string_value(v)) != len) {
+		api_reply_error(req, 400, "bad_value",
+				"field '%s' must be 1 to %zu characters", key,
+				maxlen);
+		return EINVAL;
+	}
+	*sp = json_string_value(v);
+	return 0;
 }

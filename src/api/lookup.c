@@ -1,10 +1,8 @@
 /**
- * @file lookup.c  Finding the tenant, agent or queue a request names.
- *
- * Until users and tokens arrive, a request is not tied to a tenant: an
- * extension or queue name is looked up in every tenant, and ?tenant=NAME
- * picks one when several tenants use the same name.  Each function answers
- * the request itself when the lookup fails and then returns non-zero.
+ * @file lookup.c  Finding what a request names, inside the caller's tenant
+ * only: an extension or queue of another tenant is "not found", the same
+ * answer as one that does not exist, so nothing about other tenants leaks.
+ * An agent caller may name itself only (403 for another agent).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,97 +12,91 @@
 
 #include "acd/acd.h"
 #include "api/api.h"
+#include "auth/auth.h"
+
+const char *api_tenant_name(const struct api_req *req)
+{
+	const struct auth_session *s = api_session(req);
+
+	return s ? s->tenant : NULL;
+}
+
+const char *api_self_agent(const struct api_req *req)
+{
+	const struct auth_session *s = api_session(req);
+
+	return s && s->role == AUTH_ROLE_AGENT ? s->agent : NULL;
+}
 
 int api_find_tenant(struct api_req *req, struct acd_tenant **tp)
 {
+	const char *mine = api_tenant_name(req);
 	const char *name = api_req_query(req, "tenant");
 
 	*tp = NULL;
-	if (!name)
-		return 0;
-	*tp = acd_tenant_find(api_acd(req), name);
-	if (!*tp) {
+	if (!mine) {
+		api_reply_error(req, 401, "unauthorized", "sign in first");
+		return EACCES;
+	}
+	/* ?tenant= of old clients: accepted when it is the caller's. */
+	if (name && strcmp(name, mine)) {
 		api_reply_error(req, 404, "not_found", "no tenant %s", name);
 		return ENOENT;
 	}
-	return 0;
-}
-
-struct find {
-	const char *name;
-	bool queue;          /* a queue, else an agent */
-	void *found;         /* the first match */
-	unsigned n;          /* matches */
-	char tenants[256];   /* names of the tenants that matched */
-};
-
-static bool find_in_tenant(struct acd_tenant *t, void *arg)
-{
-	struct find *f = arg;
-	void *x = f->queue ? (void *)acd_queue_find(t, f->name)
-			   : (void *)acd_agent_find(t, f->name);
-	size_t used = strlen(f->tenants);
-
-	if (!x)
-		return false;
-	if (!f->found)
-		f->found = x;
-	f->n++;
-	if (used + 1 < sizeof(f->tenants))
-		snprintf(f->tenants + used, sizeof(f->tenants) - used, "%s%s",
-			 used ? ", " : "", acd_tenant_name(t));
-	return false;
-}
-
-static int find(struct api_req *req, const char *name, bool queue,
-		void **xp)
-{
-	struct acd_tenant *t;
-	struct find f = {.name = name, .queue = queue};
-	const char *what = queue ? "queue" : "agent";
-	int err;
-
-	err = api_find_tenant(req, &t);
-	if (err)
-		return err;
-	if (t)
-		find_in_tenant(t, &f);
-	else
-		acd_tenant_foreach(api_acd(req), find_in_tenant, &f);
-
-	if (!f.n) {
-		api_reply_error(req, 404, "not_found", "no %s %s%s%s", what,
-				name, t ? " in tenant " : "",
-				t ? acd_tenant_name(t) : "");
+	*tp = acd_tenant_find(api_acd(req), mine);
+	if (!*tp) {
+		api_reply_error(req, 404, "not_found", "no tenant %s", mine);
 		return ENOENT;
 	}
-	if (f.n > 1) {
-		api_reply_error(req, 400, "ambiguous",
-				"%s %s exists in several tenants (%s): add "
-				"?tenant=NAME",
-				what, name, f.tenants);
-		return EINVAL;
-	}
-	*xp = f.found;
 	return 0;
 }
 
 int api_find_agent(struct api_req *req, const char *ext,
 		   struct acd_agent **ap)
 {
-	void *x = NULL;
-	int err = find(req, ext, false, &x);
+	const char *self = api_self_agent(req);
+	struct acd_tenant *t;
+	int err;
 
-	*ap = x;
-	return err;
+	*ap = NULL;
+	err = api_find_tenant(req, &t);
+	if (err)
+		return err;
+	*ap = acd_agent_find(t, ext);
+	if (!*ap) {
+		api_reply_error(req, 404, "not_found", "no agent %s", ext);
+		return ENOENT;
+	}
+	if (self && strcmp(self, ext)) {
+		*ap = NULL;
+		api_reply_error(req, 403, "forbidden",
+				"an agent acts on itself only (you are %s)",
+				self);
+		return EPERM;
+	}
+	if (!self && api_session(req)->role == AUTH_ROLE_AGENT) {
+		/* an agent API key without an agent: nothing is its own */
+		*ap = NULL;
+		api_reply_error(req, 403, "forbidden", "not an agent");
+		return EPERM;
+	}
+	return 0;
 }
 
 int api_find_queue(struct api_req *req, const char *name,
 		   struct acd_queue **qp)
 {
-	void *x = NULL;
-	int err = find(req, name, true, &x);
+	struct acd_tenant *t;
+	int err;
 
-	*qp = x;
-	return err;
+	*qp = NULL;
+	err = api_find_tenant(req, &t);
+	if (err)
+		return err;
+	*qp = acd_queue_find(t, name);
+	if (!*qp) {
+		api_reply_error(req, 404, "not_found", "no queue %s", name);
+		return ENOENT;
+	}
+	return 0;
 }

@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "api/api.h"
+#include "auth/auth.h"
 #include "core/core.h"
 
 struct api {
@@ -35,7 +36,13 @@ struct api {
 	const struct center *center;  /* borrowed */
 	struct store *store;          /* borrowed, may be NULL */
 	struct voice *voice;          /* borrowed, may be NULL */
+	struct auth *auth;            /* owning */
+	struct api_live *live;        /* owning: event stream */
+	struct api_web *web;          /* owning, NULL without --web */
 	uint64_t started;             /* hl_mono_ms() at api_alloc() */
+	struct api_stats *stats;      /* owning; requests hold references
+					 (a held answer may come after the
+					 api is gone) */
 };
 
 struct api_query {
@@ -54,6 +61,10 @@ struct api_req {
 	struct api_query query[API_QUERY_MAX];
 	size_t nquery;
 	json_t *body;                 /* owning, NULL without a body */
+	struct auth_session *sess;    /* reference; NULL on public routes */
+	const struct http_msg *msg;   /* borrowed, during the handler only */
+	uint64_t t0;                  /* hl_mono_ns() at arrival */
+	struct api_stats *stats;      /* reference */
 	bool replied;
 	bool close;                   /* close the connection after answering */
 };
@@ -73,7 +84,9 @@ static const char *reason_phrase(uint16_t status)
 	case 409: return "Conflict";
 	case 411: return "Length Required";
 	case 413: return "Payload Too Large";
+	case 429: return "Too Many Requests";
 	case 415: return "Unsupported Media Type";
+	case 501: return "Not Implemented";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
 	default:  return "Unknown";
@@ -93,6 +106,8 @@ static void req_destructor(void *arg)
 	}
 	if (req->body)
 		json_decref(req->body);
+	mem_deref(req->sess);
+	mem_deref(req->stats);
 }
 
 struct acd *api_acd(const struct api_req *req)
@@ -113,6 +128,51 @@ struct store *api_store(const struct api_req *req)
 struct voice *api_voice(const struct api_req *req)
 {
 	return req->api->voice;
+}
+
+struct auth *api_auth(const struct api_req *req)
+{
+	return req->api->auth;
+}
+
+struct api_live *api_live(const struct api_req *req)
+{
+	return req->api->live;
+}
+
+struct auth_session *api_session(const struct api_req *req)
+{
+	return req->sess;
+}
+
+const struct http_msg *api_req_msg(const struct api_req *req)
+{
+	return req->msg;
+}
+
+struct http_conn *api_req_conn(const struct api_req *req)
+{
+	return req->conn;
+}
+
+const struct sa *api_req_peer(const struct api_req *req)
+{
+	return http_conn_peer(req->conn);
+}
+
+void api_req_set_replied(struct api_req *req)
+{
+	req->replied = true;
+}
+
+void api_stats_get(const struct api *api, struct api_stats *st)
+{
+	*st = *api->stats;
+}
+
+const struct api *api_of(const struct api_req *req)
+{
+	return req->api;
 }
 
 const char *api_req_param(const struct api_req *req, const char *name)
@@ -177,53 +237,57 @@ bool api_req_replied(const struct api_req *req)
 
 /* --- answers ---------------------------------------------------------------*/
 
-static int reply_raw(struct api_req *req, uint16_t status, const char *extra,
-		     const char *body, size_t len)
+static void count_reply(struct api_req *req, uint16_t status)
+{
+	struct api_stats *st = req->stats;
+	uint64_t us = (hl_mono_ns() - req->t0) / 1000;
+	unsigned i = 0;
+
+	st->replies[status / 100 < 6 ? status / 100 : 0]++;
+	while (us > 1 && i < API_LAT_BUCKETS - 1) {
+		us >>= 1;
+		i++;
+	}
+	st->lat_hist[i]++;
+	st->lat_sum_us += (hl_mono_ns() - req->t0) / 1000;
+}
+
+int api_reply_body(struct api_req *req, uint16_t status, const char *ctype,
+		   const char *extra, const uint8_t *body, size_t len,
+		   bool head)
 {
 	int err;
 
 	if (req->replied)
 		return EALREADY;
 	req->replied = true;
+	count_reply(req, status);
 
 	/* The body goes in as a %b argument, never as the format: it may
 	 * echo what the client sent. */
 	err = http_reply(req->conn, status, reason_phrase(status),
-			 "Content-Type: application/json\r\n"
+			 "Content-Type: %s\r\n"
 			 "Content-Length: %zu\r\n"
-			 "Cache-Control: no-store\r\n"
 			 "%s%s"
 			 "\r\n"
 			 "%b",
-			 len, extra ? extra : "",
-			 req->close ? "Connection: close\r\n" : "", body, len);
+			 ctype, len, extra ? extra : "",
+			 req->close ? "Connection: close\r\n" : "", body,
+			 head ? (size_t)0 : len);
 	if (err && err != ENOTCONN)
 		HL_WARN("api", "reply %u: %s", status, strerror(err));
 	return err;
 }
 
-int api_reply_data(struct api_req *req, uint16_t status, const char *ctype,
-		   const void *data, size_t len)
+static int reply_raw(struct api_req *req, uint16_t status, const char *extra,
+		     const char *body, size_t len)
 {
-	int err;
+	char hdrs[256];
 
-	if (req->replied)
-		return EALREADY;
-	req->replied = true;
-
-	err = http_reply(req->conn, status, reason_phrase(status),
-			 "Content-Type: %s\r\n"
-			 "Content-Length: %zu\r\n"
-			 "Cache-Control: no-store\r\n"
-			 "%s"
-			 "\r\n"
-			 "%b",
-			 ctype, len,
-			 req->close ? "Connection: close\r\n" : "", data, len);
-	if (err && err != ENOTCONN)
-		HL_WARN("api", "reply %u (%zu bytes): %s", status, len,
-			strerror(err));
-	return err;
+	snprintf(hdrs, sizeof(hdrs), "Cache-Control: no-store\r\n%s",
+		 extra ? extra : "");
+	return api_reply_body(req, status, "application/json", hdrs,
+			      (const uint8_t *)body, len, false);
 }
 
 static int reply_json_extra(struct api_req *req, uint16_t status,
@@ -291,12 +355,7 @@ int api_reply_error(struct api_req *req, uint16_t status, const char *code,
 	return err;
 }
 
-static int reply_error_extra(struct api_req *req, uint16_t status,
-			     const char *extra, const char *code,
-			     const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
-static int reply_error_extra(struct api_req *req, uint16_t status,
+int api_reply_error_extra(struct api_req *req, uint16_t status,
 			     const char *extra, const char *code,
 			     const char *fmt, ...)
 {
@@ -325,6 +384,9 @@ int api_reply_errno(struct api_req *req, int err, const char *message)
 	case EALREADY:
 	case EEXIST:
 		return api_reply_error(req, 409, "conflict", "%s", message);
+	case ENOTSUP:
+		return api_reply_error(req, 501, "not_implemented", "%s",
+				       message);
 	case ENOMEM:
 		return api_reply_error(req, 503, "unavailable", "%s", message);
 	default:
@@ -430,6 +492,72 @@ static int parse_body(struct api_req *req, const struct http_msg *msg)
 	return 0;
 }
 
+/* --- who is asking -------------------------------------------------------- */
+
+/* The bearer token of Authorization, or of ?token= (a browser cannot set
+ * headers on a WebSocket).  Replies 401/403 and returns non-zero when the
+ * request may not go on. */
+static int authenticate(struct api_req *req, const struct http_msg *msg)
+{
+	static const char challenge[] = "WWW-Authenticate: Bearer\r\n";
+	const struct http_hdr *hdr = http_msg_hdr(msg, HTTP_HDR_AUTHORIZATION);
+	/* ?token= only where a header cannot be set (a browser's
+	 * WebSocket): elsewhere it would end up in logs and histories. */
+	const char *qtok = req->route->h == api_events
+				   ? api_req_query(req, "token")
+				   : NULL;
+	struct auth_session *s = NULL;
+	char token[160];
+	int err;
+
+	token[0] = '\0';
+	if (hdr) {
+		struct pl scheme, val;
+
+		if (re_regex(hdr->val.p, hdr->val.l, "[^ ]+[ ]+[^ ]+", &scheme,
+			     NULL, &val) ||
+		    pl_strcasecmp(&scheme, "bearer") || val.l >= sizeof(token)) {
+			api_reply_error_extra(req, 401, challenge,
+					      "unauthorized",
+					      "Authorization must be "
+					      "'Bearer TOKEN'");
+			return EACCES;
+		}
+		pl_strcpy(&val, token, sizeof(token));
+	}
+	else if (qtok) {
+		str_ncpy(token, qtok, sizeof(token));
+	}
+	if (!token[0]) {
+		api_reply_error_extra(req, 401, challenge, "unauthorized",
+				      "sign in first (POST /api/v1/login), "
+				      "then send Authorization: Bearer TOKEN");
+		return EACCES;
+	}
+	err = auth_token_check(req->api->auth, token, &s);
+	if (err) {
+		api_reply_error_extra(req, 401, challenge,
+				      err == ETIMEDOUT ? "token_expired"
+						       : "unauthorized",
+				      err == ETIMEDOUT
+					      ? "the session has expired: sign "
+						"in again"
+					      : "unknown or revoked token: sign "
+						"in again");
+		return EACCES;
+	}
+	if ((int)s->role < (int)req->route->role) {
+		api_reply_error(req, 403, "forbidden",
+				"%s %s needs the role %s (you are %s)",
+				req->route->method, req->route->pattern,
+				api_role_name(req->route->role),
+				auth_role_name(s->role));
+		return EPERM;
+	}
+	req->sess = mem_ref(s);
+	return 0;
+}
+
 /* --- dispatch ------------------------------------------------------------- */
 
 static void route_request(struct api_req *req, const struct http_msg *msg)
@@ -446,6 +574,14 @@ static void route_request(struct api_req *req, const struct http_msg *msg)
 		api_reply_error(req, 411, "length_required",
 				"chunked bodies are not supported; send "
 				"Content-Length");
+		return;
+	}
+
+	/* Outside the API: the web pages, when there are some. */
+	if (req->api->web &&
+	    !(msg->path.l >= 5 && !memcmp(msg->path.p, "/api/", 5)) &&
+	    pl_strcmp(&msg->path, "/api") && pl_strcmp(&msg->path, "/metrics")) {
+		api_web_serve(req->api->web, req, msg);
 		return;
 	}
 
@@ -481,7 +617,7 @@ static void route_request(struct api_req *req, const struct http_msg *msg)
 	if (!found && used) {
 		char hdr[160];
 		snprintf(hdr, sizeof(hdr), "Allow: %s\r\n", allow);
-		reply_error_extra(req, 405, hdr, "method_not_allowed",
+		api_reply_error_extra(req, 405, hdr, "method_not_allowed",
 				  "method %.*s not allowed here (allowed: %s)",
 				  (int)msg->met.l, msg->met.p, allow);
 		return;
@@ -502,10 +638,14 @@ static void route_request(struct api_req *req, const struct http_msg *msg)
 					     : "malformed query string");
 		return;
 	}
+	if (found->role != API_ROLE_PUBLIC && authenticate(req, msg))
+		return;
 	if (found->body && parse_body(req, msg))
 		return;
 
+	req->msg = msg;
 	found->h(req);
+	req->msg = NULL;
 }
 
 static void http_req_handler(struct http_conn *conn,
@@ -521,6 +661,9 @@ static void http_req_handler(struct http_conn *conn,
 	}
 	req->api = api;
 	req->conn = mem_ref(conn);
+	req->t0 = hl_mono_ns();
+	req->stats = mem_ref(api->stats);
+	api->stats->requests++;
 
 	if (hl_log_level <= HL_LOG_DEBUG) {
 		/* %J and %r are libre's formats: render with re_snprintf. */
@@ -548,13 +691,21 @@ static void api_destructor(void *arg)
 {
 	struct api *api = arg;
 
-	mem_deref(api->sock);
+	/* The event stream first (it watches the engine), then no more
+	 * connections; auth last, dropping sign-ins still hashing (and the
+	 * requests they hold). */
+	api->live = mem_deref(api->live);
+	api->sock = mem_deref(api->sock);
+	api->web = mem_deref(api->web);
+	api->auth = mem_deref(api->auth);
+	api->stats = mem_deref(api->stats);
 }
 
 int api_alloc(struct api **apip, const struct api_cfg *cfg)
 {
 	struct api *api;
 	struct sa laddr;
+	char errbuf[256];
 	int err;
 
 	if (!apip || !cfg || !cfg->listen || !cfg->acd || !cfg->center)
@@ -572,6 +723,34 @@ int api_alloc(struct api **apip, const struct api_cfg *cfg)
 	api->store = cfg->store;
 	api->voice = cfg->voice;
 	api->started = hl_mono_ms();
+	api->stats = mem_zalloc(sizeof(*api->stats), NULL);
+	if (!api->stats) {
+		err = ENOMEM;
+		goto out;
+	}
+
+	err = auth_alloc(&api->auth,
+			 &(struct auth_cfg){
+				 .center = cfg->center,
+				 .store = cfg->store,
+				 .session_ttl_s = cfg->session_ttl_s,
+			 },
+			 errbuf, sizeof(errbuf));
+	if (err) {
+		HL_ERROR("api", "%s", errbuf);
+		goto out;
+	}
+	if (cfg->web_dir) {
+		err = api_web_alloc(&api->web, cfg->web_dir);
+		if (err) {
+			HL_ERROR("api", "web pages in %s: %s", cfg->web_dir,
+				 strerror(err));
+			goto out;
+		}
+	}
+	err = api_live_alloc(&api->live, api);
+	if (err)
+		goto out;
 
 	err = http_listen(&api->sock, &laddr, http_req_handler, api);
 	if (err)
@@ -596,4 +775,34 @@ int api_local_addr(const struct api *api, char *buf, size_t sz)
 	if (err)
 		return err;
 	return re_snprintf(buf, sz, "%J", &sa) < 0 ? ENOMEM : 0;
+}
+
+struct acd *api_acd_of(const struct api *api)
+{
+	return api->acd;
+}
+
+struct voice *api_voice_of(const struct api *api)
+{
+	return api->voice;
+}
+
+struct auth *api_auth_of(const struct api *api)
+{
+	return api->auth;
+}
+
+struct store *api_store_of(const struct api *api)
+{
+	return api->store;
+}
+
+const struct center *api_center_of(const struct api *api)
+{
+	return api->center;
+}
+
+struct api_live *api_live_of(const struct api *api)
+{
+	return api->live;
 }

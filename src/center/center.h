@@ -219,6 +219,95 @@ struct center_holiday {
 	int64_t first, last;
 };
 
+/* --- work orders and appointments (src/crm) -------------------------------
+ * Per tenant: the categories of work orders with their form fields and due
+ * times by priority, the handling units that answer them, and the services
+ * one can book appointments for. */
+
+enum center_field_type {
+	CENTER_FIELD_TEXT = 0,
+	CENTER_FIELD_NUMBER,
+	CENTER_FIELD_CHOICE,
+	CENTER_FIELD_DATE,  /* YYYY-MM-DD */
+	CENTER_FIELD_PHONE,
+	CENTER_FIELD_NTYPES
+};
+
+#define CENTER_PRIORITIES 4 /* low, normal, high, urgent (store order) */
+
+struct center_wo_field {
+	unsigned line;
+	char *name;
+	char *title;
+	enum center_field_type type;
+	bool required;
+	char **choices; /* choice */
+	size_t nchoices;
+	uint32_t max_len; /* text: longest value in bytes */
+};
+
+struct center_wo_category {
+	unsigned line;
+	char *name;
+	char *title;
+	struct center_wo_field *fields;
+	size_t nfields;
+	uint32_t due_s[CENTER_PRIORITIES]; /* answer due after, by priority */
+	char *unit; /* default handling unit, or NULL */
+};
+
+/** A handling unit (a city department, a back office) and its users (log
+ *  in names; their passwords and roles are the tenant's users). */
+struct center_unit {
+	unsigned line;
+	char *name;
+	char *title;
+	char **users;
+	size_t nusers;
+};
+
+struct center_workorders {
+	bool set;              /* the tenant has a workorders section */
+	char *queue;           /* workorder-channel queue for orders that need
+	                          an agent, or NULL (not routed) */
+	uint32_t warn_pct;     /* flag "near due" at this % of the time */
+	uint32_t attach_max;   /* bytes */
+	char **types;          /* allowed attachment types (MIME) */
+	size_t ntypes;
+	char *followup;        /* "call" or "message" */
+	char **survey_queues;  /* voice queues with the post-call survey */
+	size_t nsurvey;
+	struct center_wo_category *categories;
+	size_t ncategories;
+	struct center_unit *units;
+	size_t nunits;
+};
+
+struct center_service {
+	unsigned line;
+	char *name;
+	char *title;
+	struct center_day week[7]; /* when slots are offered */
+	uint32_t slot_s;           /* length of a slot */
+	uint32_t capacity;         /* bookings per slot */
+	uint32_t days_ahead;       /* slots made this many days ahead */
+};
+
+/** A person or system signing in to the API (see src/auth). */
+struct center_user {
+	unsigned line;
+	char *username;                /* unique in the tenant */
+	char *password;                /* plain text, or NULL */
+	char *password_hash;           /* crypt-style "$argon2id$...", or NULL;
+					  exactly one of the two is set */
+	char *role;                    /* "admin", "supervisor", "agent" */
+	char *agent;                   /* agent id (role agent), or NULL */
+	char *language;                /* "zh", "ko", "en", or NULL */
+	char *name;                    /* display name, or NULL */
+	bool automatic;                /* made from an agent's phone password
+					  (agent_users), not listed */
+};
+
 struct center_tenant {
 	unsigned line;
 	char *name;
@@ -241,7 +330,16 @@ struct center_tenant {
 	size_t nholidays;
 	struct center_flow *flows;
 	size_t nflows;
+	struct center_workorders workorders;
+	struct center_service *services; /* appointments */
+	size_t nservices;
 	bool record;                   /* record every queue's answered calls */
+	bool agent_users;              /* every agent with a password and no
+					  user of its own signs in as its
+					  extension with that password */
+	struct center_user *users;     /* listed users, then the automatic
+					  ones of agent_users */
+	size_t nusers;
 };
 
 /** A carrier's SIP trunk: calls from this address are accepted. */
@@ -303,12 +401,28 @@ const struct center_agent *center_agent(const struct center_tenant *t,
 const struct center_number *center_number(const struct center *c,
 					  const char *number,
 					  const struct center_tenant **tp);
+/** A user of a tenant by name, or NULL. */
+const struct center_user *center_user(const struct center_tenant *t,
+				      const char *username);
 /** A flow of a tenant by name, or NULL. */
 const struct center_flow *center_flow(const struct center_tenant *t,
 				      const char *name);
 /** A language of a tenant by code, or NULL. */
 const struct center_language *center_language(const struct center_tenant *t,
 					      const char *code);
+/** A work-order category, unit or appointment service by name, or NULL. */
+const struct center_wo_category *
+center_wo_category(const struct center_tenant *t, const char *name);
+const struct center_unit *center_unit(const struct center_tenant *t,
+				      const char *name);
+const struct center_service *center_service(const struct center_tenant *t,
+					    const char *name);
+/** The unit whose users include user, or NULL. */
+const struct center_unit *center_unit_of_user(const struct center_tenant *t,
+					      const char *user);
+/** Names of the field types ("text", ...), NULL-terminated. */
+extern const char *const center_field_type_names[];
+
 /** Name of a node type ("menu"), "?" if out of range. */
 const char *center_node_type_name(enum center_node_type type);
 

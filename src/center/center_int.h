@@ -139,6 +139,21 @@ cfg_parse_h cfg_parse_flows;
 extern const struct cfg_schema cfg_flow_schema;
 void cfg_flows_free(struct center_tenant *t);
 
+/* --- workorders.c: work orders and appointments --------------------------- */
+
+cfg_parse_h cfg_parse_workorders;
+cfg_parse_h cfg_parse_appointments;
+extern const struct cfg_schema cfg_workorders_schema;
+extern const struct cfg_schema cfg_appointments_schema;
+void cfg_workorders_free(struct center_tenant *t);
+/* --- users.c: who signs in to the API ------------------------------------ */
+
+cfg_parse_h cfg_parse_users;
+extern const struct cfg_schema cfg_user_schema;
+/** After the tenant is parsed: the automatic users of agent_users. */
+int cfg_users_finish(struct cfg_ctx *cx, yaml_node_t *node);
+void cfg_users_free(struct center_tenant *t);
+
 /* --- load.c: the walker -------------------------------------------------- */
 
 /** Write "file:line: path: message" and return EINVAL. */

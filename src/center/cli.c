@@ -107,6 +107,14 @@ static void summary(const struct center *c)
 		if (t->nagents)
 			printf("  agents %s..%s\n", t->agents[0].cfg.id,
 			       t->agents[t->nagents - 1].cfg.id);
+		for (size_t j = 0; j < t->nusers; j++) {
+			if (!t->users[j].automatic)
+				printf("  user %s (%s)\n", t->users[j].username,
+				       t->users[j].role);
+		}
+		if (t->nusers)
+			printf("  %zu users signing in to the API\n",
+			       t->nusers);
 		nq += t->nqueues;
 		na += t->nagents;
 		nn += t->nnumbers;

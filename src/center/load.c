@@ -57,6 +57,8 @@ static void tenant_free(struct center_tenant *t)
 	mem_deref(t->numbers);
 	cfg_calendar_free(t);
 	cfg_flows_free(t);
+	cfg_workorders_free(t);
+	cfg_users_free(t);
 }
 
 static void center_destructor(void *arg)

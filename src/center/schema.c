@@ -1651,18 +1651,48 @@ static const struct cfg_field tenant_fields[] = {
      .doc_type = "list of number",
      .help = "Dialed numbers and the queues or flows they lead to (see "
              "below)."},
+    {.key = "workorders",
+     .type = CT_CUSTOM,
+     .parse = cfg_parse_workorders,
+     .sub = &cfg_workorders_schema,
+     .doc_type = "workorders",
+     .help = "Work orders: categories with their forms and due times, "
+             "handling units, routing and follow-up (see workorders)."},
+    {.key = "appointments",
+     .type = CT_CUSTOM,
+     .parse = cfg_parse_appointments,
+     .sub = &cfg_appointments_schema,
+     .doc_type = "appointments",
+     .help = "Services one can book appointments for, with their slots "
+             "(see appointments)."},
     {.key = "record",
      .type = CT_BOOL,
      AT(struct center_tenant, record),
      .def = "false",
      .help = "Record the answered calls of every queue of the tenant "
              "(see the queue's record)."},
+    {.key = "agent_users",
+     .type = CT_BOOL,
+     AT(struct center_tenant, agent_users),
+     .def = "true",
+     .help = "Every agent with a phone password and no user of its own "
+             "may sign in to the API as its extension (user 1001) with "
+             "the phone's password, with the role agent."},
+    {.key = "users",
+     .type = CT_CUSTOM,
+     .parse = cfg_parse_users,
+     .sub = &cfg_user_schema,
+     .doc_type = "list of user",
+     .help = "Who signs in to the API and the web pages, with which role "
+             "(see below)."},
     {0},
 };
 
 static int tenant_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 {
-	return cfg_tenant_languages_default(cx, node);
+	int err = cfg_tenant_languages_default(cx, node);
+
+	return err ? err : cfg_users_finish(cx, node);
 }
 
 static const struct cfg_schema tenant_schema = {

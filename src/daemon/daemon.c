@@ -24,6 +24,7 @@
 #include "daemon/daemon.h"
 #include "ivr/ivr.h"
 #include "media/media.h"
+#include "crm/crm.h"
 #include "store/store.h"
 #include "voice/voice.h"
 
@@ -44,6 +45,9 @@ struct daemon {
 	char *recordings;        /* owning: recordings folder */
 	uint64_t test_now_ms;    /* HOTLINE_TEST_NOW: the IVR's clock... */
 	uint64_t test_mono_ms;   /* ...at this hl_mono_ms() */
+	struct crm *crm;         /* owning: customers, work orders */
+	struct tmr crm_tmr;      /* the work-order deadline watch's timer */
+	char attach_dir[512];    /* beside the database */
 	struct tmr acd_tmr;      /* the engine's one deadline timer */
 	uint64_t acd_armed;      /* the deadline acd_tmr is armed for */
 	struct tmr stop_tmr;     /* bounds the shutdown */
@@ -108,6 +112,57 @@ static void engine_deadline(uint64_t deadline, void *arg)
 	d->acd_armed = deadline;
 	tmr_start(&d->acd_tmr, deadline > now ? deadline - now : 0,
 		  engine_timer, d);
+}
+
+/* --- the work-order deadline watch: one timer, as for the engine -------- */
+
+static void crm_deadline(uint64_t deadline, void *arg);
+
+static void crm_timer(void *arg)
+{
+	struct daemon *d = arg;
+
+	crm_run_timers(d->crm);
+	crm_deadline(crm_next_deadline(d->crm), d);
+}
+
+static void crm_deadline(uint64_t deadline, void *arg)
+{
+	struct daemon *d = arg;
+	uint64_t now = engine_clock(d);
+
+	/* orders fall due in minutes or hours: re-arming costs nothing */
+	if (deadline == CRM_NONE) {
+		tmr_cancel(&d->crm_tmr);
+		return;
+	}
+	tmr_start(&d->crm_tmr, deadline > now ? deadline - now : 0, crm_timer,
+		  d);
+}
+
+static int start_crm(struct daemon *d)
+{
+	const char *slash = strrchr(d->db_path, '/');
+	int err;
+
+	snprintf(d->attach_dir, sizeof(d->attach_dir), "%.*sattachments",
+		 slash ? (int)(slash - d->db_path + 1) : 0, d->db_path);
+	err = crm_alloc(&d->crm, &(struct crm_opts){
+					 .store = d->store,
+					 .acd = d->acd,
+					 .center = d->center,
+					 .clock = engine_clock,
+					 .clock_arg = d,
+					 .deadlineh = crm_deadline,
+					 .deadline_arg = d,
+					 .attach_dir = d->attach_dir,
+				 });
+	if (!err)
+		err = crm_start(d->crm, NULL, NULL);
+	if (err)
+		fprintf(stderr, "hotline serve: work orders: %s\n",
+			strerror(err));
+	return err;
 }
 
 static void store_interval(struct daemon *d, const struct acd_event *ev)
@@ -467,7 +522,7 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 {
 	const char *center_path = pick(opts->center_path, NULL,
 				       DAEMON_CENTER_DEFAULT);
-	const char *level_name;
+	const char *level_name, *web;
 	enum hl_log_level level;
 	char errbuf[512] = "";
 	int err;
@@ -536,9 +591,26 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 		return err;
 	}
 
+	err = start_crm(d);
+	if (err)
+		return err;
+
 	err = start_voice(d);
 	if (err)
 		return err;
+
+	/* Agents' skills changed through the API outlive restarts. */
+	err = api_skills_restore(d->store, d->acd);
+	if (err)
+		HL_WARN("daemon", "stored agent skills not applied: %s",
+			strerror(err));
+
+	/* The web pages: --web DIR, else web/dist when it was built. */
+	web = opts->web_dir;
+	if (!web && !access(DAEMON_WEB_DEFAULT "/index.html", R_OK))
+		web = DAEMON_WEB_DEFAULT;
+	if (web && !*web)
+		web = NULL;
 
 	/* The API last: once /api/v1/health answers, everything is up. */
 	err = api_alloc(&d->api, &(struct api_cfg){
@@ -547,12 +619,14 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 					 .center = d->center,
 					 .store = d->store,
 					 .voice = d->voice,
+					 .web_dir = web,
 				 });
 	if (err) {
 		fprintf(stderr, "hotline serve: cannot listen for HTTP on %s: "
 				"%s\n",
 			d->http_listen,
-			err == EINVAL ? "not an ADDR:PORT address"
+			err == EINVAL ? "not an ADDR:PORT address (or users "
+					"and web pages: see the log)"
 				      : strerror(err));
 		return err;
 	}
@@ -569,6 +643,7 @@ static void daemon_free(struct daemon *d)
 {
 	tmr_cancel(&d->acd_tmr);
 	tmr_cancel(&d->stop_tmr);
+	tmr_cancel(&d->crm_tmr);
 	d->api = mem_deref(d->api);
 	/* Before the engine and the store it reports to. */
 	d->voice = mem_deref(d->voice);
@@ -582,9 +657,12 @@ static void daemon_free(struct daemon *d)
 	/* Commit everything queued (blocking: this is shutdown), then run
 	 * the last callbacks. */
 	if (d->store) {
+		/* crm stays until the store's last callbacks have run */
 		store_close(d->store);
+		d->crm = mem_deref(d->crm);
 		d->store = mem_deref(d->store);
 	}
+	d->crm = mem_deref(d->crm);
 	/* The engine first: it may point into the center's strings. */
 	d->acd = mem_deref(d->acd);
 	d->center = mem_deref(d->center);
@@ -612,6 +690,7 @@ int daemon_run(const struct daemon_opts *opts)
 	}
 	tmr_init(&d.acd_tmr);
 	tmr_init(&d.stop_tmr);
+	tmr_init(&d.crm_tmr);
 	the_daemon = &d;
 
 	err = raise_fd_limit();

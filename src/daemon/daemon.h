@@ -3,7 +3,8 @@
  *
  * Owns: the process lifecycle (libre, file-descriptor limits, signals) and
  * every long-lived object of the control loop: the center definition, the
- * routing engine and its one deadline timer, the store, the media relay,
+ * routing engine and its one deadline timer, the store, the work orders
+ * (src/crm, with the one timer of their deadline watch), the media relay,
  * the IVR and its prompts (loaded at start-up from server.prompts, else
  * var/prompts then build/prompts beside the binary; a set that cannot be
  * loaded is logged and the flows' numbers go to their queues), the voice
@@ -29,6 +30,7 @@
 #define DAEMON_SIP_DEFAULT "127.0.0.1:5060"
 #define DAEMON_HTTP_DEFAULT "127.0.0.1:8080"
 #define DAEMON_DB_DEFAULT "var/hotline.db"
+#define DAEMON_WEB_DEFAULT "web/dist"
 /* RTP/RTCP ports of the media relay: 4 per call, 4,096 calls, below the
  * kernel's ephemeral range (32768-60999). */
 #define DAEMON_RTP_MIN 16384
@@ -42,6 +44,8 @@ struct daemon_opts {
 	const char *http_listen;
 	const char *db_path;
 	const char *log_level;
+	const char *web_dir;     /* static files at /; NULL: web/dist if it
+				    exists, "" none */
 };
 
 /* --- daemon.c ------------------------------------------------------------ */

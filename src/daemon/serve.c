@@ -13,7 +13,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: hotline serve [--center FILE] [--sip ADDR:PORT] "
 		"[--http ADDR:PORT]\n"
-		"                     [--db FILE] [--log-level LEVEL]\n\n"
+		"                     [--db FILE] [--log-level LEVEL] [--web DIR]\n\n"
 		"Run the contact center: SIP (UDP and TCP), the HTTP API and "
 		"the routing\nengine, until SIGINT or SIGTERM.\n\n"
 		"  --center FILE      center definition (default %s)\n"
@@ -27,9 +27,12 @@ static void usage(FILE *f)
 		"server.database, else %s)\n"
 		"  --log-level LEVEL  debug, info, warn or error (default: "
 		"server.log_level,\n"
-		"                     else info)\n",
+		"                     else info)\n"
+		"  --web DIR          the web pages to serve at / (default %s "
+		"when it\n"
+		"                     has an index.html; --web '' serves none)\n",
 		DAEMON_CENTER_DEFAULT, DAEMON_SIP_DEFAULT, DAEMON_HTTP_DEFAULT,
-		DAEMON_DB_DEFAULT);
+		DAEMON_DB_DEFAULT, DAEMON_WEB_DEFAULT);
 }
 
 int cmd_serve(int argc, char **argv)
@@ -40,6 +43,7 @@ int cmd_serve(int argc, char **argv)
 		{"http", required_argument, NULL, 'H'},
 		{"db", required_argument, NULL, 'd'},
 		{"log-level", required_argument, NULL, 'l'},
+		{"web", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -54,6 +58,7 @@ int cmd_serve(int argc, char **argv)
 		case 's': opts.sip_listen = optarg; break;
 		case 'H': opts.http_listen = optarg; break;
 		case 'd': opts.db_path = optarg; break;
+		case 'w': opts.web_dir = optarg; break;
 		case 'l':
 			if (hl_log_level_parse(optarg, &level)) {
 				fprintf(stderr,

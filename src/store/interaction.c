@@ -47,9 +47,9 @@ int store_disposition_parse(const char *s, enum store_disposition *dp)
 static const char put_sql[] =
     "INSERT INTO interaction (id, tenant, channel, caller, dialed, queue,"
     " agent, arrived, queued, offered, answered, ended, disposition,"
-    " sip_code, reason, recording, updated)"
+    " sip_code, reason, recording, updated, customer)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-    " ?15, ?16, ?17)"
+    " ?15, ?16, ?17, ?18)"
     " ON CONFLICT (id) DO UPDATE SET"
     " channel = excluded.channel,"
     " caller = coalesce(excluded.caller, caller),"
@@ -65,6 +65,7 @@ static const char put_sql[] =
     " sip_code = coalesce(excluded.sip_code, sip_code),"
     " reason = coalesce(excluded.reason, reason),"
     " recording = coalesce(excluded.recording, recording),"
+    " customer = coalesce(excluded.customer, customer),"
     " updated = excluded.updated"
     " WHERE tenant = excluded.tenant";
 
@@ -88,7 +89,8 @@ int store_interaction_put(struct store *s, const struct store_interaction *in,
 	    store_strsz(in->tenant) + store_strsz(in->channel) +
 	        store_strsz(in->caller) + store_strsz(in->dialed) +
 	        store_strsz(in->queue) + store_strsz(in->agent) +
-	        store_strsz(in->reason) + store_strsz(in->recording));
+	        store_strsz(in->reason) + store_strsz(in->recording) +
+	        store_strsz(in->customer));
 	if (!j)
 		return ENOMEM;
 	c = &j->u.in;
@@ -101,6 +103,7 @@ int store_interaction_put(struct store *s, const struct store_interaction *in,
 	c->agent = store_job_str(j, in->agent);
 	c->reason = store_job_str(j, in->reason);
 	c->recording = store_job_str(j, in->recording);
+	c->customer = store_job_str(j, in->customer);
 	j->cb.done = done;
 	j->arg = arg;
 	return store_submit(s, j);
@@ -134,6 +137,7 @@ int store_interaction_exec_put(struct store_conn *c, struct store_job *j)
 	store_bind_text(st, 15, in->reason);
 	store_bind_text(st, 16, in->recording);
 	store_bind_u64(st, 17, j->time);
+	store_bind_text(st, 18, in->customer);
 
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE) {
@@ -187,7 +191,8 @@ static void build_query(unsigned mask, char *sql, size_t sz)
 	    sql, sz,
 	    "SELECT id, tenant, channel, caller, dialed, queue, agent,"
 	    " arrived, queued, offered, answered, ended, disposition,"
-	    " sip_code, reason, recording FROM interaction");
+	    " sip_code, reason, recording, customer, wrapup_code, note"
+	    " FROM interaction");
 	for (unsigned i = 0, first = 1; i < ARRAY_LEN(conds); i++) {
 		if (!(mask & (1u << i)))
 			continue;
@@ -208,6 +213,9 @@ static const size_t str_fields[] = {
     offsetof(struct store_interaction, agent),
     offsetof(struct store_interaction, reason),
     offsetof(struct store_interaction, recording),
+    offsetof(struct store_interaction, customer),
+    offsetof(struct store_interaction, wrapup_code),
+    offsetof(struct store_interaction, note),
 };
 
 static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
@@ -270,6 +278,12 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 		                      sqlite3_column_text(st, 14));
 		err |= store_rows_str(&rows, &r->recording,
 		                      sqlite3_column_text(st, 15));
+		err |= store_rows_str(&rows, &r->customer,
+		                      sqlite3_column_text(st, 16));
+		err |= store_rows_str(&rows, &r->wrapup_code,
+		                      sqlite3_column_text(st, 17));
+		err |= store_rows_str(&rows, &r->note,
+		                      sqlite3_column_text(st, 18));
 		if (err) {
 			err = ENOMEM;
 			break;

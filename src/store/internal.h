@@ -21,13 +21,18 @@ enum store_slot {
 	SLOT_BEGIN = 0,
 	SLOT_COMMIT,
 	SLOT_ROLLBACK,
+	SLOT_SAVEPOINT,
+	SLOT_RELEASE,
+	SLOT_ROLLBACK_TO,
 	SLOT_INTERACTION_PUT,
 	SLOT_INTERVAL_PUT,
 	SLOT_AGENT_STATE_PUT,
 	SLOT_INTERACTIONS_GET,                            /* + mask, 7 bits */
 	SLOT_INTERVALS_GET = SLOT_INTERACTIONS_GET + 128, /* + mask, 4 bits */
 	SLOT_AGENT_STATES_GET = SLOT_INTERVALS_GET + 16,  /* + mask, 4 bits */
-	SLOT_MAX = SLOT_AGENT_STATES_GET + 16,
+	SLOT_CRM = SLOT_AGENT_STATES_GET + 16, /* + enum crm_slot (crm.h) */
+	SLOT_ACCOUNT = SLOT_CRM + 128,         /* + kind */
+	SLOT_MAX = SLOT_ACCOUNT + 32,
 };
 
 struct store_conn {
@@ -71,7 +76,12 @@ int store_migrate(struct store_conn *c, unsigned target, char *err,
                   size_t errsz);
 /** Current schema version of c's database (0 if none). */
 int store_schema_version_get(struct store_conn *c, unsigned *vp);
-/** Test helper: create (or migrate) the database at path up to version. */
+/** Migrations in the order they apply, and the version of the i-th: the
+ *  numbers have gaps (branches take separate ranges), so tests walk these. */
+size_t store_schema_count(void);
+unsigned store_schema_version_at(size_t i);
+/** Test helper: create (or migrate) the database at path with every
+ *  migration numbered up to version. */
 int store_create_at_version(const char *path, unsigned version, char *err,
                             size_t errsz);
 
@@ -107,7 +117,30 @@ enum store_op {
 	OP_INTERACTIONS_GET,
 	OP_INTERVALS_GET,
 	OP_AGENT_STATES_GET,
+	OP_CALL_WRITE, /* defined by the operation's own file (struct */
+	OP_CALL_READ,  /* store_call): customers, work orders, ... */
+	OP_ACCOUNT_PUT,
 	OP_MAX
+};
+
+struct store_job;
+
+/* An operation that brings its own exec and deliver, so a record type
+ * needs no new member here.  in and out are owned mem objects. */
+struct store_call {
+	int (*exec)(struct store_conn *c, struct store_job *j);
+	void (*deliver)(struct store_job *j); /* NULL: no callback */
+	void *h;   /* the typed handler deliver casts back */
+	void *in;  /* arguments, owned */
+	void *out; /* results, owned */
+};
+
+/* account.c: one change to users, preferences, tokens or a wrap-up: a
+ * statement (by kind) with text parameters ?1..?8 and numbers ?9, ?10. */
+struct store_acct {
+	unsigned kind;
+	const char *s[8];
+	uint64_t n[2];
 };
 
 /* One queued operation.  Allocated by the caller's thread with its strings
@@ -133,6 +166,8 @@ struct store_job {
 		struct store_interaction_filter fin;
 		struct store_interval_filter fiv;
 		struct store_agent_state_filter fas;
+		struct store_call call;
+		struct store_acct acct;
 	} u;        /* string pointers point into buf */
 	void *rows; /* read results, owned (mem object) */
 	size_t nrows;
@@ -163,6 +198,18 @@ void store_interval_deliver_get(struct store_job *j);
 int store_agent_state_exec_put(struct store_conn *c, struct store_job *j);
 int store_agent_state_exec_get(struct store_conn *c, struct store_job *j);
 void store_agent_state_deliver_get(struct store_job *j);
+
+/** Queue a store_call job (write or read); in is taken (also on error). */
+int store_call_submit(struct store *s, bool write,
+                      int (*exec)(struct store_conn *c, struct store_job *j),
+                      void (*deliver)(struct store_job *j), void *h, void *arg,
+                      void *in);
+
+/* Savepoints: one per write job, so a failing job leaves nothing. */
+int store_savepoint(struct store_conn *c);
+int store_release(struct store_conn *c);
+void store_rollback_to(struct store_conn *c);
+int store_acct_exec_put(struct store_conn *c, struct store_job *j);
 
 /** Effective row limit of a filter. */
 uint32_t store_limit(uint32_t limit);

@@ -55,6 +55,17 @@ struct store {
 	struct store_stats stats;
 };
 
+static int call_exec(struct store_conn *c, struct store_job *j)
+{
+	return j->u.call.exec(c, j);
+}
+
+static void call_deliver(struct store_job *j)
+{
+	if (j->u.call.deliver)
+		j->u.call.deliver(j);
+}
+
 struct op_def {
 	bool write;
 	int (*exec)(struct store_conn *c, struct store_job *j);
@@ -71,6 +82,9 @@ static const struct op_def ops[OP_MAX] = {
                           store_interval_deliver_get},
     [OP_AGENT_STATES_GET] = {false, store_agent_state_exec_get,
                              store_agent_state_deliver_get},
+    [OP_CALL_WRITE] = {true, call_exec, call_deliver},
+    [OP_CALL_READ] = {false, call_exec, call_deliver},
+    [OP_ACCOUNT_PUT] = {true, store_acct_exec_put, NULL},
 };
 
 /* --- jobs ---------------------------------------------------------------- */
@@ -80,6 +94,10 @@ static void job_destructor(void *arg)
 	struct store_job *j = arg;
 
 	mem_deref(j->rows);
+	if (j->op == OP_CALL_WRITE || j->op == OP_CALL_READ) {
+		mem_deref(j->u.call.in);
+		mem_deref(j->u.call.out);
+	}
 }
 
 size_t store_strsz(const char *s)
@@ -116,7 +134,29 @@ const char *store_job_str(struct store_job *j, const char *s)
 
 static bool job_has_callback(const struct store_job *j)
 {
+	if (j->op == OP_CALL_WRITE || j->op == OP_CALL_READ)
+		return j->u.call.deliver != NULL;
 	return j->cb.done != NULL; /* all members share the representation */
+}
+
+int store_call_submit(struct store *s, bool write,
+                      int (*exec)(struct store_conn *c, struct store_job *j),
+                      void (*deliver)(struct store_job *j), void *h, void *arg,
+                      void *in)
+{
+	struct store_job *j;
+
+	j = store_job_alloc(write ? OP_CALL_WRITE : OP_CALL_READ, 0);
+	if (!j) {
+		mem_deref(in);
+		return ENOMEM;
+	}
+	j->u.call.exec = exec;
+	j->u.call.deliver = h ? deliver : NULL;
+	j->u.call.h = h;
+	j->u.call.in = in;
+	j->arg = arg;
+	return store_submit(s, j);
 }
 
 uint32_t store_limit(uint32_t limit)

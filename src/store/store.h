@@ -43,6 +43,9 @@
  * EPERM an update that would move a record to another tenant, ENOSPC disk
  * full, EROFS read-only database, EIO other database errors (logged with
  * HL_ERROR and the database's own message), ENOMEM.
+ *
+ * Customers, work orders and appointments (src/crm's records) are in
+ * store_crm.h, under the same contract.
  */
 #ifndef HOTLINE_STORE_H
 #define HOTLINE_STORE_H
@@ -76,6 +79,7 @@ struct store_cfg {
 	uint32_t batch_max; /* per transaction; 0 = STORE_BATCH_MAX */
 	uint32_t
 	    busy_timeout_ms; /* wait for another process's lock; 0 = 5000 */
+	uint32_t cache_mb;   /* page cache of each connection; 0 = 64 */
 };
 
 /**
@@ -178,6 +182,10 @@ struct store_interaction {
 	uint16_t sip_code;     /* final SIP status, 0 = none */
 	const char *reason;    /* e.g. "caller hung up" */
 	const char *recording; /* path of the recording, may be NULL */
+	const char *customer;  /* linked customer id (store_crm.h), or NULL */
+	/* Read only (written by store_interaction_wrapup_put): */
+	const char *wrapup_code; /* the agent's outcome code, or NULL */
+	const char *note;        /* the agent's note, or NULL */
 };
 
 /**
@@ -309,5 +317,90 @@ int store_agent_states_get(struct store *s,
 int store_agent_states_get_sync(struct store *s,
                                 const struct store_agent_state_filter *f,
                                 struct store_agent_state **vp, size_t *np);
+
+/* --- account.c: API users, preferences, tokens, wrap-ups ------------------
+ * Users defined in the center file are not stored here; the ones made
+ * through the API are.  Tokens are stored by a hash of their text only. */
+
+/** A user made through the API. */
+struct store_user {
+	const char *tenant;        /* required */
+	const char *username;      /* required */
+	const char *role;          /* required: admin, supervisor, agent */
+	const char *agent;         /* agent id for the role agent */
+	const char *language;
+	const char *name;
+	const char *password_hash; /* required: crypt-style string */
+	uint64_t created;          /* ms; 0 = now */
+};
+
+/** Insert or replace the user (tenant, username).  Same contract as
+ *  store_interaction_put(). */
+int store_user_put(struct store *s, const struct store_user *u,
+                   store_done_h *done, void *arg);
+/** Delete the user and its tokens and preferences; done(ENOENT) when there
+ *  was no such user. */
+int store_user_delete(struct store *s, const char *tenant,
+                      const char *username, store_done_h *done, void *arg);
+/** Every stored user (of tenant, or all when NULL), on the calling thread;
+ *  *vp is one mem object. */
+int store_users_get_sync(struct store *s, const char *tenant,
+                         struct store_user **vp, size_t *np);
+
+/** A user's remembered choices (center or API user alike). */
+struct store_pref {
+	const char *tenant;
+	const char *username;
+	const char *language; /* NULL: none chosen */
+};
+int store_pref_put(struct store *s, const struct store_pref *p,
+                   store_done_h *done, void *arg);
+int store_prefs_get_sync(struct store *s, struct store_pref **vp,
+                         size_t *np);
+
+/** A session token or an API key, by the hash of its text. */
+struct store_token {
+	const char *hash;     /* required: hex digest of the token */
+	const char *tenant;   /* required */
+	const char *username; /* required: the user, or the key's name */
+	const char *kind;     /* required: "session" or "apikey" */
+	const char *role;     /* required */
+	const char *agent;    /* for the role agent */
+	const char *name;     /* a key's description */
+	uint64_t created;     /* ms */
+	uint64_t expires;     /* ms; 0 = never */
+};
+int store_token_put(struct store *s, const struct store_token *t,
+                    store_done_h *done, void *arg);
+/** Change a token's expiry (ENOENT: no such token). */
+int store_token_touch(struct store *s, const char *hash, uint64_t expires,
+                      store_done_h *done, void *arg);
+/** Revoke one token (ENOENT: no such token). */
+int store_token_delete(struct store *s, const char *hash, store_done_h *done,
+                       void *arg);
+/** Forget tokens that expired before now_ms. */
+int store_tokens_purge(struct store *s, uint64_t now_ms, store_done_h *done,
+                       void *arg);
+int store_tokens_get_sync(struct store *s, struct store_token **vp,
+                          size_t *np);
+
+/** An agent's skills as changed through the API. */
+struct store_agent_skills {
+	const char *tenant;  /* required */
+	const char *agent;   /* required */
+	const char *skills;  /* required: JSON object {"skill": level} */
+	uint64_t updated;    /* ms; 0 = now */
+};
+int store_agent_skills_put(struct store *s, const struct store_agent_skills *k,
+                           store_done_h *done, void *arg);
+int store_agent_skills_get_sync(struct store *s, struct store_agent_skills **vp,
+                                size_t *np);
+
+/** Set the agent's wrap-up of an interaction (code and note; NULL clears
+ *  one).  done(ENOENT) when the tenant has no such interaction. */
+int store_interaction_wrapup_put(struct store *s, const char *tenant,
+                                 const char *id, const char *code,
+                                 const char *note, store_done_h *done,
+                                 void *arg);
 
 #endif

@@ -28,6 +28,7 @@
 #ifndef HOTLINE_VOICE_H
 #define HOTLINE_VOICE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct center;
@@ -96,5 +97,57 @@ int voice_call_vars(const struct voice *v, uint64_t contact, voice_var_h *h,
 /** Registered devices of an agent (for the API): number of bindings. */
 unsigned voice_agent_devices(const struct voice *v, const char *tenant,
                              const char *agent);
+
+/* --- control.c: calls seen and steered from the agent's desktop ---------- */
+
+/** What the API shows of a call in the engine. */
+struct voice_contact_info {
+	char interaction[28]; /* id of the call's interaction record */
+	char caller[64];      /* From user */
+	char dialed[64];      /* the number called */
+	bool bridged;         /* talking to an agent */
+	bool held;            /* held from the desktop or by a phone */
+};
+
+/** The call of an engine contact: 0 or ENOENT (not a call, or over). */
+int voice_contact_info(const struct voice *v, uint64_t contact,
+                       struct voice_contact_info *ci);
+
+/* The agent's current call (bridged to that agent's phone), steered as
+ * from the phone: each returns 0, ENOENT (the agent has no call), EBUSY
+ * (not possible now), EINVAL (bad target), ENOTSUP (outside numbers). */
+int voice_call_hold(struct voice *v, const char *tenant, const char *agent,
+                    bool hold);
+/** Hang up both sides; the agent goes to wrap-up. */
+int voice_call_hangup(struct voice *v, const char *tenant, const char *agent);
+/** Blind transfer: target "queue:NAME", a dialed number of the tenant, or
+ *  another agent's extension; the agent's phone is hung up. */
+int voice_call_transfer(struct voice *v, const char *tenant, const char *agent,
+                        const char *target);
+/** Consultation: the caller waits in silence while the agent's phone is
+ *  connected to another agent's (target: an extension of the tenant;
+ *  EHOSTUNREACH: no registered phone; EBUSY: that agent is busy; EALREADY:
+ *  one is in progress).  Complete hands the call to the consulted agent
+ *  (the agent's phone gets BYE; EBUSY until it answered); cancel takes it
+ *  back (ESRCH: no consultation). */
+int voice_call_consult(struct voice *v, const char *tenant, const char *agent,
+                       const char *target);
+int voice_call_consult_complete(struct voice *v, const char *tenant,
+                                const char *agent);
+int voice_call_consult_cancel(struct voice *v, const char *tenant,
+                              const char *agent);
+/** The engine contact of the agent's current call, or ACD_NONE-like
+ *  UINT64_MAX when it has none in the engine. */
+uint64_t voice_agent_contact(const struct voice *v, const char *tenant,
+                             const char *agent);
+
+/** Is the agent talking on a call (bridged to its phone)? */
+bool voice_agent_in_call(const struct voice *v, const char *tenant,
+                         const char *agent);
+
+/** INVITE-in to agent-INVITE-out latencies: counts per bucket i holding
+ *  [2^i, 2^(i+1)) microseconds; returns the number of buckets (24). */
+unsigned voice_latency_hist(const struct voice *v, uint64_t *hist,
+                            unsigned n, uint64_t *count);
 
 #endif

@@ -38,6 +38,7 @@ struct reg_aor;
 struct leg_refer;
 struct ivr_session;
 struct vqueue;
+struct consult;
 
 /* --- auth.c: digest authentication (RFC 2617 / 3261 MD5) ---------------- */
 
@@ -300,6 +301,9 @@ struct call {
 	struct media_clip *work_clip; /* owning: the message, loaded */
 	bool work_loading;            /* a thread reads the message */
 	bool work_played;             /* the agent heard the message */
+	bool desk_held; /* held from the agent's desktop (control.c) */
+	struct consult *consult; /* consultation in progress (consult.c),
+	                            which holds a reference to the call */
 };
 
 /** A caller's variable copied into a work item. */
@@ -418,6 +422,19 @@ int voice_resolve_target(const struct call *c, const char *name,
 void refer_notify(struct leg *leg, uint16_t scode, const char *reason);
 
 /* --- record.c: the interaction record, recordings ------------------------ */
+/* --- consult.c: consultation from the desktop --------------------------- */
+
+/** Ring ca's first device for the bridged agent of c while the caller
+ *  waits: 0, EALREADY (one in progress), EBUSY (ca busy), EHOSTUNREACH
+ *  (no registered phone), EINVAL, ENOMEM. */
+int call_consult_start(struct call *c, const struct center_agent *ca);
+/** Hand the call to the consulted agent (ESRCH none, EBUSY not answered
+ *  yet); the consulting agent's phone gets BYE. */
+int call_consult_complete(struct call *c);
+/** Back to the caller; the consulted phone gets BYE (ESRCH none). */
+int call_consult_cancel(struct call *c);
+
+/* --- record.c: the interaction record ------------------------------------ */
 
 void record_write(struct call *c);
 /** The file of a recording of call c: <recordings>/<tenant>/<id><suffix>.wav

@@ -83,7 +83,7 @@ static void test_demo_applied(void **state)
 
 	/* queues, with their configuration as the engine holds it */
 	acd_queue_foreach(at, count_queue, &nq);
-	assert_int_equal(nq.n, 5);
+	assert_int_equal(nq.n, 6); /* five voice queues and workorders */
 	for (size_t i = 0; i < t->nqueues; i++) {
 		const struct center_queue *mq = &t->queues[i];
 		struct acd_queue *q = acd_queue_find(at, mq->cfg.name);

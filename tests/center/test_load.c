@@ -98,14 +98,14 @@ static void test_demo(void **state)
 	assert_string_equal(c->trunks[0].address, "127.0.0.1");
 	assert_int_equal(c->trunks[0].port, 0);
 
-	assert_int_equal(c->ntenants, 1);
+	assert_int_equal(c->ntenants, 2); /* demo and acme */
 	t = center_tenant(c, "demo");
 	assert_ptr_equal(t, &c->tenants[0]);
 	assert_null(center_tenant(c, "nobody"));
 	assert_string_equal(t->timezone, "Asia/Shanghai");
 	assert_true(t->available_on_register);
 	assert_int_equal(t->nskills, 8);
-	assert_int_equal(t->nqueues, 5);
+	assert_int_equal(t->nqueues, 6); /* five voice, one workorder */
 	assert_int_equal(t->nagents, 20);
 	assert_int_equal(t->nnumbers, 2);
 
@@ -167,7 +167,13 @@ static void test_demo(void **state)
 			assert_true(a->cfg.skills[k].level >= 1 &&
 			            a->cfg.skills[k].level <= 10);
 		}
-		assert_false(a->cfg.use_blocks);
+		/* agent_defaults: work orders do not block calls */
+		assert_true(a->cfg.use_blocks);
+		assert_int_equal(a->cfg.capacity[ACD_CH_WORKORDER], 5);
+		assert_false(a->cfg.blocks[ACD_CH_VOICE] &
+		             (1u << ACD_CH_WORKORDER));
+		assert_true(a->cfg.blocks[ACD_CH_WORKORDER] &
+		            (1u << ACD_CH_VOICE));
 		if (agent_level(a, "korean"))
 			agents_with_korean++;
 	}
@@ -193,6 +199,31 @@ static void test_demo(void **state)
 	assert_null(n->flow);
 	assert_int_equal(n->priority, 0);
 	assert_null(center_number(c, "110", NULL));
+
+	/* work orders and appointments */
+	assert_true(t->workorders.set);
+	assert_string_equal(t->workorders.queue, "workorders");
+	assert_int_equal(t->workorders.ncategories, 4);
+	assert_non_null(center_wo_category(t, "fault"));
+	assert_string_equal(center_wo_category(t, "fault")->unit, "water");
+	assert_int_equal(center_wo_category(t, "fault")->due_s[3], 7200);
+	assert_int_equal(t->workorders.nunits, 3);
+	assert_string_equal(center_unit_of_user(t, "p.chen")->name, "power");
+	assert_null(center_unit_of_user(t, "1001"));
+	assert_int_equal(t->nservices, 2);
+	assert_int_equal(center_service(t, "permit")->capacity, 3);
+	assert_int_equal(center_service(t, "permit")->week[0].n, 2);
+	assert_int_equal(center_service(t, "permit")->week[6].n, 0);
+
+	/* the second tenant: a company's line on 95555 */
+	t = center_tenant(c, "acme");
+	assert_non_null(t);
+	n = center_number(c, "95555", &nt);
+	assert_ptr_equal(nt, t);
+	assert_int_equal(t->nagents, 5);
+	assert_string_equal(center_agent(t, "2003")->password, "pw2003");
+	assert_null(center_agent(t, "1001"));
+	assert_string_equal(t->workorders.queue, "tickets");
 
 	mem_deref(c);
 }

@@ -38,9 +38,13 @@ What it offers:
       .check_stop()     stop() and raise AssertionError on any problem
       .kill()           SIGKILL, no checks
       .alive()          still running?
-      .request(method, path, body=None, headers=None, timeout=10)
-                -> (status, parsed JSON or text); body: dict/list -> JSON,
-                   bytes/str -> sent as is
+      .login(username, password, tenant=None) -> token: signs in and makes
+                the token the default of request() (hl.token); raises
+                AssertionError when refused
+      .request(method, path, body=None, headers=None, timeout=10,
+                token=None) -> (status, parsed JSON or text); body:
+                dict/list -> JSON, bytes/str -> sent as is; token: None
+                uses hl.token, "" sends none, else that token
       .get(path), .post(path, body)
       .raw(data: bytes, timeout=5) -> (status or None, headers dict, body
                 bytes); one request on a fresh TCP connection, for framing
@@ -215,6 +219,7 @@ class Hotline:
         self.ready_timeout = ready_timeout
         self.pass_addrs = pass_addrs
         self.proc = None
+        self.token = None
         self.log_path = os.path.join(self.tmpdir, "stderr.log")
         self._log = None
         self.exit_code = None
@@ -376,9 +381,24 @@ class Hotline:
 
     # --- HTTP --------------------------------------------------------------
 
-    def request(self, method, path, body=None, headers=None, timeout=10):
+    def login(self, username, password, tenant=None):
+        """Sign in; the token becomes the default of request()."""
+        body = {"username": username, "password": password}
+        if tenant:
+            body["tenant"] = tenant
+        st, res = self.request("POST", "/api/v1/login", body, token="")
+        if st != 200 or not isinstance(res, dict) or "token" not in res:
+            raise AssertionError("login %s: %s %s" % (username, st, res))
+        self.token = res["token"]
+        return self.token
+
+    def request(self, method, path, body=None, headers=None, timeout=10,
+                token=None):
         """(status, JSON or text).  dict/list bodies are sent as JSON."""
         hdrs = dict(headers or {})
+        tok = self.token if token is None else token
+        if tok and "Authorization" not in hdrs:
+            hdrs["Authorization"] = "Bearer " + tok
         data = None
         if isinstance(body, (dict, list)):
             data = json.dumps(body).encode()

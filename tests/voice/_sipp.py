@@ -71,8 +71,16 @@ def demo_text(offer_timeout=3, wrapup=0):
 
 
 def center(**kw):
-    """A daemon on the demo center with fast timers (see demo_text)."""
-    return harness.Hotline(center_text=demo_text(), **kw)
+    """A daemon on the demo center with fast timers (see demo_text),
+    signed in as the demo's supervisor (hl.get and hl.post send its
+    token)."""
+    hl = harness.Hotline(center_text=demo_text(), **kw)
+    try:
+        hl.login("supervisor", "supervisor-demo")
+    except AssertionError:
+        hl.cleanup()
+        raise
+    return hl
 
 
 class Sipp:

@@ -990,6 +990,44 @@ static void test_hold_resume(void **state)
 	mem_deref(p);
 }
 
+/* The caller's leg holds and resumes too (a carrier's re-INVITE): the
+ * agent's audio stops reaching the caller while held. */
+static void test_caller_hold_resume(void **state)
+{
+	struct ua *p, *c;
+	struct mbuf *desc = NULL;
+	uint32_t rx;
+	(void)state;
+
+	p = phone("1001", M_ANSWER);
+	c = call("12345", true, NULL);
+	assert_true(run_until(estab, p, 3000));
+	assert_audio(c, p);
+
+	sdp_media_set_ldir(c->sm, SDP_SENDONLY);
+	assert_int_equal(sdp_encode(&desc, c->sdp, true), 0);
+	assert_int_equal(sipsess_modify(c->sess, desc), 0);
+	desc = mem_deref(desc);
+	run_for(300);
+	assert_int_equal(c->last_rdir, SDP_SENDONLY); /* we send only */
+	rx = c->rtp_rx;
+	run_for(300);
+	assert_true(c->rtp_rx - rx <= 2);
+
+	sdp_media_set_ldir(c->sm, SDP_SENDRECV);
+	assert_int_equal(sdp_encode(&desc, c->sdp, true), 0);
+	assert_int_equal(sipsess_modify(c->sess, desc), 0);
+	desc = mem_deref(desc);
+	run_for(300);
+	assert_int_equal(c->last_rdir, SDP_SENDRECV);
+	assert_audio(c, p);
+
+	ua_sess_close(c);
+	assert_true(run_until(voice_idle, NULL, 3000));
+	mem_deref(c);
+	mem_deref(p);
+}
+
 static void refer_resp_h(int err, const struct sip_msg *msg, void *arg)
 {
 	struct ua *u = arg;
@@ -1280,6 +1318,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_more_calls_than_agents, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_hold_resume, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_caller_hold_resume, setup,
+	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_transfer_to_queue, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_transfer_to_extension, setup,

@@ -1,0 +1,71 @@
+// The REST client: the public API only (docs/api/openapi.yaml), with the
+// bearer token kept in this browser's localStorage.
+const TOKEN_KEY = 'hotline.token';
+
+export class ApiError extends Error {
+	constructor(status, code, message) {
+		super(message || code || `HTTP ${status}`);
+		this.status = status;
+		this.code = code;
+	}
+}
+
+let onUnauthorized = () => {};
+export function setUnauthorizedHandler(f) { onUnauthorized = f; }
+
+export function getToken() {
+	try { return localStorage.getItem(TOKEN_KEY); } catch { return null; }
+}
+export function setToken(tok) {
+	try {
+		if (tok) localStorage.setItem(TOKEN_KEY, tok);
+		else localStorage.removeItem(TOKEN_KEY);
+	} catch { /* private mode: the session lasts as long as the page */ }
+}
+
+export async function request(method, path, body) {
+	const headers = { Accept: 'application/json' };
+	const tok = getToken();
+	if (tok) headers.Authorization = `Bearer ${tok}`;
+	let data;
+	if (body !== undefined) {
+		headers['Content-Type'] = 'application/json';
+		data = JSON.stringify(body);
+	}
+	const r = await fetch(path, { method, headers, body: data });
+	const text = await r.text();
+	let json = null;
+	try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+	if (!r.ok) {
+		const e = (json && json.error) || {};
+		if (r.status === 401 && path !== '/api/v1/login') onUnauthorized();
+		throw new ApiError(r.status, e.code, e.message || text.slice(0, 200));
+	}
+	return json;
+}
+
+const enc = encodeURIComponent;
+export const api = {
+	login: (username, password) =>
+		request('POST', '/api/v1/login', { username, password }),
+	logout: () => request('POST', '/api/v1/logout', {}),
+	me: () => request('GET', '/api/v1/me'),
+	setLanguage: (language) => request('PATCH', '/api/v1/me', { language }),
+	agents: () => request('GET', '/api/v1/agents'),
+	setState: (ext, state, reason) =>
+		request('POST', `/api/v1/agents/${enc(ext)}/state`,
+			reason ? { state, reason } : { state }),
+	endWrapup: (ext) => request('POST', `/api/v1/agents/${enc(ext)}/wrapup/end`, {}),
+	reasonCodes: () => request('GET', '/api/v1/reason-codes'),
+	wrapupCodes: () => request('GET', '/api/v1/wrapup-codes'),
+	call: (ext, action, body) =>
+		request('POST', `/api/v1/agents/${enc(ext)}/call/${action}`, body || {}),
+	intervals: (queue, hours) =>
+		request('GET', `/api/v1/queues/${enc(queue)}/intervals?hours=${hours}`),
+	setPriority: (id, priority) =>
+		request('POST', `/api/v1/contacts/${enc(id)}/priority`, { priority }),
+	interactions: (q) => request('GET', '/api/v1/interactions?' +
+		new URLSearchParams(q).toString()),
+	saveWrapup: (id, code, note) =>
+		request('PUT', `/api/v1/interactions/${enc(id)}/wrapup`, { code, note }),
+};
