@@ -290,7 +290,7 @@ void call_leg_hold(struct leg *leg, bool hold)
 	(void)media_relay_set_hold(c->relay, (int)leg->side, hold);
 	/* the caller hears music while the agent holds */
 	if (leg->side == 1 && leg == c->b)
-		call_hold_media(c, hold);
+		(void)call_hold_update(c);
 }
 
 /* --- offers ------------------------------------------------------------- */
@@ -604,7 +604,7 @@ static void bridge(struct call *c, struct leg *leg, struct offer *o)
 	call_media_stop(c);
 	record_call_start(c);
 	if (leg->held)
-		call_hold_media(c, true);
+		(void)call_hold_update(c);
 }
 
 void call_leg_established(struct leg *leg, const struct sip_msg *msg)

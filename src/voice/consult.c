@@ -83,13 +83,17 @@ static void laddr(struct media_relay *r, int side, struct sa *sa)
 /* Back to caller <-> A through r1 alone, holds as the call had them. */
 static void media_restore(struct call *c)
 {
+	bool music;
+
 	if (c->state == CALL_ENDED || !c->relay)
 		return;
 	call_relay_remote(c, 0, leg_raddr(c->a));
-	(void)media_relay_set_hold(c->relay, 0,
-	                           c->desk_held || (c->a && c->a->held));
 	(void)media_relay_set_hold(c->relay, 1,
 	                           c->desk_held || (c->b && c->b->held));
+	/* held from the desktop: the caller hears music (play.c) */
+	music = call_hold_update(c);
+	(void)media_relay_set_hold(
+	    c->relay, 0, (c->desk_held && !music) || (c->a && c->a->held));
 }
 
 /* --- the consultation object ---------------------------------------------- */
@@ -376,6 +380,7 @@ int call_consult_start(struct call *c, const struct center_agent *ca)
 	cs->b->cs = cs;
 	cs->ring_end = hl_mono_ms() + CONSULT_RING_MS;
 	c->consult = cs;
+	(void)call_hold_update(c); /* no hold music into the chain */
 
 	/* the caller and the agent wait in silence while B's phone rings */
 	(void)media_relay_set_hold(c->relay, 0, true);

@@ -4,7 +4,8 @@
  * transfer of an agent's current call, as the phone would do them.
  *
  * Hold from the desktop holds the relay both ways (neither side hears the
- * other); the phones are not re-INVITEd, so a phone's own hold stays as it
+ * other; the caller hears the queue's music instead); the phones are not
+ * re-INVITEd, so a phone's own hold stays as it
  * was on resume.  A transfer does what a REFER from the phone does, then
  * hangs up the agent's phone (there is nobody to NOTIFY).
  */
@@ -66,6 +67,7 @@ int voice_call_hold(struct voice *v, const char *tenant, const char *agent,
                     bool hold)
 {
 	struct call *c = agent_call(v, tenant, agent);
+	bool music;
 
 	if (!c)
 		return ENOENT;
@@ -74,9 +76,12 @@ int voice_call_hold(struct voice *v, const char *tenant, const char *agent,
 	c->desk_held = hold;
 	HL_INFO("voice", "call %s: agent %s %s from the desktop", c->id,
 	        c->agent_id, hold ? "holds" : "resumes");
-	/* a side a phone holds itself stays held */
-	(void)media_relay_set_hold(c->relay, 0, hold || (c->a && c->a->held));
+	/* a side a phone holds itself stays held; the caller hears the
+	 * queue's music meanwhile, or nothing when there is none */
 	(void)media_relay_set_hold(c->relay, 1, hold || (c->b && c->b->held));
+	music = call_hold_update(c);
+	(void)media_relay_set_hold(c->relay, 0,
+	                           (hold && !music) || (c->a && c->a->held));
 	return 0;
 }
 

@@ -257,17 +257,23 @@ static void queue_play_done(struct call *c)
 		music(c, announce_every(c));
 }
 
-void call_hold_media(struct call *c, bool hold)
+bool call_hold_update(struct call *c)
 {
-	if (c->kind != CALL_INBOUND || c->state != CALL_BRIDGED)
-		return;
-	if (hold) {
+	/* during a consultation the caller's side points at the second
+	 * relay (consult.c): music could not reach the caller */
+	bool want = (c->desk_held || (c->b && c->b->held)) &&
+	            c->kind == CALL_INBOUND && c->state == CALL_BRIDGED &&
+	            !c->consult;
+
+	if (want && c->cm != CM_HOLD) {
 		c->cm = CM_HOLD;
 		music(c, 0);
-		return;
-	}
-	if (c->cm == CM_HOLD)
+		if (!c->token) /* no music to play */
+			c->cm = CM_NONE;
+	} else if (!want && c->cm == CM_HOLD) {
 		call_media_stop(c);
+	}
+	return c->cm == CM_HOLD;
 }
 
 void call_queue_digit(struct call *c, char digit)

@@ -301,7 +301,7 @@ struct call {
 	struct media_clip *work_clip; /* owning: the message, loaded */
 	bool work_loading;            /* a thread reads the message */
 	bool work_played;             /* the agent heard the message */
-	bool desk_held; /* held from the agent's desktop (control.c) */
+	bool desk_held;          /* held from the agent's desktop (control.c) */
 	struct consult *consult; /* consultation in progress (consult.c),
 	                            which holds a reference to the call */
 };
@@ -478,8 +478,10 @@ void call_media_stop(struct call *c);
 /** Music and announcements for a queued call (and music while ringing an
  *  extension).  Restarts nothing already playing unless restart. */
 void call_queue_media(struct call *c, bool restart);
-/** The agent holds or resumes: music to the caller, or the agent again. */
-void call_hold_media(struct call *c, bool hold);
+/** After the agent held or resumed (from the phone or the desktop): music
+ *  to the caller while held, the agent again after.  True while the music
+ *  plays (the caller's side must then not be held in the relay). */
+bool call_hold_update(struct call *c);
 /** A key while queued: the queue's offer_callback (1) or offer_voicemail
  *  (2) takes the caller out of the queue into that dialogue. */
 void call_queue_digit(struct call *c, char digit);
