@@ -35,6 +35,8 @@ struct center_queue {
 	uint32_t announce_every_s;     /* position and wait, 0 = never */
 	bool record;                   /* record answered calls (also when
 					  the tenant's record is set) */
+	bool offer_callback;           /* key 1 while waiting: a callback */
+	bool offer_voicemail;          /* key 2 while waiting: a message */
 };
 
 struct center_agent {
@@ -358,6 +360,8 @@ struct center_server {
 					  the database */
 	char *prompts;                 /* prompt folders, ':'-separated;
 					  NULL: the daemon's default */
+	uint32_t media_priority;       /* SCHED_FIFO priority of the media
+					  threads, 0 = normal scheduling */
 };
 
 struct center {

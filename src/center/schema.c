@@ -396,6 +396,18 @@ static const struct cfg_field server_fields[] = {
              "(each holds <lang>/<name>.wav, see docs/prompts.md).  "
              "Default: var/prompts, then the prompts generated in the "
              "build tree beside the hotline binary (build/prompts)."},
+    {.key = "media_priority",
+     .type = CT_UINT,
+     AT(struct center, server.media_priority),
+     .min = 0,
+     .max = 99,
+     .def = "0",
+     .help = "Real-time (SCHED_FIFO) priority of the media threads, which "
+             "send every caller's prompts and music on a 20 ms clock: "
+             "with 1..99 they preempt other work on a busy machine "
+             "(needs CAP_SYS_NICE; without it, a warning and normal "
+             "scheduling).  0: normal scheduling.  10 suits a dedicated "
+             "server."},
     {0},
 };
 
@@ -587,6 +599,12 @@ static int queue_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 	if (cfg->ring_all_max && cfg->strategy != ACD_STRAT_RING_ALL)
 		return key_err(cx, node, "ring_all_max",
 		               "applies only to strategy ring-all");
+	if ((q->offer_callback || q->offer_voicemail) && !q->announce_every_s)
+		return key_err(cx, node,
+		               q->offer_callback ? "offer_callback"
+		                                 : "offer_voicemail",
+		               "is said with the announcements: needs "
+		               "announce_every");
 	if (cfg->max_wait_s) {
 		yaml_node_t *rl = cfg_get(cx, node, "relax");
 
@@ -786,6 +804,21 @@ static const struct cfg_field queue_fields[] = {
      .help = "Voice: record answered calls of this queue as stereo WAV "
              "(caller left, agent right), linked from the interaction "
              "record.  Also on when the tenant's record is true."},
+    {.key = "offer_callback",
+     .type = CT_BOOL,
+     AT(struct center_queue, offer_callback),
+     .def = "false",
+     .help = "Voice: each announcement adds \"to be called back instead "
+             "of waiting, press 1\"; a caller who presses 1 leaves the "
+             "queue and is offered a callback (as the overflow action "
+             "callback).  Needs announce_every."},
+    {.key = "offer_voicemail",
+     .type = CT_BOOL,
+     AT(struct center_queue, offer_voicemail),
+     .def = "false",
+     .help = "Voice: each announcement adds \"to leave a voice message, "
+             "press 2\"; a caller who presses 2 leaves the queue and "
+             "records a message for it.  Needs announce_every."},
     {0},
 };
 

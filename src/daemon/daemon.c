@@ -478,6 +478,8 @@ static int start_voice(struct daemon *d)
 					     .port_min = DAEMON_RTP_MIN,
 					     .port_max = DAEMON_RTP_MAX,
 					     .threads = 1,
+					     .rt_prio = (int)d->center->server
+								.media_priority,
 				     });
 	if (err) {
 		fprintf(stderr, "hotline serve: media relay on %s: %s\n", ip,

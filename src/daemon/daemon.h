@@ -5,7 +5,13 @@
  * every long-lived object of the control loop: the center definition, the
  * routing engine and its one deadline timer, the store, the work orders
  * (src/crm, with the one timer of their deadline watch), the media relay,
- * the voice channel, the HTTP API.
+ * the IVR and its prompts (loaded at start-up from server.prompts, else
+ * var/prompts then build/prompts beside the binary; a set that cannot be
+ * loaded is logged and the flows' numbers go to their queues), the voice
+ * channel, the HTTP API.
+ *
+ * Tests only: HOTLINE_TEST_NOW=<seconds since the epoch> in the
+ * environment starts the IVR's clock (opening hours) at that time.
  *
  * Offers: daemon_run() starts everything in order, refuses to start at all
  * on a bad center file or a taken port, runs the event loop until SIGINT or

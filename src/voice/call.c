@@ -816,10 +816,10 @@ void call_overflowed(struct call *c, enum acd_overflow_action action,
 	c->state = CALL_MESSAGE;
 	switch (action) {
 	case ACD_OVERFLOW_CALLBACK:
-		dlg_callback_offer(c, c->queue_name);
+		dlg_callback_offer(c, c->queue_name, DLG_BUSY);
 		break;
 	case ACD_OVERFLOW_VOICEMAIL:
-		(void)dlg_voicemail(c, c->queue_name, true);
+		(void)dlg_voicemail(c, c->queue_name, DLG_BUSY);
 		break;
 	default: /* disconnect */
 		call_say_bye(c, busy, 1, DISP_OVERFLOWED, why);

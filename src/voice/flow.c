@@ -127,7 +127,7 @@ static int op_voicemail(void *arg, const char *queue)
 	if (!c->v->cfg.recordings || !c->v->cfg.prompts)
 		return ENOTSUP;
 	leave_ivr(c);
-	dlg_voicemail(c, queue, false);
+	(void)dlg_voicemail(c, queue, DLG_QUIET);
 	return 0;
 }
 

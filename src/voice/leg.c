@@ -389,7 +389,7 @@ static char code_digit(const char *p, size_t l)
 			ch = (char)(ch - 'a' + 'A');
 		return strchr(digits, ch) && ch ? ch : 0;
 	}
-	/* some phones send the RFC 4733 event code: 10 is '*', 11 '#' */
+	/* some phones send the RFC 4733 event code: 10 '*', 11 '#', 12 'A' */
 	if (l == 2 && p[0] == '1' && p[1] >= '0' && p[1] <= '5')
 		return digits[10 + (p[1] - '0')];
 	return 0;

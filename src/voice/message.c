@@ -129,7 +129,7 @@ static void cb_read_back(struct call *c)
 		dlg_play_done(c);
 }
 
-void dlg_callback_offer(struct call *c, const char *queue)
+void dlg_callback_offer(struct call *c, const char *queue, enum dlg_intro intro)
 {
 	c->state = CALL_MESSAGE;
 	c->tries = 0;
@@ -139,7 +139,7 @@ void dlg_callback_offer(struct call *c, const char *queue)
 	(void)str_dup(&c->vm_queue, queue);
 	HL_INFO("voice", "call %s: offered a callback (queue %s)", c->id,
 	        queue);
-	cb_ask(c, true);
+	cb_ask(c, intro == DLG_BUSY);
 }
 
 static void cb_confirmed(struct call *c)
@@ -157,10 +157,11 @@ static void cb_confirmed(struct call *c)
 /* --- voice message ----------------------------------------------------------
  */
 
-int dlg_voicemail(struct call *c, const char *queue, bool prompt)
+int dlg_voicemail(struct call *c, const char *queue, enum dlg_intro intro)
 {
-	static const char *const with_prompt[] = {
-	    "queue/all_busy", "voicemail/record", "tone/beep"};
+	static const char *const busy[] = {"queue/all_busy", "voicemail/record",
+	                                   "tone/beep"};
+	static const char *const asked[] = {"voicemail/record", "tone/beep"};
 	static const char *const tone[] = {"tone/beep"};
 
 	c->state = CALL_MESSAGE;
@@ -172,8 +173,10 @@ int dlg_voicemail(struct call *c, const char *queue, bool prompt)
 	}
 	HL_INFO("voice", "call %s: voice message for queue %s", c->id, queue);
 	c->dlg = DLG_VM_TONE;
-	if (prompt)
-		say(c, with_prompt, ARRAY_LEN(with_prompt), false);
+	if (intro == DLG_BUSY)
+		say(c, busy, ARRAY_LEN(busy), false);
+	else if (intro == DLG_ASKED)
+		say(c, asked, ARRAY_LEN(asked), false);
 	else
 		say(c, tone, ARRAY_LEN(tone), false);
 	return 0;

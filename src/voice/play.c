@@ -182,7 +182,7 @@ static bool announce(struct call *c)
 {
 	struct acd *acd = c->v->cfg.acd;
 	struct acd_contact_info info;
-	const char *names[2 * IVR_SAY_MAX];
+	const char *names[2 * IVR_SAY_MAX + 2];
 	uint64_t ewt = ACD_NONE;
 	int n = 0, k;
 	uint32_t tok;
@@ -206,6 +206,15 @@ static bool announce(struct call *c)
 	}
 	if (!n)
 		return false;
+	{
+		const struct vqueue *vq =
+		    vqueue_find(c->v, c->ct, c->queue_name);
+
+		if (vq && vq->cq->offer_callback)
+			names[n++] = "callback/offer";
+		if (vq && vq->cq->offer_voicemail && c->v->cfg.recordings)
+			names[n++] = "voicemail/offer";
+	}
 
 	tok = play_names(c, names, (size_t)n, false);
 	if (!tok)
@@ -259,6 +268,34 @@ void call_hold_media(struct call *c, bool hold)
 	}
 	if (c->cm == CM_HOLD)
 		call_media_stop(c);
+}
+
+void call_queue_digit(struct call *c, char digit)
+{
+	const struct vqueue *vq = vqueue_find(c->v, c->ct, c->queue_name);
+	struct acd *acd = c->v->cfg.acd;
+	bool cb = digit == '1' && vq && vq->cq->offer_callback;
+	bool vm = digit == '2' && vq && vq->cq->offer_voicemail &&
+	          c->v->cfg.recordings;
+	uint64_t id = c->contact;
+
+	if ((!cb && !vm) || c->state != CALL_QUEUED || id == ACD_NONE)
+		return;
+
+	HL_INFO("voice", "call %s: leaves queue %s for a %s", c->id,
+	        c->queue_name, cb ? "callback" : "voice message");
+	/* out of the engine: phones ringing for it stop first */
+	call_set_contact(c, ACD_NONE);
+	list_flush(&c->offers);
+	if (acd_contact_remove(acd, id))
+		HL_WARN("voice", "call %s: engine: %s", c->id,
+		        acd_last_error(acd));
+	call_media_stop(c);
+	c->state = CALL_MESSAGE;
+	if (cb)
+		dlg_callback_offer(c, c->queue_name, DLG_ASKED);
+	else
+		(void)dlg_voicemail(c, c->queue_name, DLG_ASKED);
 }
 
 /* --- a last message ------------------------------------------------------- */
@@ -349,6 +386,8 @@ static void event_handler(struct media_relay *r, const struct media_event *ev,
 			call_flow_digit(c, ev->digit);
 		else if (c->cm == CM_DIALOG)
 			dlg_digit(c, ev->digit);
+		else if (c->cm == CM_QUEUE)
+			call_queue_digit(c, ev->digit);
 		break;
 
 	case MEDIA_EV_PLAY_END:

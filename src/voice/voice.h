@@ -147,7 +147,7 @@ bool voice_agent_in_call(const struct voice *v, const char *tenant,
 
 /** INVITE-in to agent-INVITE-out latencies: counts per bucket i holding
  *  [2^i, 2^(i+1)) microseconds; returns the number of buckets (24). */
-unsigned voice_latency_hist(const struct voice *v, uint64_t *hist,
-                            unsigned n, uint64_t *count);
+unsigned voice_latency_hist(const struct voice *v, uint64_t *hist, unsigned n,
+                            uint64_t *count);
 
 #endif

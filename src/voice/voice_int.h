@@ -301,7 +301,7 @@ struct call {
 	struct media_clip *work_clip; /* owning: the message, loaded */
 	bool work_loading;            /* a thread reads the message */
 	bool work_played;             /* the agent heard the message */
-	bool desk_held; /* held from the agent's desktop (control.c) */
+	bool desk_held;          /* held from the agent's desktop (control.c) */
 	struct consult *consult; /* consultation in progress (consult.c),
 	                            which holds a reference to the call */
 };
@@ -480,6 +480,9 @@ void call_media_stop(struct call *c);
 void call_queue_media(struct call *c, bool restart);
 /** The agent holds or resumes: music to the caller, or the agent again. */
 void call_hold_media(struct call *c, bool hold);
+/** A key while queued: the queue's offer_callback (1) or offer_voicemail
+ *  (2) takes the caller out of the queue into that dialogue. */
+void call_queue_digit(struct call *c, char digit);
 /** Play a last message, then end the call with disp and reason. */
 void call_say_bye(struct call *c, const char *const *names, size_t n,
                   enum call_disp disp, const char *reason);
@@ -496,11 +499,18 @@ void call_flow_play_done(struct call *c);
 
 /* --- message.c: callback offers, voice messages, work items -------------- */
 
-/** Overflow to callback or voice message: the caller is offered it. */
-void dlg_callback_offer(struct call *c, const char *queue);
-/** Record a voice message for queue (prompt: tell the caller first);
- *  ENOTSUP when messages are off (the caller then hears so, and BYE). */
-int dlg_voicemail(struct call *c, const char *queue, bool prompt);
+/** How a callback offer or a voice message is introduced. */
+enum dlg_intro {
+	DLG_QUIET = 0, /* the flow said it already: just the tone */
+	DLG_BUSY,      /* overflow: "all our agents are busy" first */
+	DLG_ASKED,     /* the caller pressed the queue's key for it */
+};
+/** A callback offered to the caller (overflow, or the queue's key 1). */
+void dlg_callback_offer(struct call *c, const char *queue,
+                        enum dlg_intro intro);
+/** Record a voice message for queue; ENOTSUP when messages are off (the
+ *  caller then hears so, and BYE). */
+int dlg_voicemail(struct call *c, const char *queue, enum dlg_intro intro);
 void dlg_digit(struct call *c, char digit);
 void dlg_play_done(struct call *c);
 /** The caller hangs up during a dialogue: a message being left is kept. */

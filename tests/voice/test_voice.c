@@ -1157,6 +1157,54 @@ static bool final(void *arg)
 
 /* A full queue refuses at once (480); a caller who waits too long is let
  * go with a BYE; both recorded as overflowed, as the engine counts them. */
+static bool first_waiting(uint64_t id, void *arg)
+{
+	*(uint64_t *)arg = id;
+	return true;
+}
+
+static void var_h(const char *name, const char *value, void *arg)
+{
+	char *buf = arg;
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, 256 - n, "%s=%s;", name, value);
+}
+
+/* The screen pop's variables of a waiting call (no IVR: who called whom),
+ * and none for a contact voice does not have. */
+static void test_call_vars(void **state)
+{
+	struct acd_tenant *t = acd_tenant_find(F->acd, "demo");
+	uint64_t id = ACD_NONE;
+	char buf[256] = "";
+	struct voice_stats st;
+	struct ua *c;
+	(void)state;
+
+	c = call("12345", true, NULL);
+	assert_true(run_until(estab, c, 3000));
+	acd_queue_foreach_waiting(acd_queue_find(t, "general"), first_waiting,
+	                          &id);
+	assert_true(id != ACD_NONE);
+	assert_int_equal(voice_call_vars(F->voice, id, var_h, buf), 0);
+	assert_string_equal(buf, "caller=5550100;called=12345;");
+	assert_int_equal(voice_call_vars(F->voice, id + 1000, var_h, buf),
+	                 ENOENT);
+	assert_int_equal(voice_call_vars(F->voice, ACD_NONE, var_h, buf),
+	                 EINVAL);
+
+	voice_stats(F->voice, &st);
+	assert_int_equal(st.calls_active, 1);
+	assert_int_equal(st.work_waiting, 0);
+	assert_int_equal(st.ivr_total, 0); /* no IVR in this fixture */
+
+	ua_sess_close(c);
+	assert_true(run_until(voice_idle, NULL, 3000));
+	assert_int_equal(voice_call_vars(F->voice, id, var_h, buf), ENOENT);
+	mem_deref(c);
+}
+
 static void test_overflow(void **state)
 {
 	struct store_interaction *r;
@@ -1278,6 +1326,7 @@ int main(void)
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_transfer_extension_fails,
 	                                    setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_call_vars, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_shutdown, setup, teardown),
