@@ -27,24 +27,28 @@
 #include "voice/voice_int.h"
 
 struct pop_req {
-	struct le le;        /* in v->pops */
-	struct voice *v;     /* borrowed, NULL once the voice went */
-	struct call *c;      /* borrowed, NULL once the call went */
+	struct le le;    /* in v->pops */
+	struct voice *v; /* borrowed, NULL once the voice went */
+	struct call *c;  /* borrowed, NULL once the call went */
 	char tenant[64];
 	char call_id[28];
-	bool by_agent;       /* an agent's link, not the automatic lookup */
-	voice_link_h *done;  /* by_agent */
+	bool by_agent;      /* an agent's link, not the automatic lookup */
+	voice_link_h *done; /* by_agent */
 	void *done_arg;
-	uint64_t t0;         /* hl_mono_ns() at the start, for the log */
+	uint64_t t0; /* hl_mono_ns() at the start, for the log */
 };
 
 const char *voice_pop_state_name(enum voice_pop_state s)
 {
 	switch (s) {
-	case VOICE_POP_PENDING: return "pending";
-	case VOICE_POP_FOUND:   return "found";
-	case VOICE_POP_UNKNOWN: return "unknown";
-	default:                return "none";
+	case VOICE_POP_PENDING:
+		return "pending";
+	case VOICE_POP_FOUND:
+		return "found";
+	case VOICE_POP_UNKNOWN:
+		return "unknown";
+	default:
+		return "none";
 	}
 }
 
@@ -129,7 +133,8 @@ static void answer(int err, const struct store_screen_pop *p, void *arg)
 			    late_link_done, NULL);
 
 			if (e)
-				HL_WARN("voice", "call %s: customer not linked: %s",
+				HL_WARN("voice",
+				        "call %s: customer not linked: %s",
 				        r->call_id, strerror(e));
 		}
 		if (r->done)
@@ -145,8 +150,10 @@ static void answer(int err, const struct store_screen_pop *p, void *arg)
 			c->pop_by_agent = true;
 			str_ncpy(c->customer, p->customer->id,
 			         sizeof(c->customer));
-			HL_INFO("voice", "call %s: linked by the agent to "
-			        "customer %s", c->id, c->customer);
+			HL_INFO("voice",
+			        "call %s: linked by the agent to "
+			        "customer %s",
+			        c->id, c->customer);
 			tell(c);
 		}
 		r->done(found ? 0 : err ? err : ENOENT, r->done_arg);
@@ -161,17 +168,20 @@ static void answer(int err, const struct store_screen_pop *p, void *arg)
 			c->pop_state = VOICE_POP_FOUND;
 			str_ncpy(c->customer, p->customer->id,
 			         sizeof(c->customer));
-			HL_INFO("voice", "call %s: caller is customer %s "
-			        "(%llu us)", c->id, c->customer,
-			        (unsigned long long)us);
+			HL_INFO("voice",
+			        "call %s: caller is customer %s "
+			        "(%llu us)",
+			        c->id, c->customer, (unsigned long long)us);
 		} else {
 			c->pop_state = VOICE_POP_UNKNOWN;
 			if (err && err != ENOENT)
 				HL_WARN("voice", "call %s: customer lookup: %s",
 				        c->id, strerror(err));
 			else
-				HL_DEBUG("voice", "call %s: caller %s is no "
-				         "known customer", c->id, c->caller);
+				HL_DEBUG("voice",
+				         "call %s: caller %s is no "
+				         "known customer",
+				         c->id, c->caller);
 		}
 		tell(c);
 	}
@@ -281,7 +291,8 @@ int voice_contact_link(struct voice *v, uint64_t contact, const char *customer,
 	return err;
 }
 
-/* --- the IVR's answers, by kind ---------------------------------------------- */
+/* --- the IVR's answers, by kind ----------------------------------------------
+ */
 
 static bool var_at(const struct call *c, size_t i, const char **name,
                    const char **value)

@@ -120,7 +120,7 @@ const char *voice_pop_state_name(enum voice_pop_state s);
 
 struct voice_pop {
 	enum voice_pop_state state;
-	bool by_agent;                     /* linked by an agent */
+	bool by_agent;                      /* linked by an agent */
 	const struct store_screen_pop *pop; /* FOUND: valid until the call
 	                                       changes (use it at once) */
 };

@@ -152,9 +152,9 @@ struct voice {
 	uint64_t vm_total;  /* voice messages left */
 	uint64_t cb_total;  /* callbacks requested */
 	/* screen pop (pop.c) */
-	struct crm *crm;      /* borrowed, NULL: no lookups */
-	struct list pops;     /* struct pop_req in flight, borrowed (the
-	                         store's jobs own them) */
+	struct crm *crm;  /* borrowed, NULL: no lookups */
+	struct list pops; /* struct pop_req in flight, borrowed (the
+	                     store's jobs own them) */
 	voice_pop_h *poph;
 	void *pop_arg;
 };

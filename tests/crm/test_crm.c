@@ -628,10 +628,10 @@ static void test_customer_pop_export(void **state)
 	{
 		struct by_id b;
 
-		assert_int_equal(store_interaction_wrapup_put(
-		                     E.store, "t1", "CALL1", "resolved", NULL,
-		                     NULL, NULL),
-		                 0);
+		assert_int_equal(
+		    store_interaction_wrapup_put(E.store, "t1", "CALL1",
+		                                 "resolved", NULL, NULL, NULL),
+		    0);
 		flush();
 		pop_by_id("t1", o.id, &b);
 		assert_int_equal(b.err, 0);
