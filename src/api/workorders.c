@@ -163,6 +163,8 @@ struct wo_arg {
 	char actor_id[128];
 	struct crm_actor actor;
 	bool full; /* answer with the trail */
+	bool changed; /* read back after a change (a unit user's return
+	                 takes the order out of its unit) */
 	struct store_wo_filter f; /* search */
 	uint64_t due_before;
 	bool overdue;
@@ -244,7 +246,8 @@ static struct store_workorder *read_order(struct api_work *w,
 	}
 	/* a unit user sees its own unit's orders only; others do not exist
 	 * for it */
-	if (!n || (w->unit && (!v[0].unit || strcmp(v[0].unit, w->unit)))) {
+	if (!n || (w->unit && !a->changed &&
+		   (!v[0].unit || strcmp(v[0].unit, w->unit)))) {
 		mem_deref(v);
 		api_work_fail(w, 404, "not_found", "no work order %s",
 			      a->id[0] ? a->id : a->ref);
@@ -373,6 +376,7 @@ static void changed(int err, const struct store_result *r, void *arg)
 		mem_deref(w);
 		return;
 	}
+	a->changed = true;
 	if (a->op == OP_CREATE && r && r->id[0])
 		snprintf(a->id, sizeof(a->id), "%s", r->id);
 	w->fn = order_full;
