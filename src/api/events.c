@@ -684,7 +684,7 @@ static json_t *snapshot(struct api_live *l, const struct client *cl,
 		acd_agent_foreach(t, snap_agent, &s);
 	if (!cl->unit)
 		acd_queue_foreach(t, snap_queue, &s);
-	return json_pack("{s:s,s:o,s:o,s:o,s:I,s:{s:s,s:s,s:s,s:o}}", "type",
+	return json_pack("{s:s,s:o,s:o,s:o,s:I,s:{s:s,s:s,s:s,s:o,s:o}}", "type",
 			 "snapshot", "agents", s.agents, "queues", s.queues,
 			 "contacts",
 			 cl->unit ? json_array()
@@ -696,7 +696,8 @@ static json_t *snapshot(struct api_live *l, const struct client *cl,
 			 "username", cl->sess->username, "role",
 			 auth_role_name(cl->sess->role), "tenant",
 			 cl->sess->tenant, "agent",
-			 api_json_str(cl->sess->agent));
+			 api_json_str(cl->sess->agent), "unit",
+			 api_json_str(cl->unit ? cl->unit_name : NULL));
 }
 
 /* GET /api/v1/events?token=...: upgrade, then the snapshot. */
