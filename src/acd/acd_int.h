@@ -293,6 +293,7 @@ bool acd_agent_in_target(const struct acd_agent *a,
 /* --- agent.c ------------------------------------------------------------- */
 bool acd_agent_can_take(const struct acd_agent *a, enum acd_channel ch);
 void acd_agent_refresh(struct acd_agent *a);
+void acd_agent_rekey(struct acd_agent *a);
 void acd_agent_unlink_all(struct acd_agent *a);
 void acd_agent_wrapup_due(struct acd_agent *a);
 void acd_member_count(struct acd_member *m, enum acd_agent_state st,

@@ -81,6 +81,19 @@ void acd_agent_refresh(struct acd_agent *a)
 		acd_route_agent(acd, a);
 }
 
+/* Re-key a's heap entries after something its keys are made of changed
+ * outside a state change (contacts_today at a day reset).  Availability is
+ * unchanged, so no contact can be taken and nothing is routed.  Every
+ * other change to a key (idle_since, offered_seq, load, contacts_today on
+ * accept, skills) goes through acd_agent_refresh(), which re-keys too. */
+void acd_agent_rekey(struct acd_agent *a)
+{
+	for (uint16_t i = 0; i < a->nmem; i++) {
+		struct acd_member *m = &a->mem[i];
+		acd_member_place(m, acd_agent_can_take(a, m->p->ch));
+	}
+}
+
 /* Remove the agent from every available heap (before it is freed). */
 void acd_agent_unlink_all(struct acd_agent *a)
 {

@@ -900,6 +900,79 @@ static void test_skill_change(void **state)
 	assert_int_equal(acd_agent_skill_level(a, "english"), 3);
 }
 
+/* Regression: a day reset zeroed contacts_today but left the agents'
+ * fewest-contacts heap keys as they were, so the heap (and the next pick)
+ * still ordered agents by yesterday's counts, and acd_check() failed with
+ * "stale heap key".  Found by `hotline simulate --check` on the demo
+ * center with its work-order queue set to fewest-contacts: agents working
+ * on orders stay available for more orders and for calls, so their entries
+ * sit in the heaps across the reset. */
+static void test_day_reset_rekeys_fewest(void **state)
+{
+	struct fx *f = *state;
+	struct acd_queue_cfg wc = {.name = "orders",
+				   .channel = ACD_CH_WORKORDER,
+				   .strategy = ACD_STRAT_FEWEST_CONTACTS};
+	struct acd_queue *wq, *vq = mkqueue(f->t, "calls", NULL, 0,
+					    ACD_STRAT_LONGEST_IDLE);
+	struct acd_contact_params wp = {.channel = ACD_CH_WORKORDER};
+	/* the demo center's agents: orders do not stop calls, calls stop
+	 * new orders */
+	struct acd_agent_cfg ac = {.use_blocks = true};
+	struct acd_agent *a, *b;
+	uint64_t w1, w2, w4, v1;
+	struct acd_agent_info ia;
+
+	assert_int_equal(acd_queue_add(f->t, &wc, &wq), 0);
+	wp.queue = wq;
+	ac.capacity[ACD_CH_VOICE] = 1;
+	ac.capacity[ACD_CH_WORKORDER] = 5;
+	ac.blocks[ACD_CH_VOICE] = (1u << ACD_CH_CHAT) | (1u << ACD_CH_EMAIL) |
+				  (1u << ACD_CH_MESSAGE);
+	ac.blocks[ACD_CH_WORKORDER] = (1u << ACD_CH_VOICE) |
+				      (1u << ACD_CH_CALLBACK) |
+				      (1u << ACD_CH_OUTBOUND);
+	ac.id = "a";
+	assert_int_equal(acd_agent_add(f->t, &ac, &a), 0);
+	ac.id = "b";
+	assert_int_equal(acd_agent_add(f->t, &ac, &b), 0);
+	ready(a);
+	advance(f, 1000);
+	ready(b); /* a has been idle longer */
+
+	/* w1 to a (a tie on counts, a idle longer), w2 to b (a is loaded) */
+	assert_int_equal(acd_contact_add(f->acd, &wp, &w1), 0);
+	assert_string_equal(offered_to(f, w1), "a");
+	assert_int_equal(acd_contact_accept(f->acd, w1, a), 0);
+	assert_int_equal(acd_contact_add(f->acd, &wp, &w2), 0);
+	assert_string_equal(offered_to(f, w2), "b");
+	assert_int_equal(acd_contact_accept(f->acd, w2, b), 0);
+	/* a call reaches a while it works on w1: a has 2 today, b 1 */
+	v1 = add(f, vq, 0);
+	assert_string_equal(offered_to(f, v1), "a");
+	assert_int_equal(acd_contact_accept(f->acd, v1, a), 0);
+	assert_int_equal(acd_contact_complete(f->acd, v1), 0);
+	acd_agent_info(a, &ia);
+	assert_int_equal(ia.contacts_today, 2);
+	assert_int_equal(ia.state, ACD_AGENT_BUSY); /* still on w1 */
+
+	/* A new day: both at 0 contacts, one order each, so idle time
+	 * decides and a (idle longer) is first.  With stale keys b (1
+	 * yesterday) would still sort before a (2 yesterday). */
+	advance(f, 1000);
+	acd_stats_reset_day(f->t);
+	assert_int_equal(acd_check(f->acd), 0);
+	acd_agent_info(a, &ia);
+	assert_int_equal(ia.contacts_today, 0);
+	assert_int_equal(acd_contact_add(f->acd, &wp, &w4), 0);
+	assert_string_equal(offered_to(f, w4), "a");
+	assert_int_equal(acd_contact_accept(f->acd, w4, a), 0);
+	assert_int_equal(acd_check(f->acd), 0);
+	assert_int_equal(acd_contact_complete(f->acd, w1), 0);
+	assert_int_equal(acd_contact_complete(f->acd, w2), 0);
+	assert_int_equal(acd_contact_complete(f->acd, w4), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -924,6 +997,7 @@ int main(void)
 		T(test_intervals),
 		T(test_reentrant_handler),
 		T(test_skill_change),
+		T(test_day_reset_rekeys_fewest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
