@@ -182,7 +182,10 @@ struct acd_agent_cfg {
 	/* blocks[c]: bit mask (1 << channel) of channels whose active contacts
 	 * stop new offers of channel c.  Unless use_blocks is set the default
 	 * is used: a voice-like call (voice, callback, outbound) blocks every
-	 * other channel, and any contact blocks voice-like offers. */
+	 * other channel, and any contact blocks voice-like offers.  Callbacks
+	 * and campaign calls are offered as voice: blocks[ACD_CH_VOICE] rules
+	 * them, and an agent takes none of the three while any of the three
+	 * is at its capacity. */
 	uint16_t blocks[ACD_CH_MAX];
 	bool use_blocks;
 };

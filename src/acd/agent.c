@@ -7,12 +7,22 @@
 
 #include "acd/acd_int.h"
 
+/* ch is a pool's channel.  Callbacks and campaign calls are routed through
+ * the voice pools, so a voice pool member must have room for any of the
+ * three: each voice-like channel below its capacity, and the voice blocking
+ * rule applies to all of them.  (Checking voice alone let an agent on a
+ * callback take a second call when a center's blocks let other channels
+ * through to voice, as etc/demo.yaml does for work orders.) */
 bool acd_agent_can_take(const struct acd_agent *a, enum acd_channel ch)
 {
 	if (a->presence != ACD_PRESENCE_AVAILABLE || a->offer ||
 	    a->wrapup_until)
 		return false;
 	if (a->active[ch] >= a->cap[ch])
+		return false;
+	if (ch == ACD_CH_VOICE &&
+	    (a->active[ACD_CH_CALLBACK] >= a->cap[ACD_CH_CALLBACK] ||
+	     a->active[ACD_CH_OUTBOUND] >= a->cap[ACD_CH_OUTBOUND]))
 		return false;
 	return !(a->blocks[ch] & a->active_mask);
 }

@@ -973,6 +973,34 @@ static void test_day_reset_rekeys_fewest(void **state)
 	assert_int_equal(acd_contact_complete(f->acd, w4), 0);
 }
 
+/* Callbacks and campaign calls go through the voice pools: an agent on a
+ * callback takes no other call even when the center's blocks let other
+ * channels through to voice (etc/demo.yaml: voice blocked by chat, e-mail
+ * and message only).  Found by the random walk with work orders. */
+static void test_callback_fills_voice(void **state)
+{
+	struct fx *f = *state;
+	struct acd_queue *vq = mkqueue(f->t, "calls", NULL, 0,
+				       ACD_STRAT_LONGEST_IDLE);
+	struct acd_agent_cfg ac = {.id = "a", .use_blocks = true};
+	struct acd_contact_params p = {.channel = ACD_CH_CALLBACK,
+				       .queue = vq};
+	struct acd_agent *a;
+	uint64_t cb, v;
+
+	ac.blocks[ACD_CH_VOICE] = (1u << ACD_CH_CHAT) | (1u << ACD_CH_EMAIL) |
+				  (1u << ACD_CH_MESSAGE);
+	assert_int_equal(acd_agent_add(f->t, &ac, &a), 0);
+	ready(a);
+	assert_int_equal(acd_contact_add(f->acd, &p, &cb), 0);
+	assert_string_equal(offered_to(f, cb), "a");
+	assert_int_equal(acd_contact_accept(f->acd, cb, a), 0);
+	v = add(f, vq, 0);
+	assert_null(offered_to(f, v));
+	assert_int_equal(acd_contact_complete(f->acd, cb), 0);
+	assert_string_equal(offered_to(f, v), "a");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -998,6 +1026,7 @@ int main(void)
 		T(test_reentrant_handler),
 		T(test_skill_change),
 		T(test_day_reset_rekeys_fewest),
+		T(test_callback_fills_voice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
