@@ -7,9 +7,19 @@
  *           has ten buckets, one per level: an agent sits in the bucket of
  *           its level, and a requirement "skill >= L" looks at buckets
  *           L..10.  So a single-skill pool serves every minimum level with
- *           one membership per agent.  A pool over several skills has the
- *           minimum levels in its identity and one bucket; the empty skill
- *           set ("any agent of the tenant") has one bucket too.
+ *           one membership per agent.  The empty skill set ("any agent of
+ *           the tenant") has one bucket.
+ *   filtered pool  A set of several skills (minimum levels in its
+ *           identity, one bucket) has no members and no agent heaps: it
+ *           searches the heaps of one of its skills' pools (the base, the
+ *           one with the fewest candidates when it was made) for the first
+ *           agent that has the other skills too, best first.  It keeps its
+ *           own contact heap and agent counts; an agent lists the filtered
+ *           pools it meets as 2-byte indexes (for the counts and to look
+ *           at their contacts when it frees up), not as memberships with
+ *           heap slots.  (They were ordinary pools once: with 20% of queues
+ *           needing two skills, most of an agent's memberships and heap
+ *           slots.)
  *   target  (pool, lowest bucket, strategy): what one relaxation step of
  *           one queue (or one contact's own requirements) asks for.
  *
@@ -21,7 +31,8 @@
  *   cost a heap slot each but no extra membership.
  *
  * Invariant after every operation: no waiting contact has an available
- * agent in its target.  So an arriving contact only looks at its target's
+ * agent in its target (for a filtered pool: no available agent of its
+ * base's buckets has the other skills).  So an arriving contact only looks at its target's
  * agent heaps, and a freed agent only at the contact heaps of its buckets.
  */
 #ifndef HOTLINE_ACD_INT_H
@@ -113,7 +124,14 @@ struct acd_pool {
 	uint16_t nreqs;
 	uint8_t nbuckets;         /* 10 for one skill, else 1 */
 	uint8_t keys;             /* bit per acd_key some target orders by */
+	uint8_t base_lo;          /* filtered: lowest bucket of base taken */
 	struct acd_bucket *b;     /* owned, nbuckets */
+	struct acd_pool *base;    /* filtered: the one-skill pool searched
+				     (borrowed); NULL for an ordinary pool */
+	struct list filtered;     /* one-skill pool: the filtered pools that
+				     search it (borrowed) */
+	struct le fle;            /* filtered: in base->filtered */
+	uint16_t fidx;            /* filtered: index in tenant->fpools */
 };
 
 /** An agent's membership in one pool. */
@@ -145,6 +163,10 @@ struct acd_tenant {
 	struct hash *agenth;      /* id -> agent */
 	uint32_t nagents;
 	struct list pools;        /* owned acd_pool */
+	struct acd_pool **fpools; /* owned array (malloc) of the filtered
+				     pools, borrowed; agents name them by
+				     index */
+	uint16_t nfpools;
 	/* tenant-wide statistics: agents counted once */
 	uint32_t by_state[ACD_AGENT_NSTATES];
 	uint64_t state_ms[ACD_AGENT_NSTATES];
@@ -184,7 +206,11 @@ struct acd_agent {
 	struct skill_lvl *skills; /* owned, sorted by skill */
 	uint16_t nskills;
 	uint16_t nmem;
+	uint16_t nfv;
 	struct acd_member *mem;   /* owned (malloc), nmem */
+	uint16_t *fv;             /* the filtered pools the agent meets
+				     (indexes in t->fpools), nfv; in mem's
+				     allocation, after the members */
 	uint8_t cap[ACD_CH_MAX];
 	uint16_t blocks[ACD_CH_MAX];
 	uint8_t active[ACD_CH_MAX];
@@ -289,6 +315,18 @@ int acd_target_make(struct acd_tenant *t, enum acd_channel ch,
 bool acd_agent_in_target(const struct acd_agent *a,
 			 const struct acd_target *tg,
 			 const struct acd_member **mp);
+bool acd_agent_meets(const struct acd_agent *a, const struct acd_pool *p,
+		     uint16_t *sum);
+bool acd_agent_in_filtered(const struct acd_agent *a,
+			   const struct acd_member *m,
+			   const struct acd_pool *v);
+void acd_filtered_count(struct acd_agent *a, enum acd_agent_state old,
+			enum acd_agent_state st, uint64_t now);
+static inline struct acd_pool *acd_agent_fpool(const struct acd_agent *a,
+					       uint16_t i)
+{
+	return a->t->fpools[a->fv[i]];
+}
 
 /* --- agent.c ------------------------------------------------------------- */
 bool acd_agent_can_take(const struct acd_agent *a, enum acd_channel ch);
@@ -302,6 +340,8 @@ void acd_member_count(struct acd_member *m, enum acd_agent_state st,
 /* --- route.c ------------------------------------------------------------- */
 uint64_t acd_contact_key(const struct acd_contact *c);
 uint64_t acd_member_key(const struct acd_member *m, enum acd_key key);
+uint64_t acd_agent_key(const struct acd_agent *a, enum acd_channel ch,
+		       enum acd_key key, uint16_t skill_sum);
 enum acd_key acd_strategy_key(enum acd_strategy s);
 void acd_member_place(struct acd_member *m, bool available);
 void acd_route_contact(struct acd *acd, struct acd_contact *c);

@@ -70,6 +70,7 @@ void acd_agent_refresh(struct acd_agent *a)
 		a->t->by_state[st]++;
 		for (uint16_t i = 0; i < a->nmem; i++)
 			acd_member_count(&a->mem[i], st, now);
+		acd_filtered_count(a, old, st, now);
 		a->state = st;
 		a->state_since = now;
 		if (st == ACD_AGENT_AVAILABLE || st == ACD_AGENT_NOT_READY)

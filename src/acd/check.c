@@ -40,6 +40,22 @@ static int check_agent(const struct acd *acd, const struct acd_agent *a)
 	if ((a->wrapup_until != 0) != acd_hnode_linked(&a->tmr.hn))
 		FAIL("agent %s: wrap-up deadline not scheduled", a->id);
 
+	/* the filtered pools listed are exactly those it meets */
+	uint16_t nf = 0;
+	for (uint16_t f = 0; f < a->t->nfpools; f++) {
+		const struct acd_pool *v = a->t->fpools[f];
+		bool meets = a->cap[v->ch] && acd_agent_meets(a, v, NULL);
+		bool listed = false;
+		for (uint16_t i = 0; i < a->nfv; i++)
+			listed |= a->fv[i] == f;
+		if (meets != listed || v->fidx != f)
+			FAIL("agent %s: filtered pool %u %s", a->id, f,
+			     meets ? "not listed" : "listed wrongly");
+		nf += meets;
+	}
+	if (nf != a->nfv)
+		FAIL("agent %s: filtered pools listed twice", a->id);
+
 	for (uint16_t i = 0; i < a->nmem; i++) {
 		const struct acd_member *m = &a->mem[i];
 		bool take = acd_agent_can_take(a, m->p->ch);
@@ -133,6 +149,16 @@ int acd_check(const struct acd *acd)
 
 		for (struct le *le = list_head(&t->pools); le; le = le->next) {
 			const struct acd_pool *p = le->data;
+			if (p->base && (p->base->base || p->base->nreqs != 1 ||
+					p->nreqs < 2 || p->fle.list !=
+						&p->base->filtered))
+				FAIL("tenant %s: filtered pool without a "
+				     "one-skill base", t->name);
+			if (p->base &&
+			    (p->b[0].agents[0].n || p->b[0].agents[1].n ||
+			     p->b[0].agents[2].n || p->b[0].agents[3].n))
+				FAIL("tenant %s: filtered pool with agents",
+				     t->name);
 			for (uint8_t b = 0; b < p->nbuckets; b++) {
 				for (int k = 0; k < ACD_NKEYS; k++)
 					if (acd_heap_check(&p->b[b].agents[k]))
@@ -158,6 +184,11 @@ int acd_check(const struct acd *acd)
 				for (struct le *al = list_head(&t->agents); al;
 				     al = al->next) {
 					const struct acd_agent *a = al->data;
+					/* a filtered pool counts the agents
+					   that meet it, from their skills */
+					if (p->base && a->cap[p->ch] &&
+					    acd_agent_meets(a, p, NULL))
+						n[a->state]++;
 					for (uint16_t i = 0; i < a->nmem; i++)
 						if (a->mem[i].p == p &&
 						    a->mem[i].bucket == b)

@@ -35,10 +35,10 @@ enum acd_key acd_strategy_key(enum acd_strategy s)
 /* Agents: the least loaded first (matters for chats and e-mails, where an
  * agent can take several), then by the order.  Packed into one 64-bit key:
  * load 4 bits | order 60 bits. */
-uint64_t acd_member_key(const struct acd_member *m, enum acd_key key)
+uint64_t acd_agent_key(const struct acd_agent *a, enum acd_channel ch,
+		       enum acd_key key, uint16_t skill_sum)
 {
-	const struct acd_agent *a = m->a;
-	uint64_t load = a->active[m->p->ch] > 15 ? 15 : a->active[m->p->ch];
+	uint64_t load = a->active[ch] > 15 ? 15 : a->active[ch];
 	uint64_t idle = a->idle_since & KEY_TIME_MASK;
 	uint64_t k;
 
@@ -52,7 +52,7 @@ uint64_t acd_member_key(const struct acd_member *m, enum acd_key key)
 		k = a->offered_seq & ((1ull << 60) - 1);
 		break;
 	case ACD_KEY_BEST: {
-		uint64_t sk = m->skill_sum > 4095 ? 4095 : m->skill_sum;
+		uint64_t sk = skill_sum > 4095 ? 4095 : skill_sum;
 		k = ((4095 - sk) << KEY_TIME_BITS) | idle;
 		break;
 	}
@@ -61,6 +61,11 @@ uint64_t acd_member_key(const struct acd_member *m, enum acd_key key)
 		break;
 	}
 	return (load << 60) | k;
+}
+
+uint64_t acd_member_key(const struct acd_member *m, enum acd_key key)
+{
+	return acd_agent_key(m->a, m->p->ch, key, m->skill_sum);
 }
 
 /* Put m in (or take it out of) the heap of every order its pool uses. */
@@ -94,6 +99,151 @@ static struct acd_member *hn_member(struct acd_hnode *n, enum acd_key key)
 		 : NULL;
 }
 
+/* --- filtered pools: searching the base's heaps ------------------------- */
+
+#define SEARCH_MAX 256 /* candidates held by a best-first search */
+
+static struct acd_member *slot_member(const struct acd_heap *h, uint32_t i,
+				      enum acd_key key)
+{
+	return hn_member(h->v[i].node, key);
+}
+
+/* Every entry of h, for an agent of filtered pool v, the one with the
+ * smallest key: linear, for when the best-first search holds too much. */
+static struct acd_member *scan_first(const struct acd_heap *h,
+				     enum acd_key key, const struct acd_pool *v,
+				     uint64_t *keyp)
+{
+	struct acd_member *best = NULL;
+
+	for (uint32_t i = 0; i < h->n; i++) {
+		struct acd_member *m = slot_member(h, i, key);
+		if (h->v[i].key < *keyp && acd_agent_meets(m->a, v, NULL)) {
+			*keyp = h->v[i].key;
+			best = m;
+		}
+	}
+	return best;
+}
+
+/* The first agent of filtered pool v in heap h by key order, if its key is
+ * below *keyp (then *keyp is set to it).  Best-first over the heap's tree:
+ * it passes over only the agents better placed than the answer that lack
+ * one of v's other skills. */
+static struct acd_member *search_first(const struct acd_heap *h,
+				       enum acd_key key,
+				       const struct acd_pool *v, uint64_t *keyp)
+{
+	uint32_t pq[SEARCH_MAX], n = 0;
+
+	if (!h->n || h->v[0].key >= *keyp)
+		return NULL;
+	pq[n++] = 0;
+	while (n) {
+		/* pop the candidate with the smallest key (a heap of indexes) */
+		uint32_t i = pq[0], last = pq[--n], j = 0;
+		for (;;) {
+			uint32_t l = 2 * j + 1, c;
+			if (l >= n)
+				break;
+			c = l + 1 < n && h->v[pq[l + 1]].key < h->v[pq[l]].key
+				    ? l + 1
+				    : l;
+			if (h->v[last].key <= h->v[pq[c]].key)
+				break;
+			pq[j] = pq[c];
+			j = c;
+		}
+		if (n)
+			pq[j] = last;
+
+		if (h->v[i].key >= *keyp)
+			return NULL; /* nothing better than what we have */
+		struct acd_member *m = slot_member(h, i, key);
+		if (acd_agent_meets(m->a, v, NULL)) {
+			*keyp = h->v[i].key;
+			return m;
+		}
+		for (uint32_t c = 2 * i + 1; c <= 2 * i + 2 && c < h->n; c++) {
+			uint32_t k;
+			if (n == SEARCH_MAX)
+				return scan_first(h, key, v, keyp);
+			for (k = n++; k > 0; k = (k - 1) / 2) {
+				uint32_t par = (k - 1) / 2;
+				if (h->v[pq[par]].key <= h->v[c].key)
+					break;
+				pq[k] = pq[par];
+			}
+			pq[k] = c;
+		}
+	}
+	return NULL;
+}
+
+/* The best available agent of filtered pool v for target tg. */
+static struct acd_member *best_filtered(struct acd *acd,
+					const struct acd_target *tg)
+{
+	const struct acd_pool *v = tg->p, *p = v->base;
+	struct acd_member *best = NULL, *m;
+	uint64_t bkey = UINT64_MAX;
+
+	if (tg->strat == ACD_STRAT_RANDOM) {
+		/* uniform over the agents that qualify: count, then pick */
+		uint64_t total = 0, r = 0;
+		for (int pass = 0; pass < 2; pass++) {
+			if (pass == 1) {
+				if (!total)
+					return NULL;
+				r = acd_rand(acd) % total;
+			}
+			for (uint8_t b = v->base_lo; b < p->nbuckets; b++) {
+				const struct acd_heap *h =
+					&p->b[b].agents[ACD_KEY_IDLE];
+				for (uint32_t i = 0; i < h->n; i++) {
+					m = slot_member(h, i, ACD_KEY_IDLE);
+					if (!acd_agent_meets(m->a, v, NULL))
+						continue;
+					if (pass == 0)
+						total++;
+					else if (r-- == 0)
+						return m;
+				}
+			}
+		}
+		return NULL;
+	}
+	if (tg->key == ACD_KEY_BEST) {
+		/* the sum of v's levels, not the base's level alone: every
+		 * agent that qualifies is looked at */
+		for (uint8_t b = v->base_lo; b < p->nbuckets; b++) {
+			const struct acd_heap *h = &p->b[b].agents[ACD_KEY_BEST];
+			for (uint32_t i = 0; i < h->n; i++) {
+				uint16_t sum;
+				uint64_t k;
+				m = slot_member(h, i, ACD_KEY_BEST);
+				if (!acd_agent_meets(m->a, v, &sum))
+					continue;
+				k = acd_agent_key(m->a, p->ch, ACD_KEY_BEST,
+						  sum);
+				if (k < bkey) {
+					bkey = k;
+					best = m;
+				}
+			}
+		}
+		return best;
+	}
+	for (uint8_t b = v->base_lo; b < p->nbuckets; b++) {
+		m = search_first(&p->b[b].agents[tg->key],
+				 (enum acd_key)tg->key, v, &bkey);
+		if (m)
+			best = m;
+	}
+	return best;
+}
+
 /* The best available agent for target tg, or NULL. */
 static struct acd_member *best_agent(struct acd *acd,
 				     const struct acd_target *tg)
@@ -101,6 +251,9 @@ static struct acd_member *best_agent(struct acd *acd,
 	struct acd_pool *p = tg->p;
 	struct acd_member *best = NULL;
 	uint64_t bkey = UINT64_MAX;
+
+	if (p->base)
+		return best_filtered(acd, tg);
 
 	if (tg->strat == ACD_STRAT_RANDOM) {
 		/* Uniform over every available member of buckets lo..: the
@@ -132,6 +285,16 @@ static struct acd_member *best_agent(struct acd *acd,
 
 bool acd_target_has_agent(const struct acd_target *tg)
 {
+	if (tg->p->base) {
+		const struct acd_pool *v = tg->p, *p = v->base;
+		for (uint8_t b = v->base_lo; b < p->nbuckets; b++) {
+			uint64_t k = UINT64_MAX;
+			if (search_first(&p->b[b].agents[tg->key],
+					 (enum acd_key)tg->key, v, &k))
+				return true;
+		}
+		return false;
+	}
 	for (uint8_t b = tg->lo; b < tg->p->nbuckets; b++) {
 		if (tg->p->b[b].agents[tg->key].n)
 			return true;
@@ -151,10 +314,8 @@ static struct acd_offer *offer_get(struct acd *acd)
 	return calloc(1, sizeof(*o));
 }
 
-static void offer(struct acd *acd, struct acd_contact *c,
-		  struct acd_member *m)
+static void offer(struct acd *acd, struct acd_contact *c, struct acd_agent *a)
 {
-	struct acd_agent *a = m->a;
 	struct acd_offer *o = offer_get(acd);
 	struct acd_event *ev;
 
@@ -191,11 +352,11 @@ void acd_route_contact(struct acd *acd, struct acd_contact *c)
 		uint32_t max = c->q->cfg.ring_all_max;
 		uint32_t n = 0;
 		while ((!max || n < max) && (m = best_agent(acd, tg))) {
-			offer(acd, c, m);
+			offer(acd, c, m->a);
 			n++;
 		}
 	} else if ((m = best_agent(acd, tg))) {
-		offer(acd, c, m);
+		offer(acd, c, m->a);
 	}
 
 	if (c->state == ACD_CONTACT_OFFERED) {
@@ -210,7 +371,6 @@ void acd_route_contact(struct acd *acd, struct acd_contact *c)
 /* A freed agent takes the best waiting contact it may serve, if any. */
 void acd_route_agent(struct acd *acd, struct acd_agent *a)
 {
-	struct acd_member *bm = NULL;
 	struct acd_heap *bh = NULL;
 	uint64_t bkey = UINT64_MAX;
 
@@ -224,17 +384,25 @@ void acd_route_agent(struct acd *acd, struct acd_agent *a)
 			if (h->n && h->v[0].key < bkey) {
 				bkey = h->v[0].key;
 				bh = h;
-				bm = m;
 			}
 		}
 	}
-	if (!bm)
+	/* And those of the filtered pools whose skills we have. */
+	for (uint16_t i = 0; i < a->nfv; i++) {
+		const struct acd_pool *v = acd_agent_fpool(a, i);
+		struct acd_heap *h = &v->b[0].contacts;
+		if (h->n && h->v[0].key < bkey && acd_agent_can_take(a, v->ch)) {
+			bkey = h->v[0].key;
+			bh = h;
+		}
+	}
+	if (!bh)
 		return;
 
 	struct acd_contact *c =
 		container_of(acd_heap_top(bh), struct acd_contact, hw);
 	acd_heap_remove(bh, &c->hw);
 	acd_contact_unwait(c);
-	offer(acd, c, bm);
+	offer(acd, c, a);
 	acd_contact_schedule(acd, c);
 }
