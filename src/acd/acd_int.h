@@ -27,8 +27,16 @@
  *   available member agents in that order (longest-idle, ring-all and random
  *   share the idle order), and one heap of the waiting contacts whose
  *   current target starts at that bucket (priority, then original arrival).
- *   An agent's membership carries one heap node per key class, so strategies
- *   cost a heap slot each but no extra membership.
+ *   An agent's membership carries one heap position per key class, so
+ *   strategies cost a heap slot each but no extra membership.
+ *
+ *   Memory per agent is what bounds the engine's size, so agents' heaps
+ *   take 8-byte slots: a 40-bit key over a 24-bit membership number.
+ *   Memberships live in a per-tenant slab (chunks of 256) and are named by
+ *   that number; the agent keeps an array of the numbers of its own.  The
+ *   keys are exact in milliseconds for 795 days of a tenant's life for the
+ *   idle order; fewest-contacts and best-skill break their ties on idle
+ *   time in seconds (then by membership number).
  *
  * Invariant after every operation: no waiting contact has an available
  * agent in its target (for a filtered pool: no available agent of its
@@ -75,6 +83,36 @@ static inline uint64_t acd_heap_topkey(const struct acd_heap *h)
 {
 	return h->n ? h->v[0].key : UINT64_MAX;
 }
+/* Agents' heaps: each slot is key << ACD_REF_BITS | membership number;
+ * slots compare as integers (key, then number: no two are equal). */
+#define ACD_REF_BITS 24
+#define ACD_REF_MAX ((1u << ACD_REF_BITS) - 1)
+#define ACD_AKEY_BITS (64 - ACD_REF_BITS)
+
+struct acd_aheap {
+	uint64_t *v; /* owned (malloc) */
+	uint32_t n, cap;
+};
+
+struct acd_tenant;
+void acd_aheap_free(struct acd_aheap *h);
+int acd_aheap_push(struct acd_tenant *t, struct acd_aheap *h, int k,
+		   uint32_t ref, uint64_t key);
+void acd_aheap_remove(struct acd_tenant *t, struct acd_aheap *h, int k,
+		      uint32_t pos);
+void acd_aheap_update(struct acd_tenant *t, struct acd_aheap *h, int k,
+		      uint32_t pos, uint64_t key);
+int acd_aheap_check(const struct acd_tenant *t, const struct acd_aheap *h,
+		    int k);
+static inline uint32_t acd_aslot_ref(uint64_t slot)
+{
+	return (uint32_t)(slot & ACD_REF_MAX);
+}
+static inline uint64_t acd_aslot_key(uint64_t slot)
+{
+	return slot >> ACD_REF_BITS;
+}
+
 /** A node in the engine's deadline heap, tagged with what it belongs to. */
 enum acd_tmr_kind { ACD_TMR_CONTACT = 1, ACD_TMR_AGENT, ACD_TMR_INTERVAL };
 struct acd_tmr {
@@ -108,7 +146,7 @@ enum acd_key {
 };
 
 struct acd_bucket {
-	struct acd_heap agents[ACD_NKEYS]; /* available members per order */
+	struct acd_aheap agents[ACD_NKEYS]; /* available members per order */
 	struct acd_heap contacts; /* waiting contacts targeting this bucket */
 	uint32_t by_state[ACD_AGENT_NSTATES];
 	uint64_t state_ms[ACD_AGENT_NSTATES]; /* integrated since day start */
@@ -134,15 +172,19 @@ struct acd_pool {
 	uint16_t fidx;            /* filtered: index in tenant->fpools */
 };
 
-/** An agent's membership in one pool. */
+/** An agent's membership in one pool, in its tenant's slab. */
 struct acd_member {
 	struct acd_hnode hn[ACD_NKEYS]; /* in p->b[bucket].agents[key] */
 	uint8_t bucket;
 	uint8_t state;            /* state counted in p->b[bucket].by_state */
 	uint16_t skill_sum;       /* best-skill: sum of required levels */
+	uint32_t ref;             /* its number in the slab (when free,
+				     hn[0].pos is the next free one + 1) */
 	struct acd_pool *p;       /* borrowed */
-	struct acd_agent *a;      /* borrowed, the owner */
+	struct acd_agent *a;      /* borrowed, the owner; NULL when free */
 };
+
+#define ACD_MCHUNK_BITS 8 /* 256 memberships per slab chunk */
 
 struct acd_target {
 	struct acd_pool *p;       /* borrowed (pools live as long as tenant) */
@@ -167,6 +209,11 @@ struct acd_tenant {
 				     pools, borrowed; agents name them by
 				     index */
 	uint16_t nfpools;
+	struct acd_member **mchunks; /* owned (malloc) slab of memberships,
+					each chunk owned (malloc) */
+	uint32_t nmchunks;
+	uint32_t mfree;           /* first free membership + 1, 0: none */
+	uint64_t epoch;           /* ms: agents' heap keys count from it */
 	/* tenant-wide statistics: agents counted once */
 	uint32_t by_state[ACD_AGENT_NSTATES];
 	uint64_t state_ms[ACD_AGENT_NSTATES];
@@ -207,10 +254,11 @@ struct acd_agent {
 	uint16_t nskills;
 	uint16_t nmem;
 	uint16_t nfv;
-	struct acd_member *mem;   /* owned (malloc), nmem */
+	uint32_t *mi;             /* owned (malloc): its memberships' numbers
+				     in t's slab, nmem */
 	uint16_t *fv;             /* the filtered pools the agent meets
-				     (indexes in t->fpools), nfv; in mem's
-				     allocation, after the members */
+				     (indexes in t->fpools), nfv; in mi's
+				     allocation, after the numbers */
 	uint8_t cap[ACD_CH_MAX];
 	uint16_t blocks[ACD_CH_MAX];
 	uint8_t active[ACD_CH_MAX];
@@ -326,6 +374,18 @@ static inline struct acd_pool *acd_agent_fpool(const struct acd_agent *a,
 					       uint16_t i)
 {
 	return a->t->fpools[a->fv[i]];
+}
+static inline struct acd_member *acd_member_at(const struct acd_tenant *t,
+					       uint32_t ref)
+{
+	return &t->mchunks[ref >> ACD_MCHUNK_BITS]
+			  [ref & ((1u << ACD_MCHUNK_BITS) - 1)];
+}
+/** The i-th membership of a. */
+static inline struct acd_member *acd_agent_mem(const struct acd_agent *a,
+					       uint16_t i)
+{
+	return acd_member_at(a->t, a->mi[i]);
 }
 
 /* --- agent.c ------------------------------------------------------------- */

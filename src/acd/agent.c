@@ -69,7 +69,7 @@ void acd_agent_refresh(struct acd_agent *a)
 		a->t->by_state[old]--;
 		a->t->by_state[st]++;
 		for (uint16_t i = 0; i < a->nmem; i++)
-			acd_member_count(&a->mem[i], st, now);
+			acd_member_count(acd_agent_mem(a, i), st, now);
 		acd_filtered_count(a, old, st, now);
 		a->state = st;
 		a->state_since = now;
@@ -81,7 +81,7 @@ void acd_agent_refresh(struct acd_agent *a)
 	}
 
 	for (uint16_t i = 0; i < a->nmem; i++) {
-		struct acd_member *m = &a->mem[i];
+		struct acd_member *m = acd_agent_mem(a, i);
 		bool can = acd_agent_can_take(a, m->p->ch);
 
 		acd_member_place(m, can);
@@ -100,7 +100,7 @@ void acd_agent_refresh(struct acd_agent *a)
 void acd_agent_rekey(struct acd_agent *a)
 {
 	for (uint16_t i = 0; i < a->nmem; i++) {
-		struct acd_member *m = &a->mem[i];
+		struct acd_member *m = acd_agent_mem(a, i);
 		acd_member_place(m, acd_agent_can_take(a, m->p->ch));
 	}
 }
@@ -109,7 +109,7 @@ void acd_agent_rekey(struct acd_agent *a)
 void acd_agent_unlink_all(struct acd_agent *a)
 {
 	for (uint16_t i = 0; i < a->nmem; i++)
-		acd_member_place(&a->mem[i], false);
+		acd_member_place(acd_agent_mem(a, i), false);
 }
 
 static void wrapup_finish(struct acd_agent *a, uint64_t now)

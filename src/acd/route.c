@@ -8,9 +8,6 @@
 
 #include "acd/acd_int.h"
 
-#define KEY_TIME_BITS 48
-#define KEY_TIME_MASK ((1ull << KEY_TIME_BITS) - 1)
-
 /* Contacts: higher priority first, then earlier arrival. */
 uint64_t acd_contact_key(const struct acd_contact *c)
 {
@@ -33,34 +30,46 @@ enum acd_key acd_strategy_key(enum acd_strategy s)
 }
 
 /* Agents: the least loaded first (matters for chats and e-mails, where an
- * agent can take several), then by the order.  Packed into one 64-bit key:
- * load 4 bits | order 60 bits. */
+ * agent can take several), then by the order.  Packed into the 40 bits of
+ * an agents' heap slot above the membership number: load 4 bits | order
+ * 36 bits.  Times count from the tenant's epoch and saturate (all agents
+ * idle since before the end of the range tie, then go by number):
+ *   idle:   idle since, ms (795 days)
+ *   fewest: contacts today (up to 1023) | idle since, s (2.1 years)
+ *   rr:     last offer's sequence number (68.7 G offers)
+ *   best:   255 - sum of levels | idle since, s (8.5 years) */
+#define ORDER_BITS 36
+
+static uint64_t sat(uint64_t v, unsigned bits)
+{
+	uint64_t max = (1ull << bits) - 1;
+	return v > max ? max : v;
+}
+
 uint64_t acd_agent_key(const struct acd_agent *a, enum acd_channel ch,
 		       enum acd_key key, uint16_t skill_sum)
 {
-	uint64_t load = a->active[ch] > 15 ? 15 : a->active[ch];
-	uint64_t idle = a->idle_since & KEY_TIME_MASK;
+	uint64_t load = sat(a->active[ch], 4);
+	uint64_t idle = a->idle_since > a->t->epoch
+				? a->idle_since - a->t->epoch
+				: 0;
 	uint64_t k;
 
 	switch (key) {
-	case ACD_KEY_FEWEST: {
-		uint64_t n = a->contacts_today > 4095 ? 4095 : a->contacts_today;
-		k = (n << KEY_TIME_BITS) | idle;
+	case ACD_KEY_FEWEST:
+		k = sat(a->contacts_today, 10) << 26 | sat(idle / 1000, 26);
 		break;
-	}
 	case ACD_KEY_RR:
-		k = a->offered_seq & ((1ull << 60) - 1);
+		k = sat(a->offered_seq, ORDER_BITS);
 		break;
-	case ACD_KEY_BEST: {
-		uint64_t sk = skill_sum > 4095 ? 4095 : skill_sum;
-		k = ((4095 - sk) << KEY_TIME_BITS) | idle;
+	case ACD_KEY_BEST:
+		k = (255 - sat(skill_sum, 8)) << 28 | sat(idle / 1000, 28);
 		break;
-	}
 	default:
-		k = idle;
+		k = sat(idle, ORDER_BITS);
 		break;
 	}
-	return (load << 60) | k;
+	return load << ORDER_BITS | k;
 }
 
 uint64_t acd_member_key(const struct acd_member *m, enum acd_key key)
@@ -72,85 +81,82 @@ uint64_t acd_member_key(const struct acd_member *m, enum acd_key key)
 void acd_member_place(struct acd_member *m, bool available)
 {
 	struct acd_bucket *b = &m->p->b[m->bucket];
+	struct acd_tenant *t = m->p->t;
 
 	for (int k = 0; k < ACD_NKEYS; k++) {
-		struct acd_heap *h = &b->agents[k];
+		struct acd_aheap *h = &b->agents[k];
 		struct acd_hnode *n = &m->hn[k];
 
 		if (available && (m->p->keys & (1u << k))) {
 			uint64_t key = acd_member_key(m, (enum acd_key)k);
 			if (!acd_hnode_linked(n)) {
-				if (acd_heap_push(h, n, key))
+				if (acd_aheap_push(t, h, k, m->ref, key))
 					abort(); /* the agent would vanish */
-			} else if (h->v[n->pos].key != key) {
-				acd_heap_update(h, n, key);
+			} else if (acd_aslot_key(h->v[n->pos]) != key) {
+				acd_aheap_update(t, h, k, n->pos, key);
 			}
 		} else if (acd_hnode_linked(n)) {
-			acd_heap_remove(h, n);
+			acd_aheap_remove(t, h, k, n->pos);
 		}
 	}
-}
-
-static struct acd_member *hn_member(struct acd_hnode *n, enum acd_key key)
-{
-	return n ? (struct acd_member *)(void *)((char *)(n - key) -
-						 offsetof(struct acd_member,
-							  hn))
-		 : NULL;
 }
 
 /* --- filtered pools: searching the base's heaps ------------------------- */
 
 #define SEARCH_MAX 256 /* candidates held by a best-first search */
 
-static struct acd_member *slot_member(const struct acd_heap *h, uint32_t i,
-				      enum acd_key key)
+static struct acd_member *slot_member(const struct acd_pool *p,
+				      const struct acd_aheap *h, uint32_t i)
 {
-	return hn_member(h->v[i].node, key);
+	return acd_member_at(p->t, acd_aslot_ref(h->v[i]));
 }
 
-/* Every entry of h, for an agent of filtered pool v, the one with the
- * smallest key: linear, for when the best-first search holds too much. */
-static struct acd_member *scan_first(const struct acd_heap *h,
-				     enum acd_key key, const struct acd_pool *v,
-				     uint64_t *keyp)
+/* Every slot of h (of base pool p) for an agent of filtered pool v, the
+ * smallest below *slotp: linear, for when the best-first search would hold
+ * too many candidates. */
+static struct acd_member *scan_first(const struct acd_pool *p,
+				     const struct acd_aheap *h,
+				     const struct acd_pool *v, uint64_t *slotp)
 {
 	struct acd_member *best = NULL;
 
 	for (uint32_t i = 0; i < h->n; i++) {
-		struct acd_member *m = slot_member(h, i, key);
-		if (h->v[i].key < *keyp && acd_agent_meets(m->a, v, NULL)) {
-			*keyp = h->v[i].key;
+		if (h->v[i] >= *slotp)
+			continue;
+		struct acd_member *m = slot_member(p, h, i);
+		if (acd_agent_meets(m->a, v, NULL)) {
+			*slotp = h->v[i];
 			best = m;
 		}
 	}
 	return best;
 }
 
-/* The first agent of filtered pool v in heap h by key order, if its key is
- * below *keyp (then *keyp is set to it).  Best-first over the heap's tree:
- * it passes over only the agents better placed than the answer that lack
- * one of v's other skills. */
-static struct acd_member *search_first(const struct acd_heap *h,
-				       enum acd_key key,
-				       const struct acd_pool *v, uint64_t *keyp)
+/* The first agent of filtered pool v in heap h (of base pool p) in the
+ * heap's order, if its slot is below *slotp (then *slotp is set to it).
+ * Best-first over the heap's tree: it passes over only the agents better
+ * placed than the answer that lack one of v's other skills. */
+static struct acd_member *search_first(const struct acd_pool *p,
+				       const struct acd_aheap *h,
+				       const struct acd_pool *v,
+				       uint64_t *slotp)
 {
 	uint32_t pq[SEARCH_MAX], n = 0;
 
-	if (!h->n || h->v[0].key >= *keyp)
+	if (!h->n || h->v[0] >= *slotp)
 		return NULL;
 	pq[n++] = 0;
 	while (n) {
-		/* pop the candidate with the smallest key (a heap of indexes) */
+		/* pop the candidate with the smallest slot (a heap of
+		 * indexes into h) */
 		uint32_t i = pq[0], last = pq[--n], j = 0;
 		for (;;) {
 			uint32_t l = 2 * j + 1, c;
 			if (l >= n)
 				break;
-			c = l + 1 < n && h->v[pq[l + 1]].key < h->v[pq[l]].key
-				    ? l + 1
-				    : l;
-			if (h->v[last].key <= h->v[pq[c]].key)
+			c = l + 1 < n && h->v[pq[l + 1]] < h->v[pq[l]] ? l + 1
+								       : l;
+			if (h->v[last] < h->v[pq[c]])
 				break;
 			pq[j] = pq[c];
 			j = c;
@@ -158,20 +164,20 @@ static struct acd_member *search_first(const struct acd_heap *h,
 		if (n)
 			pq[j] = last;
 
-		if (h->v[i].key >= *keyp)
+		if (h->v[i] >= *slotp)
 			return NULL; /* nothing better than what we have */
-		struct acd_member *m = slot_member(h, i, key);
+		struct acd_member *m = slot_member(p, h, i);
 		if (acd_agent_meets(m->a, v, NULL)) {
-			*keyp = h->v[i].key;
+			*slotp = h->v[i];
 			return m;
 		}
 		for (uint32_t c = 2 * i + 1; c <= 2 * i + 2 && c < h->n; c++) {
 			uint32_t k;
 			if (n == SEARCH_MAX)
-				return scan_first(h, key, v, keyp);
+				return scan_first(p, h, v, slotp);
 			for (k = n++; k > 0; k = (k - 1) / 2) {
 				uint32_t par = (k - 1) / 2;
-				if (h->v[pq[par]].key <= h->v[c].key)
+				if (h->v[pq[par]] < h->v[c])
 					break;
 				pq[k] = pq[par];
 			}
@@ -187,7 +193,7 @@ static struct acd_member *best_filtered(struct acd *acd,
 {
 	const struct acd_pool *v = tg->p, *p = v->base;
 	struct acd_member *best = NULL, *m;
-	uint64_t bkey = UINT64_MAX;
+	uint64_t bslot = UINT64_MAX;
 
 	if (tg->strat == ACD_STRAT_RANDOM) {
 		/* uniform over the agents that qualify: count, then pick */
@@ -199,10 +205,10 @@ static struct acd_member *best_filtered(struct acd *acd,
 				r = acd_rand(acd) % total;
 			}
 			for (uint8_t b = v->base_lo; b < p->nbuckets; b++) {
-				const struct acd_heap *h =
+				const struct acd_aheap *h =
 					&p->b[b].agents[ACD_KEY_IDLE];
 				for (uint32_t i = 0; i < h->n; i++) {
-					m = slot_member(h, i, ACD_KEY_IDLE);
+					m = slot_member(p, h, i);
 					if (!acd_agent_meets(m->a, v, NULL))
 						continue;
 					if (pass == 0)
@@ -218,17 +224,19 @@ static struct acd_member *best_filtered(struct acd *acd,
 		/* the sum of v's levels, not the base's level alone: every
 		 * agent that qualifies is looked at */
 		for (uint8_t b = v->base_lo; b < p->nbuckets; b++) {
-			const struct acd_heap *h = &p->b[b].agents[ACD_KEY_BEST];
+			const struct acd_aheap *h = &p->b[b].agents[ACD_KEY_BEST];
 			for (uint32_t i = 0; i < h->n; i++) {
 				uint16_t sum;
-				uint64_t k;
-				m = slot_member(h, i, ACD_KEY_BEST);
+				uint64_t slot;
+				m = slot_member(p, h, i);
 				if (!acd_agent_meets(m->a, v, &sum))
 					continue;
-				k = acd_agent_key(m->a, p->ch, ACD_KEY_BEST,
-						  sum);
-				if (k < bkey) {
-					bkey = k;
+				slot = acd_agent_key(m->a, p->ch, ACD_KEY_BEST,
+						     sum)
+					       << ACD_REF_BITS |
+				       m->ref;
+				if (slot < bslot) {
+					bslot = slot;
 					best = m;
 				}
 			}
@@ -236,8 +244,7 @@ static struct acd_member *best_filtered(struct acd *acd,
 		return best;
 	}
 	for (uint8_t b = v->base_lo; b < p->nbuckets; b++) {
-		m = search_first(&p->b[b].agents[tg->key],
-				 (enum acd_key)tg->key, v, &bkey);
+		m = search_first(p, &p->b[b].agents[tg->key], v, &bslot);
 		if (m)
 			best = m;
 	}
@@ -250,7 +257,7 @@ static struct acd_member *best_agent(struct acd *acd,
 {
 	struct acd_pool *p = tg->p;
 	struct acd_member *best = NULL;
-	uint64_t bkey = UINT64_MAX;
+	uint64_t bslot = UINT64_MAX;
 
 	if (p->base)
 		return best_filtered(acd, tg);
@@ -265,19 +272,20 @@ static struct acd_member *best_agent(struct acd *acd,
 			return NULL;
 		r = acd_rand(acd) % total;
 		for (uint8_t b = tg->lo; b < p->nbuckets; b++) {
-			const struct acd_heap *h = &p->b[b].agents[ACD_KEY_IDLE];
+			const struct acd_aheap *h =
+				&p->b[b].agents[ACD_KEY_IDLE];
 			if (r < h->n)
-				return hn_member(h->v[r].node, ACD_KEY_IDLE);
+				return slot_member(p, h, (uint32_t)r);
 			r -= h->n;
 		}
 		return NULL;
 	}
 
 	for (uint8_t b = tg->lo; b < p->nbuckets; b++) {
-		const struct acd_heap *h = &p->b[b].agents[tg->key];
-		if (h->n && h->v[0].key < bkey) {
-			bkey = h->v[0].key;
-			best = hn_member(h->v[0].node, (enum acd_key)tg->key);
+		const struct acd_aheap *h = &p->b[b].agents[tg->key];
+		if (h->n && h->v[0] < bslot) {
+			bslot = h->v[0];
+			best = slot_member(p, h, 0);
 		}
 	}
 	return best;
@@ -288,9 +296,9 @@ bool acd_target_has_agent(const struct acd_target *tg)
 	if (tg->p->base) {
 		const struct acd_pool *v = tg->p, *p = v->base;
 		for (uint8_t b = v->base_lo; b < p->nbuckets; b++) {
-			uint64_t k = UINT64_MAX;
-			if (search_first(&p->b[b].agents[tg->key],
-					 (enum acd_key)tg->key, v, &k))
+			uint64_t slot = UINT64_MAX;
+			if (search_first(p, &p->b[b].agents[tg->key], v,
+					 &slot))
 				return true;
 		}
 		return false;
@@ -375,7 +383,7 @@ void acd_route_agent(struct acd *acd, struct acd_agent *a)
 	uint64_t bkey = UINT64_MAX;
 
 	for (uint16_t i = 0; i < a->nmem; i++) {
-		struct acd_member *m = &a->mem[i];
+		struct acd_member *m = acd_agent_mem(a, i);
 		if (!acd_agent_can_take(a, m->p->ch))
 			continue; /* cannot take this pool's channel now */
 		/* Contacts whose target starts at or below our bucket. */

@@ -20,7 +20,7 @@ static void pool_destructor(void *arg)
 				     must not unlink from it afterwards */
 	for (uint8_t i = 0; i < p->nbuckets; i++) {
 		for (int k = 0; k < ACD_NKEYS; k++)
-			acd_heap_free(&p->b[i].agents[k]);
+			acd_aheap_free(&p->b[i].agents[k]);
 		acd_heap_free(&p->b[i].contacts);
 	}
 	mem_deref(p->b);
@@ -37,6 +37,9 @@ static void tenant_destructor(void *arg)
 	list_flush(&t->queues);
 	list_flush(&t->pools);
 	free(t->fpools);
+	for (uint32_t i = 0; i < t->nmchunks; i++)
+		free(t->mchunks[i]);
+	free(t->mchunks);
 	mem_deref(t->agenth);
 	mem_deref(t->queueh);
 	for (uint16_t i = 0; i < t->nskills; i++)
@@ -60,7 +63,7 @@ int acd_tenant_add(struct acd *acd, const char *name, struct acd_tenant **tp)
 	if (!t)
 		return ENOMEM;
 	t->acd = acd;
-	t->state_upd = acd_now(acd);
+	t->state_upd = t->epoch = acd_now(acd);
 	err = str_dup(&t->name, name);
 	err |= hash_alloc(&t->queueh, 256);
 	err |= hash_alloc(&t->agenth, 4096);
@@ -242,6 +245,45 @@ void acd_member_count(struct acd_member *m, enum acd_agent_state st,
 	m->state = st;
 }
 
+/* A free membership from t's slab (a new chunk when none is free), or
+ * NULL. */
+static struct acd_member *member_new(struct acd_tenant *t)
+{
+	const uint32_t per = 1u << ACD_MCHUNK_BITS;
+	struct acd_member *m;
+
+	if (!t->mfree) {
+		uint32_t c = t->nmchunks;
+		struct acd_member **v;
+		if ((uint64_t)(c + 1) * per > (uint64_t)ACD_REF_MAX + 1)
+			return NULL; /* 16 M memberships in one tenant */
+		v = realloc(t->mchunks, (c + 1) * sizeof(*v));
+		if (!v)
+			return NULL;
+		t->mchunks = v;
+		v[c] = calloc(per, sizeof(**v));
+		if (!v[c])
+			return NULL;
+		t->nmchunks++;
+		for (uint32_t i = per; i-- > 0;) {
+			v[c][i].ref = c * per + i;
+			v[c][i].hn[0].pos = t->mfree;
+			t->mfree = c * per + i + 1;
+		}
+	}
+	m = acd_member_at(t, t->mfree - 1);
+	t->mfree = m->hn[0].pos;
+	return m;
+}
+
+static void member_free(struct acd_tenant *t, struct acd_member *m)
+{
+	m->a = NULL;
+	m->p = NULL;
+	m->hn[0].pos = t->mfree;
+	t->mfree = m->ref + 1;
+}
+
 /* Remove every membership of a (heaps and counts). */
 static void members_clear(struct acd_agent *a)
 {
@@ -249,12 +291,13 @@ static void members_clear(struct acd_agent *a)
 
 	acd_filtered_count(a, a->state, ACD_AGENT_NSTATES, now);
 	for (uint16_t i = 0; i < a->nmem; i++) {
-		struct acd_member *m = &a->mem[i];
+		struct acd_member *m = acd_agent_mem(a, i);
 		acd_member_place(m, false);
 		bucket_count(&m->p->b[m->bucket], m->state, -1, now);
+		member_free(a->t, m);
 	}
-	free(a->mem);
-	a->mem = NULL;
+	free(a->mi);
+	a->mi = NULL;
 	a->nmem = 0;
 	a->fv = NULL;
 	a->nfv = 0;
@@ -264,8 +307,8 @@ static void members_clear(struct acd_agent *a)
 static int members_build(struct acd_agent *a)
 {
 	uint64_t now = acd_now(a->t->acd);
-	struct acd_member *v;
-	uint16_t n = 0, cap = 0, nf = 0, sum;
+	uint32_t *v;
+	uint16_t cap = 0, nf = 0, sum;
 	struct le *le;
 
 	/* The filtered pools searching a pool it joins, whose other skills
@@ -287,6 +330,8 @@ static int members_build(struct acd_agent *a)
 	v = calloc(1, cap * sizeof(*v) + nf * sizeof(*a->fv));
 	if (!v)
 		return ENOMEM;
+	a->mi = v;
+	a->nmem = 0;
 	a->fv = (uint16_t *)(void *)(v + cap);
 	a->nfv = 0;
 	for (le = list_head(&a->t->pools); le; le = le->next) {
@@ -294,12 +339,18 @@ static int members_build(struct acd_agent *a)
 		int b = member_bucket(a, p, &sum);
 		if (b < 0)
 			continue;
+		struct acd_member *m = member_new(a->t);
+		if (!m) {
+			a->nfv = 0; /* not counted yet */
+			members_clear(a);
+			return ENOMEM;
+		}
+		a->mi[a->nmem++] = m->ref;
 		for (struct le *fl = list_head(&p->filtered); fl; fl = fl->next) {
 			const struct acd_pool *f = fl->data;
 			if (f->base_lo <= b && acd_agent_meets(a, f, NULL))
 				a->fv[a->nfv++] = f->fidx;
 		}
-		struct acd_member *m = &v[n++];
 		for (int k = 0; k < ACD_NKEYS; k++)
 			m->hn[k].pos = HEAP_NONE;
 		m->bucket = (uint8_t)b;
@@ -309,8 +360,6 @@ static int members_build(struct acd_agent *a)
 		m->state = a->state;
 		bucket_count(&p->b[b], a->state, +1, now);
 	}
-	a->mem = v;
-	a->nmem = n;
 	acd_filtered_count(a, ACD_AGENT_NSTATES, a->state, now);
 	return 0;
 }
@@ -375,8 +424,6 @@ static int pool_create(struct acd_tenant *t, enum acd_channel ch,
 		return ENOMEM;
 	}
 	for (uint8_t i = 0; i < p->nbuckets; i++) {
-		for (int k = 0; k < ACD_NKEYS; k++)
-			acd_heap_init(&p->b[i].agents[k]);
 		acd_heap_init(&p->b[i].contacts);
 		p->b[i].state_upd = now;
 	}
@@ -536,9 +583,9 @@ int acd_target_make(struct acd_tenant *t, enum acd_channel ch,
 		for (struct le *le = list_head(&t->agents); le; le = le->next) {
 			struct acd_agent *a = le->data;
 			for (uint16_t i = 0; i < a->nmem; i++) {
-				if (a->mem[i].p == p)
+				if (acd_agent_mem(a, i)->p == p)
 					acd_member_place(
-						&a->mem[i],
+						acd_agent_mem(a, i),
 						acd_agent_can_take(a, p->ch));
 			}
 		}
@@ -553,7 +600,7 @@ bool acd_agent_in_target(const struct acd_agent *a,
 	const struct acd_pool *p = tg->p->base ? tg->p->base : tg->p;
 
 	for (uint16_t i = 0; i < a->nmem; i++) {
-		const struct acd_member *m = &a->mem[i];
+		const struct acd_member *m = acd_agent_mem(a, i);
 		if (m->p != p)
 			continue;
 		if (tg->p->base ? !acd_agent_in_filtered(a, m, tg->p)
