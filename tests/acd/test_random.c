@@ -1178,13 +1178,19 @@ static void op_add(void)
 	p.owner = c;
 	c->ch = p.channel;
 	if (q->allow_override && rnd(4) == 0) {
-		c->novr = 1;
+		/* one skill, or two: a requirement set first seen here makes
+		 * a new (filtered) pool while agents are busy, offered, ... */
+		int k;
+		c->novr = 1 + (int)rnd(2);
 		c->ovr_sk[0] = (int)rnd(NSK);
-		c->ovr_lvl[0] = 1 + (int)rnd(5);
-		ovr[0].skill = skill_names[c->ovr_sk[0]];
-		ovr[0].min_level = (uint8_t)c->ovr_lvl[0];
+		c->ovr_sk[1] = (c->ovr_sk[0] + 1 + (int)rnd(NSK - 1)) % NSK;
+		for (k = 0; k < c->novr; k++) {
+			c->ovr_lvl[k] = 1 + (int)rnd(5);
+			ovr[k].skill = skill_names[c->ovr_sk[k]];
+			ovr[k].min_level = (uint8_t)c->ovr_lvl[k];
+		}
 		p.skills = ovr;
-		p.nskills = 1;
+		p.nskills = (size_t)c->novr;
 	}
 	trace("add %s/%d ch %s prio %u ovr %d", q->name, q->tenant,
 	      acd_channel_name(p.channel), p.priority, c->novr);
