@@ -248,8 +248,8 @@ struct acd_agent {
 	struct le le;             /* in tenant->agents */
 	struct le he;             /* in tenant->agenth */
 	struct acd_tenant *t;     /* borrowed */
-	char *id;                 /* owned */
-	char *name;               /* owned, may be NULL */
+	char *id;                 /* in the agent's allocation */
+	char *name;               /* in the agent's allocation, may be NULL */
 	struct skill_lvl *skills; /* owned, sorted by skill */
 	uint16_t nskills;
 	uint16_t nmem;

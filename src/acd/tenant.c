@@ -859,8 +859,6 @@ static void agent_destructor(void *arg)
 	list_unlink(&a->le);
 	hash_unlink(&a->he);
 	mem_deref(a->skills);
-	mem_deref(a->id);
-	mem_deref(a->name);
 }
 
 static bool agent_cmp(struct le *le, void *arg)
@@ -941,9 +939,19 @@ int acd_agent_add(struct acd_tenant *t, const struct acd_agent_cfg *cfg,
 		return acd_fail(acd, EEXIST, "agent '%s' exists in '%s'",
 				cfg->id, t->name);
 
-	a = mem_zalloc(sizeof(*a), agent_destructor);
+	/* id and name live in the agent's own allocation (memory per agent
+	 * is what bounds the engine's size) */
+	size_t idlen = strlen(cfg->id) + 1;
+	size_t namelen = cfg->name ? strlen(cfg->name) + 1 : 0;
+	a = mem_zalloc(sizeof(*a) + idlen + namelen, agent_destructor);
 	if (!a)
 		return ENOMEM;
+	a->id = (char *)(a + 1);
+	memcpy(a->id, cfg->id, idlen);
+	if (cfg->name) {
+		a->name = a->id + idlen;
+		memcpy(a->name, cfg->name, namelen);
+	}
 	a->t = t;
 	a->tmr.hn.pos = HEAP_NONE;
 	a->tmr.kind = ACD_TMR_AGENT;
@@ -963,13 +971,6 @@ int acd_agent_add(struct acd_tenant *t, const struct acd_agent_cfg *cfg,
 		a->blocks[c] &= (uint16_t) ~(1u << c);
 	}
 
-	err = str_dup(&a->id, cfg->id);
-	if (!err && cfg->name)
-		err = str_dup(&a->name, cfg->name);
-	if (err) {
-		mem_deref(a);
-		return ENOMEM;
-	}
 	err = skills_resolve(t, cfg->skills, cfg->nskills, &a->skills);
 	if (err) {
 		mem_deref(a);
