@@ -161,7 +161,8 @@ struct acd_pool {
 				     when nreqs > 1 */
 	uint16_t nreqs;
 	uint8_t nbuckets;         /* 10 for one skill, else 1 */
-	uint8_t keys;             /* bit per acd_key some target orders by */
+	uint8_t keys;             /* bit per acd_key some target orders by
+				     (filtered: that it asks of its base) */
 	uint8_t base_lo;          /* filtered: lowest bucket of base taken */
 	struct acd_bucket *b;     /* owned, nbuckets */
 	struct acd_pool *base;    /* filtered: the one-skill pool searched
@@ -370,6 +371,7 @@ bool acd_agent_in_filtered(const struct acd_agent *a,
 			   const struct acd_pool *v);
 void acd_filtered_count(struct acd_agent *a, enum acd_agent_state old,
 			enum acd_agent_state st, uint64_t now);
+void acd_filtered_rebase(struct acd_tenant *t);
 static inline struct acd_pool *acd_agent_fpool(const struct acd_agent *a,
 					       uint16_t i)
 {

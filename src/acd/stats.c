@@ -215,6 +215,8 @@ void acd_interval_due(struct acd *acd)
 
 	for (struct le *tl = list_head(&acd->tenants); tl; tl = tl->next) {
 		struct acd_tenant *t = tl->data;
+		/* skills change: search each set from its rarest skill */
+		acd_filtered_rebase(t);
 		for (struct le *le = list_head(&t->queues); le; le = le->next) {
 			struct acd_queue *q = le->data;
 			struct acd_event *ev;

@@ -448,6 +448,24 @@ static int pool_create(struct acd_tenant *t, enum acd_channel ch,
 	return 0;
 }
 
+/* Orders some target of ordinary pool p now sorts by: its available
+ * members join the new heaps (configuration time, not per decision). */
+static void pool_add_keys(struct acd_pool *p, uint8_t keys)
+{
+	keys &= (uint8_t)~p->keys;
+	if (!keys)
+		return;
+	p->keys |= keys;
+	for (struct le *le = list_head(&p->t->agents); le; le = le->next) {
+		struct acd_agent *a = le->data;
+		for (uint16_t i = 0; i < a->nmem; i++) {
+			if (acd_agent_mem(a, i)->p == p)
+				acd_member_place(acd_agent_mem(a, i),
+						 acd_agent_can_take(a, p->ch));
+		}
+	}
+}
+
 /* Agents of pool p's buckets lo.. now, in any state (logged out too). */
 static uint32_t pool_size(const struct acd_pool *p, uint8_t lo)
 {
@@ -574,23 +592,46 @@ int acd_target_make(struct acd_tenant *t, enum acd_channel ch,
 	tg->key = (uint8_t)acd_strategy_key(strat);
 	tg->strat = (uint8_t)strat;
 
-	if (p->base) /* the heaps searched are the base's */
-		p = p->base;
-	if (!(p->keys & (1u << tg->key))) {
-		/* A new order for this pool: its available members join the
-		 * new heap (configuration time, not per decision). */
+	if (p->base) {
+		/* the heaps searched are the base's; the filtered pool keeps
+		 * the orders asked of it for a change of base */
 		p->keys |= (uint8_t)(1u << tg->key);
-		for (struct le *le = list_head(&t->agents); le; le = le->next) {
-			struct acd_agent *a = le->data;
-			for (uint16_t i = 0; i < a->nmem; i++) {
-				if (acd_agent_mem(a, i)->p == p)
-					acd_member_place(
-						acd_agent_mem(a, i),
-						acd_agent_can_take(a, p->ch));
+		p = p->base;
+	}
+	pool_add_keys(p, (uint8_t)(1u << tg->key));
+	return 0;
+}
+
+/* Search each filtered pool of t from the pool of its skill with the fewest
+ * agents now: made before the agents came (a center's configuration adds
+ * queues first), a filtered pool took its first skill.  Called when the
+ * configuration is checked and at each interval; costs a few additions per
+ * filtered pool, and the agents' lists of filtered pools stay as they are. */
+void acd_filtered_rebase(struct acd_tenant *t)
+{
+	for (uint16_t f = 0; f < t->nfpools; f++) {
+		struct acd_pool *v = t->fpools[f], *best = v->base;
+		uint32_t size = pool_size(v->base, v->base_lo);
+		uint8_t lo = v->base_lo;
+
+		for (uint16_t i = 0; i < v->nreqs; i++) {
+			struct skill_lvl one = {v->reqs[i].skill, 0};
+			struct acd_pool *p = pool_find(t, v->ch, &one, 1);
+			uint8_t l = (uint8_t)(v->reqs[i].level - 1);
+			if (p && pool_size(p, l) < size) {
+				size = pool_size(p, l);
+				best = p;
+				lo = l;
 			}
 		}
+		if (best == v->base)
+			continue;
+		list_unlink(&v->fle);
+		list_append(&best->filtered, &v->fle, v);
+		v->base = best;
+		v->base_lo = lo;
+		pool_add_keys(best, v->keys);
 	}
-	return 0;
 }
 
 bool acd_agent_in_target(const struct acd_agent *a,
@@ -828,6 +869,7 @@ int acd_tenant_check_config(struct acd_tenant *t)
 
 	if (!t)
 		return EINVAL;
+	acd_filtered_rebase(t);
 	for (le = list_head(&t->queues); le; le = le->next) {
 		struct acd_queue *q = le->data, *tq;
 		if (q->cfg.overflow != ACD_OVERFLOW_QUEUE)

@@ -1105,6 +1105,19 @@ static void test_two_skill_sets(void **state)
 	c = add(f, best, 0);
 	assert_string_equal(offered_to(f, c), "e2"); /* 18 beats low's 7 */
 	assert_int_equal(acd_check(f->acd), 0);
+
+	/* Checking the configuration searches the sets from english now (4
+	 * agents, against 602 with general): same choices. */
+	assert_int_equal(acd_tenant_check_config(f->t), 0);
+	assert_int_equal(acd_check(f->acd), 0);
+	c = add(f, li, 0);
+	assert_string_equal(offered_to(f, c), "low");
+	assert_int_equal(acd_contact_accept(f->acd, c, low), 0);
+	c = add(f, li, 0);
+	assert_null(offered_to(f, c));
+	assert_int_equal(acd_contact_complete(f->acd, c - 1), 0);
+	assert_string_equal(offered_to(f, c), "low");
+	assert_int_equal(acd_check(f->acd), 0);
 }
 
 int main(void)
