@@ -332,7 +332,10 @@ struct acd_tenant *acd_queue_tenant(const struct acd_queue *q);
 const struct acd_queue_cfg *acd_queue_config(const struct acd_queue *q);
 void acd_queue_foreach(const struct acd_tenant *t,
 		       bool (*h)(struct acd_queue *q, void *arg), void *arg);
-/** Check cross references (overflow targets) of every queue of t. */
+/** Check cross references (overflow targets) of every queue of t.  Call it
+ *  after adding a tenant's queues and agents: it also has each requirement
+ *  set of several skills searched from its rarest skill's agents (again at
+ *  every statistics interval). */
 int acd_tenant_check_config(struct acd_tenant *t);
 
 int acd_agent_add(struct acd_tenant *t, const struct acd_agent_cfg *cfg,

@@ -11,8 +11,9 @@
  *           the tenant") has one bucket.
  *   filtered pool  A set of several skills (minimum levels in its
  *           identity, one bucket) has no members and no agent heaps: it
- *           searches the heaps of one of its skills' pools (the base, the
- *           one with the fewest candidates when it was made) for the first
+ *           searches the heaps of one of its skills' pools (the base: the
+ *           one with the fewest candidates when it was made, chosen again
+ *           by acd_tenant_check_config() and at each interval) for the first
  *           agent that has the other skills too, best first.  It keeps its
  *           own contact heap and agent counts; an agent lists the filtered
  *           pools it meets as 2-byte indexes (for the counts and to look
