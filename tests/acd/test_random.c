@@ -348,8 +348,8 @@ static void build_center(void)
 	last_queue()->wrapup_s = 2;
 	def_queue("ring", 1, ACD_CH_VOICE, ACD_STRAT_RING_ALL, -1, 0, -1, 0);
 	/* work orders, every strategy, mixed with the calls above */
-	def_queue("wofew", 0, ACD_CH_WORKORDER, ACD_STRAT_FEWEST_CONTACTS, 1,
-	          1, 0, 1);
+	def_queue("wofew", 0, ACD_CH_WORKORDER, ACD_STRAT_FEWEST_CONTACTS, 1, 1,
+	          0, 1);
 	add_relax(20, 1, 1);
 	add_relax(40, -1, 0);
 	def_queue("worr", 0, ACD_CH_WORKORDER, ACD_STRAT_ROUND_ROBIN, -1, 0, -1,
@@ -405,13 +405,12 @@ static void build_center(void)
 		a->cap[ACD_CH_WORKORDER] = (uint8_t)(2 + (i % 3));
 		for (k = 0; k < ACD_CH_MAX; k++)
 			a->blocks[k] =
-			    voice_like(k)
-			        ? (uint16_t)((1u << ACD_CH_CHAT) |
-			                     (1u << ACD_CH_EMAIL) |
-			                     (1u << ACD_CH_MESSAGE))
-			        : (uint16_t)((1u << ACD_CH_VOICE) |
-			                     (1u << ACD_CH_CALLBACK) |
-			                     (1u << ACD_CH_OUTBOUND));
+			    voice_like(k) ? (uint16_t)((1u << ACD_CH_CHAT) |
+			                               (1u << ACD_CH_EMAIL) |
+			                               (1u << ACD_CH_MESSAGE))
+			                  : (uint16_t)((1u << ACD_CH_VOICE) |
+			                               (1u << ACD_CH_CALLBACK) |
+			                               (1u << ACD_CH_OUTBOUND));
 	}
 
 	for (i = 0; i < 2; i++) {
@@ -1392,8 +1391,10 @@ static void op_reset_day(void)
 		if (W->a[i].tenant != ti)
 			continue;
 		acd_agent_info(W->a[i].a, &ai);
-		CHECK(ai.contacts_today == 0, "agent %s/%d: %u contacts today "
-		      "after a reset", W->a[i].id, ti, ai.contacts_today);
+		CHECK(ai.contacts_today == 0,
+		      "agent %s/%d: %u contacts today "
+		      "after a reset",
+		      W->a[i].id, ti, ai.contacts_today);
 	}
 	W->resets++;
 	W->ops_ok++;
@@ -1748,15 +1749,15 @@ static void walk(uint32_t seed, unsigned steps)
 		check_world();
 	}
 	drain();
-	print_message(
-	    "seed %u: %u steps, %" PRIu64 " ok, %" PRIu64 " refused, %" PRIu64
-	    " offers, %" PRIu64 " accepted, %" PRIu64 " relaxed, %" PRIu64
-	    " overflows, %" PRIu64 " day resets; %" PRIu64
-	    " steps skipped in one RELAXED, %" PRIu64
-	    " relaxed without RELAXED\n",
-	    seed, steps, w->ops_ok, w->ops_refused, w->offers, w->accepts,
-	    w->relaxed, w->overflows, w->resets, w->multi_relax,
-	    w->silent_relax);
+	print_message("seed %u: %u steps, %" PRIu64 " ok, %" PRIu64
+	              " refused, %" PRIu64 " offers, %" PRIu64
+	              " accepted, %" PRIu64 " relaxed, %" PRIu64
+	              " overflows, %" PRIu64 " day resets; %" PRIu64
+	              " steps skipped in one RELAXED, %" PRIu64
+	              " relaxed without RELAXED\n",
+	              seed, steps, w->ops_ok, w->ops_refused, w->offers,
+	              w->accepts, w->relaxed, w->overflows, w->resets,
+	              w->multi_relax, w->silent_relax);
 	CHECK(w->offers > steps / 20 && w->accepts > 0,
 	      "the walk made too few offers to mean anything");
 	mem_deref(w->acd);
