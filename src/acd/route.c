@@ -1,6 +1,8 @@
 /**
  * @file route.c  The decisions: which agent for an arriving contact, which
- * contact for a freed agent.  Both look only at heap tops.
+ * contact for a freed agent.  Both look only at heap tops, except that a
+ * requirement set of several skills (a filtered pool) searches its base's
+ * heaps best first for an agent with the other skills.
  */
 #include <errno.h>
 #include <stdlib.h>
