@@ -244,6 +244,11 @@ static const struct migration migrations[] = {
      " ON workorder (tenant, unit, status, due, id);"
      "CREATE INDEX workorder_status"
      " ON workorder (tenant, status, due, id);"},
+    {17, "satisfaction_by_interaction",
+     /* a contact's score (the post-call survey) is read with its
+      * interaction record: GET /api/v1/interactions/{id} */
+     "CREATE INDEX satisfaction_interaction"
+     " ON satisfaction (tenant, interaction, seq);"},
 };
 
 unsigned store_schema_latest(void)
