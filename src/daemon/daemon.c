@@ -458,10 +458,36 @@ static int recordings_dir(struct daemon *d)
 			   (size_t)(slash - d->db_path));
 }
 
+/* The relay's RTP ports: DAEMON_RTP_MIN..MAX, or for tests the range in
+ * HOTLINE_RTP_PORTS ("MIN-MAX"), so that daemons started by tests keep out
+ * of the port blocks the C tests bind (tests/common/testnet.c). */
+static void rtp_range(uint16_t *minp, uint16_t *maxp)
+{
+	const char *env = getenv("HOTLINE_RTP_PORTS");
+	unsigned lo, hi;
+
+	*minp = DAEMON_RTP_MIN;
+	*maxp = DAEMON_RTP_MAX;
+	if (!env || !*env)
+		return;
+	if (sscanf(env, "%u-%u", &lo, &hi) != 2 || lo < 1024 || hi > 65535 ||
+	    lo + 3 > hi) {
+		HL_WARN("daemon", "HOTLINE_RTP_PORTS='%s' is not MIN-MAX "
+				  "(1024..65535, 4 ports at least): ignored",
+			env);
+		return;
+	}
+	HL_WARN("daemon", "RTP ports %u-%u from HOTLINE_RTP_PORTS (tests only)",
+		lo, hi);
+	*minp = (uint16_t)lo;
+	*maxp = (uint16_t)hi;
+}
+
 /* The media relay on the SIP address's IP, then the voice channel. */
 static int start_voice(struct daemon *d)
 {
 	struct sa laddr;
+	uint16_t rtp_min, rtp_max;
 	char ip[64];
 	int err;
 
@@ -473,10 +499,11 @@ static int start_voice(struct daemon *d)
 		return EINVAL;
 	}
 
+	rtp_range(&rtp_min, &rtp_max);
 	err = media_alloc(&d->media, &(struct media_cfg){
 					     .ip = ip,
-					     .port_min = DAEMON_RTP_MIN,
-					     .port_max = DAEMON_RTP_MAX,
+					     .port_min = rtp_min,
+					     .port_max = rtp_max,
 					     .threads = 1,
 					     .rt_prio = (int)d->center->server
 								.media_priority,
