@@ -353,6 +353,29 @@ static uint64_t ivr_clock(void *arg)
 	return hl_wall_ms();
 }
 
+/* Whether any folder of a ':'-separated list exists: prompts were
+ * installed (a problem in them is an error), or not at all (`make prompts`
+ * was never run: the daemon runs without IVR and says so). */
+static bool any_dir(const char *dirs)
+{
+	char buf[1024];
+	struct stat st;
+
+	for (const char *p = dirs; p && *p;) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n && n < sizeof(buf)) {
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+			if (!stat(buf, &st) && S_ISDIR(st.st_mode))
+				return true;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
 /* "var/prompts:<folder of the binary>/../prompts": an operator's
  * recordings first, then the prompts `make prompts` generated beside the
  * build (build/asan/hotline -> build/prompts). */
@@ -421,6 +444,14 @@ static int start_ivr(struct daemon *d)
 
 	e = ivr_prompts_load(&d->prompts, dirs, langs, nlangs, err,
 			     sizeof(err));
+	if (e && any_dir(dirs)) {
+		/* a set is there but a file is missing, unreadable or of the
+		 * wrong format: a configuration error, not silence at call
+		 * time */
+		fprintf(stderr, "hotline serve: prompts (%s): %s\n", dirs,
+			*err ? err : strerror(e));
+		return EINVAL;
+	}
 	if (e) {
 		HL_ERROR("daemon",
 			 "prompts (%s): %s; IVR flows are off (their numbers "
