@@ -17,7 +17,9 @@
  * reject, abandon and completion back to the engine.  A waiting caller
  * hears the queue's music and, every so often, its position and estimated
  * wait.  Agents may hold (the caller hears music) and blind-transfer
- * (REFER) to a queue, a dialed number or another agent's extension.
+ * (REFER) to a queue, a dialed number or another agent's extension, or to
+ * an outside number through the tenant's outbound trunk (so may the IVR's
+ * transfer node and the desktop, also after a consultation).
  * Answered calls of queues that say so are recorded (stereo WAV); callers
  * may leave voice messages and ask for callbacks, which become contacts of
  * the engine that agents are offered like calls.
