@@ -45,6 +45,7 @@
 struct json_t;
 struct acd;
 struct store;
+struct crm;
 struct voice;
 struct center;
 struct api;
@@ -74,6 +75,7 @@ struct api_cfg {
 	const struct center *center;  /* borrowed, required */
 	struct store *store;          /* borrowed; NULL: interactions 503 */
 	struct voice *voice;          /* borrowed; NULL: no device counts */
+	struct crm *crm;              /* borrowed; NULL: CRM routes 503 */
 	const char *web_dir;          /* static files at /, or NULL */
 	uint32_t session_ttl_s;       /* 0: AUTH_SESSION_TTL_S */
 };
@@ -102,6 +104,8 @@ struct acd *api_acd(const struct api_req *req);
 const struct center *api_center(const struct api_req *req);
 struct store *api_store(const struct api_req *req);
 struct voice *api_voice(const struct api_req *req);
+struct crm *api_crm(const struct api_req *req);
+struct crm *api_crm_of(const struct api *api);
 struct auth *api_auth(const struct api_req *req);
 struct api_live *api_live(const struct api_req *req);
 /** The caller's session (tenant, role, agent); NULL on public routes. */
@@ -168,6 +172,9 @@ enum api_role {
 	API_ROLE_AGENT,      /* any signed-in user; agents on themselves */
 	API_ROLE_SUPERVISOR, /* reads and changes within a tenant */
 	API_ROLE_ADMIN,      /* the tenant's configuration and users */
+	API_ROLE_UNIT,       /* any signed-in user, handling units' users
+	                        (AUTH_ROLE_UNIT) too; they may call no
+	                        route of another role */
 };
 
 typedef void(api_route_h)(struct api_req *req);
@@ -296,6 +303,31 @@ void api_live_fanout_stats(const struct api_live *l,
 			   struct api_fanout_stats *st);
 /** Connected WebSocket clients. */
 uint32_t api_live_clients(const struct api_live *l);
+
+/** A contact's screen pop changed (e.g. an agent linked a customer):
+ *  send contact.updated to whoever sees it. */
+void api_contact_updated(struct api_live *l, uint64_t id);
+
+/* --- pop.c: the screen pop of a contact (ivr, customer) ------------------ */
+
+/** What a live contact showed last of its screen pop: kept so that a
+ *  contact that ended (its call gone) still shows it in its last event. */
+struct api_pop_cache {
+	struct json_t *ivr;      /* owning, or NULL: no flow ran */
+	struct json_t *customer; /* owning, or NULL: unknown (yet) */
+	int lookup;              /* enum voice_pop_state last seen */
+	bool by_agent;
+};
+/** Bring the cache up to date from the voice channel (if the contact is
+ *  still a call there); other channels keep what they have. */
+void api_pop_refresh(struct api_pop_cache *pc, const struct voice *voice,
+		     uint64_t contact, int channel);
+/** "pending", "found", "unknown" or "none". */
+const char *api_pop_lookup_name(const struct api_pop_cache *pc);
+void api_pop_cache_clear(struct api_pop_cache *pc);
+/* contacts.c */
+void api_contact_get(struct api_req *req);
+void api_contact_link(struct api_req *req);
 
 /* --- web.c: static files ------------------------------------------------- */
 

@@ -15,6 +15,9 @@
  *   agent.state     {agent}
  *   contact.queued | .offered | .offer_ended | .accepted | .requeued |
  *   .completed | .abandoned | .overflowed | .removed | .priority {contact}
+ *   contact.updated {contact}: its screen pop changed (pop.c: the
+ *                   customer lookup answered after the contact was sent,
+ *                   or an agent linked a customer)
  *   queue.stats     {queue}
  *   queue.interval  {queue: name, interval}
  * The contact's state says where it is now: waiting, offered, connected,
@@ -44,6 +47,7 @@
 
 #include "acd/acd.h"
 #include "api/api.h"
+#include "api/crmapi.h"
 #include "auth/auth.h"
 #include "core/core.h"
 #include "voice/voice.h"
@@ -65,6 +69,8 @@ struct live_contact {
 	char dialed[64];
 	uint8_t priority;
 	uint64_t arrived;          /* ms, first queued */
+	struct api_pop_cache pop;  /* the screen pop last seen (pop.c), shown
+	                              once the call is over */
 };
 
 struct client {
@@ -74,6 +80,9 @@ struct client {
 	struct auth_session *sess; /* reference */
 	char agent[64];            /* "" for the whole tenant */
 	bool whole;                /* sees the whole tenant */
+	bool unit;                 /* a handling unit's user: work-order
+	                              events of its unit only */
+	char unit_name[65];        /* its unit ("" none) */
 	uint64_t sent;
 };
 
@@ -87,8 +96,19 @@ struct api_live {
 	const struct acd_queue *dirty[DIRTY_MAX];
 	size_t ndirty;
 	bool subscribed;
+	struct crm *crm;           /* borrowed, may be NULL */
+	bool crm_subscribed;
 	struct api_fanout_stats fs;
 };
+
+/* Who gets a message, within its tenant. */
+enum audience {
+	TO_ALL = 0, /* every client (queue statistics) */
+	TO_WHOLE,   /* supervisors and admins, and the agent named if any */
+	TO_AGENT,   /* the agent named only */
+};
+static void publish(struct api_live *l, const struct acd_tenant *tenant,
+		    enum audience to, const char *agent, json_t *msg);
 
 /* --- live contacts ----------------------------------------------------------- */
 
@@ -111,6 +131,7 @@ static void contact_destructor(void *arg)
 	struct live_contact *c = arg;
 
 	hash_unlink(&c->he);
+	api_pop_cache_clear(&c->pop);
 }
 
 static const char *contact_state_name(enum acd_contact_state s)
@@ -125,8 +146,8 @@ static const char *contact_state_name(enum acd_contact_state s)
 
 /* The contact as JSON; state: the state to show when the engine no longer
  * holds it (NULL: ask the engine). */
-static json_t *contact_json(const struct api_live *l,
-			    const struct live_contact *c, const char *state)
+static json_t *contact_json(const struct api_live *l, struct live_contact *c,
+			    const char *state)
 {
 	struct voice *voice = api_voice_of(l->api);
 	struct acd_contact_info ci;
@@ -143,9 +164,10 @@ static json_t *contact_json(const struct api_live *l,
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)c->id);
 	if (!state)
 		state = have ? contact_state_name(ci.state) : "ended";
+	api_pop_refresh(&c->pop, voice, c->id, c->ch);
 	return json_pack(
 		"{s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:i,s:o,s:I,s:I,s:o,s:o,"
-		"s:b,s:o,s:o}",
+		"s:b,s:O,s:s,s:O}",
 		"id", id,
 		"interaction",
 		api_json_str(vhave ? vi.interaction
@@ -169,17 +191,37 @@ static json_t *contact_json(const struct api_live *l,
 				    : json_null(),
 		"arrived", api_json_time(c->arrived),
 		"held", vhave && vi.held,
-		/* the IVR's answers and the customer's history come with
-		 * their subsystems */
-		"ivr", json_null(),
-		"customer", json_null());
+		/* the screen pop: the IVR's answers and the customer */
+		"ivr", c->pop.ivr ? c->pop.ivr : json_null(),
+		"customer_lookup", api_pop_lookup_name(&c->pop),
+		"customer", c->pop.customer ? c->pop.customer : json_null());
 }
 
 json_t *api_contact_json(const struct api_live *l, uint64_t id)
 {
-	const struct live_contact *c = l ? contact_find(l, id) : NULL;
+	struct live_contact *c = l ? contact_find(l, id) : NULL;
 
 	return c ? contact_json(l, c, NULL) : NULL;
+}
+
+/* The screen pop of a contact changed (voice told us): send it again to
+ * whoever saw it. */
+static void pop_changed(uint64_t id, void *arg)
+{
+	struct api_live *l = arg;
+	struct live_contact *c = contact_find(l, id);
+
+	if (!c || !l->clients.head)
+		return;
+	publish(l, c->tenant, TO_WHOLE, *c->agent ? c->agent : NULL,
+		json_pack("{s:s,s:o}", "type", "contact.updated", "contact",
+			  contact_json(l, c, NULL)));
+}
+
+void api_contact_updated(struct api_live *l, uint64_t id)
+{
+	if (l)
+		pop_changed(id, l);
 }
 
 struct cur_walk {
@@ -237,7 +279,7 @@ struct list_walk {
 
 static bool contacts_apply(struct le *le, void *arg)
 {
-	const struct live_contact *c = le->data;
+	struct live_contact *c = le->data;
 	struct list_walk *w = arg;
 	struct acd_contact_info ci;
 
@@ -315,12 +357,6 @@ static struct mbuf *frame(const char *text)
 	return mb;
 }
 
-/* Who gets a message, within its tenant. */
-enum audience {
-	TO_ALL = 0, /* every client (queue statistics) */
-	TO_WHOLE,   /* supervisors and admins, and the agent named if any */
-	TO_AGENT,   /* the agent named only */
-};
 
 /* Send text to the clients of tenant that may see it. */
 static void fanout(struct api_live *l, const struct acd_tenant *tenant,
@@ -342,7 +378,7 @@ static void fanout(struct api_live *l, const struct acd_tenant *tenant,
 		le = le->next;
 		bool mine = !cl->whole && agent && !strcmp(cl->agent, agent);
 
-		if (strcmp(cl->sess->tenant, tn))
+		if (strcmp(cl->sess->tenant, tn) || cl->unit)
 			continue;
 		if ((to == TO_WHOLE && !cl->whole && !mine) ||
 		    (to == TO_AGENT && !mine))
@@ -399,6 +435,47 @@ static void publish(struct api_live *l, const struct acd_tenant *tenant,
 		return;
 	fanout(l, tenant, to, agent, text);
 	free(text);
+}
+
+/* --- work orders (src/crm) ---------------------------------------------- */
+
+/* Supervisors and admins of the tenant get every order's events, a unit's
+ * users those of their unit's orders, agents none (their orders reach
+ * them as contacts of the engine). */
+static void crm_event(const struct crm_event *ev, void *arg)
+{
+	struct api_live *l = arg;
+	json_t *msg = api_crm_event_json(ev);
+	char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+	struct mbuf *mb = text ? frame(text) : NULL;
+	struct le *le = l->clients.head;
+
+	json_decref(msg);
+	free(text);
+	if (!mb)
+		return;
+	while (le) {
+		struct client *cl = le->data;
+
+		le = le->next;
+		if (strcmp(cl->sess->tenant, ev->tenant))
+			continue;
+		if (cl->unit ? !ev->unit || strcmp(cl->unit_name, ev->unit)
+			     : !cl->whole)
+			continue;
+		if (cl->sess->revoked) {
+			client_close(cl, WEBSOCK_POLICY_VIOLATION,
+				     "signed out");
+			continue;
+		}
+		mb->pos = 0;
+		if (tcp_send(websock_tcp(cl->wc), mb)) {
+			mem_deref(cl);
+			continue;
+		}
+		cl->sent++;
+	}
+	mem_deref(mb);
 }
 
 /* --- queue.stats, at most once a second per changed queue --------------- */
@@ -633,19 +710,24 @@ static json_t *snapshot(struct api_live *l, const struct client *cl,
 		json_decref(s.queues);
 		return NULL;
 	}
-	if (cl->whole || *cl->agent)
+	if (!cl->unit && (cl->whole || *cl->agent))
 		acd_agent_foreach(t, snap_agent, &s);
-	acd_queue_foreach(t, snap_queue, &s);
-	return json_pack("{s:s,s:o,s:o,s:o,s:I,s:{s:s,s:s,s:s,s:o}}", "type",
+	if (!cl->unit)
+		acd_queue_foreach(t, snap_queue, &s);
+	return json_pack("{s:s,s:o,s:o,s:o,s:I,s:{s:s,s:s,s:s,s:o,s:o}}", "type",
 			 "snapshot", "agents", s.agents, "queues", s.queues,
 			 "contacts",
-			 api_contacts_json(l, acd_tenant_name(t),
-					   cl->whole ? NULL : cl->agent, NULL),
+			 cl->unit ? json_array()
+				  : api_contacts_json(l, acd_tenant_name(t),
+						      cl->whole ? NULL
+								: cl->agent,
+						      NULL),
 			 "time_ms", (json_int_t)acd_now(l->acd), "user",
 			 "username", cl->sess->username, "role",
 			 auth_role_name(cl->sess->role), "tenant",
 			 cl->sess->tenant, "agent",
-			 api_json_str(cl->sess->agent));
+			 api_json_str(cl->sess->agent), "unit",
+			 api_json_str(cl->unit ? cl->unit_name : NULL));
 }
 
 /* GET /api/v1/events?token=...: upgrade, then the snapshot. */
@@ -668,7 +750,13 @@ void api_events(struct api_req *req)
 	}
 	cl->l = l;
 	cl->sess = mem_ref(sess);
-	cl->whole = sess->role != AUTH_ROLE_AGENT;
+	cl->unit = sess->role == AUTH_ROLE_UNIT;
+	cl->whole = sess->role != AUTH_ROLE_AGENT && !cl->unit;
+	if (cl->unit) {
+		const char *u = api_self_unit(req);
+
+		str_ncpy(cl->unit_name, u ? u : "", sizeof(cl->unit_name));
+	}
 	if (!cl->whole && sess->agent)
 		str_ncpy(cl->agent, sess->agent, sizeof(cl->agent));
 
@@ -708,6 +796,9 @@ static void live_destructor(void *arg)
 
 	if (l->subscribed)
 		acd_unsubscribe(l->acd, engine_event, l);
+	voice_set_poph(api_voice_of(l->api), NULL, NULL);
+	if (l->crm_subscribed)
+		crm_unsubscribe(l->crm, crm_event, l);
 	tmr_cancel(&l->tmr);
 	while (l->clients.head) {
 		struct client *cl = l->clients.head->data;
@@ -740,6 +831,16 @@ int api_live_alloc(struct api_live **lp, struct api *api)
 		return err;
 	}
 	l->subscribed = true;
+	voice_set_poph(api_voice_of(api), pop_changed, l);
+	l->crm = api_crm_of(api);
+	if (l->crm) {
+		err = crm_subscribe(l->crm, crm_event, l);
+		if (err) {
+			mem_deref(l);
+			return err;
+		}
+		l->crm_subscribed = true;
+	}
 	*lp = l;
 	return 0;
 }

@@ -136,6 +136,9 @@ uint64_t crm_next_deadline(const struct crm *crm);
  *  of the days that came into reach. */
 void crm_run_timers(struct crm *crm);
 
+/** The country code national numbers get (opts.country_code). */
+const char *crm_country_code(const struct crm *crm);
+
 const char *crm_role_name(enum crm_role r);
 int crm_role_parse(const char *s, enum crm_role *rp);
 const char *crm_move_name(enum crm_move m);
@@ -188,6 +191,11 @@ int crm_contact_link(struct crm *crm, const char *tenant,
 int crm_screen_pop(struct crm *crm, const char *tenant,
                    const struct crm_identity *id, store_screen_pop_h *h,
                    void *arg, char *err, size_t errsz);
+/** The same for a customer by id (an agent linked the contact to it);
+ *  h gets ENOENT when the tenant has no such customer. */
+int crm_screen_pop_customer(struct crm *crm, const char *tenant,
+                            const char *customer, store_screen_pop_h *h,
+                            void *arg, char *err, size_t errsz);
 
 /* --- csv.c: RFC 4180 ------------------------------------------------------ */
 

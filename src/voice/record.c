@@ -73,6 +73,8 @@ void record_write(struct call *c)
 		if (!in.agent)
 			in.agent = c->xfer_from;
 	}
+	/* the caller's customer, if the lookup (or the agent) found one */
+	in.customer = c->customer[0] ? c->customer : NULL;
 	if (c->rec_path && !c->rec_failed)
 		in.recording = c->rec_path;
 	else if (c->vm_path)
