@@ -48,6 +48,7 @@ static int trunk_out_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 	struct center_outbound *o = &t->out;
 	struct pl pl;
 	struct uri u;
+	struct sa sa;
 
 	if (!o->uri) {
 		if (o->username || o->password || o->caller_id || o->prefix ||
@@ -63,6 +64,12 @@ static int trunk_out_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 		return cfg_key_err(cx, node, "uri",
 		                   "'%s' is not a SIP URI such as "
 		                   "sip:192.0.2.10:5060",
+		                   o->uri);
+	/* the SIP stack has no DNS client: an address, not a host name */
+	if (sa_set(&sa, &u.host, 0))
+		return cfg_key_err(cx, node, "uri",
+		                   "'%s': the host must be an IP address (no "
+		                   "DNS lookups are made)",
 		                   o->uri);
 	if (o->password && !o->username)
 		return cfg_key_err(
@@ -86,8 +93,9 @@ static const struct cfg_field trunk_out_fields[] = {
      .type = CT_STRING,
      AT_OUT(uri),
      .help = "Where calls to outside numbers are sent, such as "
-             "sip:192.0.2.10:5060; the number becomes the user part.  "
-             "Without it the trunk only brings calls in."},
+             "sip:192.0.2.10:5060 (an IP address: no DNS lookups); the "
+             "number becomes the user part.  Without it the trunk only "
+             "brings calls in."},
     {.key = "transport",
      .type = CT_ENUM,
      .as_text = true,

@@ -170,6 +170,14 @@ static const struct broken broken[] = {
      "tenants:\n" TENANT("city", "12345"),
      "4: trunks[0].outbound.transport: unknown transport 'tls' (expected "
      "udp, tcp)"},
+    {"outbound uri with a host name",
+     "trunks:\n"
+     "  - name: carrier\n"
+     "    address: 127.0.0.1\n"
+     "    outbound: {uri: \"sip:sip.carrier.example:5060\"}\n"
+     "tenants:\n" TENANT("city", "12345"),
+     "4: trunks[0].outbound.uri: 'sip:sip.carrier.example:5060': the host "
+     "must be an IP address (no DNS lookups are made)"},
     {"password without username",
      "trunks:\n"
      "  - name: carrier\n"
