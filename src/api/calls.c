@@ -31,12 +31,18 @@ static void answer(struct api_req *req, struct acd_agent *a, int err,
 		api_reply_error(req, 400, "bad_value",
 				"unknown transfer target (expected an "
 				"extension of the tenant, one of its numbers, "
-				"or queue:NAME)");
+				"queue:NAME, or an outside number)");
 		break;
 	case ENOTSUP:
-		api_reply_error(req, 501, "not_implemented",
-				"calls to outside numbers need an outbound "
-				"trunk, which the center does not have yet");
+		api_reply_error(req, 403, "no_outbound",
+				"the tenant cannot call outside numbers (no "
+				"trunk with outbound settings, or dialout "
+				"is off)");
+		break;
+	case EACCES:
+		api_reply_error(req, 403, "number_denied",
+				"the tenant's dialout rules do not allow "
+				"this number");
 		break;
 	case EBUSY:
 		api_reply_error(req, 409, "conflict",

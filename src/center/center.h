@@ -308,6 +308,30 @@ struct center_user {
 					  (agent_users), not listed */
 };
 
+/** Calls out through a trunk (outbound.c); uri NULL: inbound only. */
+struct center_outbound {
+	char *uri;                     /* "sip:127.0.0.1:5070" */
+	char *transport;               /* "udp" or "tcp" */
+	char *username, *password;     /* digest answers to 401/407 */
+	char *caller_id;               /* From user, NULL: the tenant's */
+	uint32_t strip;                /* leading characters removed */
+	char *prefix;                  /* then put in front, or NULL */
+	uint32_t ring_timeout_s;
+};
+
+/** What a tenant may dial out (outbound.c). */
+struct center_dialout {
+	bool enabled;
+	char *trunk_name;              /* NULL: the first outbound trunk */
+	const struct center_trunk *trunk; /* resolved; NULL: none */
+	char *caller_id;               /* NULL: the trunk's, or the tenant's
+					  first number */
+	char **allow;                  /* prefixes; none: any number */
+	size_t nallow;
+	char **deny;                   /* prefixes refused (first) */
+	size_t ndeny;
+};
+
 struct center_tenant {
 	unsigned line;
 	char *name;
@@ -340,6 +364,7 @@ struct center_tenant {
 	struct center_user *users;     /* listed users, then the automatic
 					  ones of agent_users */
 	size_t nusers;
+	struct center_dialout dialout; /* calls to outside numbers */
 };
 
 /** A carrier's SIP trunk: calls from this address are accepted. */
@@ -348,6 +373,7 @@ struct center_trunk {
 	char *name;
 	char *address;                 /* source IP address */
 	uint16_t port;                 /* 0 = any source port */
+	struct center_outbound out;    /* calls out (outbound.c) */
 };
 
 struct center_server {
@@ -380,6 +406,23 @@ struct center {
  *  naming file, line and field into err. */
 int center_load(struct center **cp, const char *path, char *err,
 		size_t errsz);
+
+/* --- outbound.c: outside numbers ---------------------------------------- */
+
+/** May tenant t call number outside?  0 (*tp: the trunk), EINVAL (not an
+ *  outside number: 3 to 20 digits, with or without a leading '+'),
+ *  ENOTSUP (no outbound trunk for the tenant, or dialing out is off),
+ *  EACCES (a deny prefix matched, or no allow prefix did).  The caller
+ *  checks the tenant's own numbers and extensions first. */
+int center_outside(const struct center_tenant *t, const char *number,
+		   const struct center_trunk **tp);
+/** The number as sent to the trunk (strip, then prefix) into buf. */
+void center_outside_dial(const struct center_trunk *tr, const char *number,
+			 char *buf, size_t sz);
+/** The number presented (From user): the tenant's caller_id, else the
+ *  trunk's, else the tenant's first number, else "anonymous". */
+const char *center_outside_caller_id(const struct center_tenant *t,
+				     const struct center_trunk *tr);
 
 /* --- apply.c ------------------------------------------------------------- */
 

@@ -154,6 +154,13 @@ extern const struct cfg_schema cfg_user_schema;
 int cfg_users_finish(struct cfg_ctx *cx, yaml_node_t *node);
 void cfg_users_free(struct center_tenant *t);
 
+/* --- outbound.c: calls out through a trunk --------------------------------- */
+
+extern const struct cfg_schema cfg_trunk_outbound_schema;
+extern const struct cfg_schema cfg_dialout_schema;
+void cfg_outbound_free(struct center *c);
+void cfg_dialout_free(struct center_tenant *t);
+
 /* --- load.c: the walker -------------------------------------------------- */
 
 /** Write "file:line: path: message" and return EINVAL. */

@@ -59,6 +59,7 @@ static void tenant_free(struct center_tenant *t)
 	cfg_flows_free(t);
 	cfg_workorders_free(t);
 	cfg_users_free(t);
+	cfg_dialout_free(t);
 }
 
 static void center_destructor(void *arg)
@@ -72,6 +73,7 @@ static void center_destructor(void *arg)
 	mem_deref(c->server.log_level);
 	mem_deref(c->server.recordings);
 	mem_deref(c->server.prompts);
+	cfg_outbound_free(c);
 	for (size_t i = 0; i < c->ntrunks; i++) {
 		mem_deref(c->trunks[i].name);
 		mem_deref(c->trunks[i].address);

@@ -437,6 +437,11 @@ static const struct cfg_field trunk_fields[] = {
      .max = 65535,
      .def = "0",
      .help = "Source port the carrier sends from; 0 accepts any port."},
+    {.key = "outbound",
+     .type = CT_GROUP,
+     .sub = &cfg_trunk_outbound_schema,
+     .help = "Calls out to outside numbers through this trunk (see "
+             "below)."},
     {0},
 };
 
@@ -1684,6 +1689,11 @@ static const struct cfg_field tenant_fields[] = {
      .sub = &cfg_user_schema,
      .doc_type = "list of user",
      .help = "Who signs in to the API and the web pages, with which role "
+             "(see below)."},
+    {.key = "dialout",
+     .type = CT_GROUP,
+     .sub = &cfg_dialout_schema,
+     .help = "Transfers to outside numbers: which trunk, which numbers "
              "(see below)."},
     {0},
 };

@@ -323,6 +323,13 @@ int ivr_session_alloc(struct ivr_session **sp, struct ivr *ivr,
 /** Enter the flow's first node.  EALREADY if started before. */
 int ivr_session_start(struct ivr_session *s);
 
+/** The channel took a transfer (ops->transfer returned 0) but it failed
+ *  later (an outside number busy or not answering): the session resumes
+ *  at the transfer node's on_error branch (or says goodbye and hangs up
+ *  without one), as if transfer() had returned err.  Returns 0, or EINVAL
+ *  when the session is not at a transfer it handed over. */
+int ivr_session_transfer_failed(struct ivr_session *s, int err);
+
 /** A key the caller pressed: '0'-'9', '*', '#', 'A'-'D' (others are
  *  ignored).  Keys are kept in order until a menu or collect node takes
  *  them (at most IVR_TYPEAHEAD_MAX waiting; more are dropped). */

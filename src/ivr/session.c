@@ -765,6 +765,28 @@ int ivr_session_start(struct ivr_session *s)
 	return 0;
 }
 
+int ivr_session_transfer_failed(struct ivr_session *s, int err)
+{
+	const struct center_node *n;
+
+	if (!s || s->dead || s->state != IVR_TRANSFERRED ||
+	    s->node == CENTER_NODE_NONE)
+		return EINVAL;
+	n = cur(s);
+	if (n->type != CENTER_NODE_TRANSFER)
+		return EINVAL;
+	HL_WARN("ivr", "%s: transfer %s failed: %s", s->id, n->target,
+	        strerror(err));
+	s->state = IVR_RUNNING;
+	mem_ref(s);
+	fail(s, n->on_error.node, NULL, err);
+	check_dead(s);
+	if (!s->dead)
+		ivr_session_run(s);
+	mem_deref(s);
+	return 0;
+}
+
 void ivr_session_digit(struct ivr_session *s, char digit)
 {
 	if (!s || !is_dtmf(digit) || s->state != IVR_RUNNING || s->dead)

@@ -64,6 +64,8 @@ static void call_destructor(void *arg)
 	mem_deref(c->work_path);
 	mem_deref(c->origin);
 	mem_deref(c->work_clip);
+	mem_deref(c->out);
+	mem_deref(c->outside);
 }
 
 const char *call_disp_name(enum call_disp d)
@@ -1018,6 +1020,7 @@ void call_end(struct call *c, enum call_disp disp, uint16_t scode,
 
 	/* stop ringing before telling the engine */
 	list_flush(&c->offers);
+	c->out = mem_deref(c->out);
 
 	if (contact != ACD_NONE) {
 		if (prev == CALL_BRIDGED)

@@ -46,6 +46,7 @@ struct consult {
 	struct tmr tmr;    /* watch the call, ring timeout */
 	uint64_t ring_end; /* hl_mono_ms() */
 	bool answered;
+	bool outside; /* agent is an outside number (outbound.c) */
 };
 
 /* --- presence of the consulted agent ------------------------------------ */
@@ -276,7 +277,37 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 	/* completed: B is the call's agent leg */
+	if (b->leg.call->outside && b->leg.call->b == &b->leg &&
+	    !b->leg.call->agent_id) {
+		HL_INFO("voice", "call %s: outside number %s hung up",
+		        b->leg.call->id, b->leg.call->outside);
+		call_end(b->leg.call, DISP_ANSWERED, 0,
+		         "outside party hung up");
+		return;
+	}
 	call_leg_closed(&b->leg, err, msg);
+}
+
+/* An outside number: the trunk's INVITE (outbound.c) on r2. */
+static int cleg_connect_outside(struct cleg **bp, struct call *c,
+                                const struct outbound_dest *d)
+{
+	struct cleg *b;
+	int err;
+
+	b = mem_zalloc(sizeof(*b), cleg_destructor);
+	if (!b)
+		return ENOMEM;
+	err = media_relay_alloc(&b->r2, c->v->cfg.media);
+	if (!err)
+		err = outbound_leg_connect(&b->leg, c, b->r2, d, offer_handler,
+		                           answer_handler, NULL, estab_handler,
+		                           close_handler, b);
+	if (err)
+		mem_deref(b);
+	else
+		*bp = b;
+	return err;
 }
 
 static int cleg_connect(struct cleg **bp, struct call *c, const char *uri)
@@ -397,6 +428,40 @@ int call_consult_start(struct call *c, const struct center_agent *ca)
 	return 0;
 }
 
+int call_consult_start_outside(struct call *c, const struct outbound_dest *d)
+{
+	struct consult *cs;
+	int err;
+
+	if (c->consult)
+		return EALREADY;
+	cs = mem_zalloc(sizeof(*cs), consult_destructor);
+	if (!cs)
+		return ENOMEM;
+	tmr_init(&cs->tmr);
+	cs->c = mem_ref(c);
+	cs->outside = true;
+	err = str_dup(&cs->agent, d->number);
+	if (!err)
+		err = cleg_connect_outside(&cs->b, c, d);
+	if (err) {
+		mem_deref(cs);
+		return err;
+	}
+	cs->b->cs = cs;
+	cs->ring_end =
+	    hl_mono_ms() + (uint64_t)d->tr->out.ring_timeout_s * 1000;
+	c->consult = cs;
+	(void)media_relay_set_hold(c->relay, 1, true);
+	call_hold_media(c, true);
+	tmr_start(&cs->tmr, WATCH_MS, watch, cs);
+	HL_INFO("voice",
+	        "call %s: agent %s consults outside number %s through "
+	        "trunk %s",
+	        c->id, c->agent_id, d->number, d->tr->name);
+	return 0;
+}
+
 int call_consult_cancel(struct call *c)
 {
 	if (!c->consult)
@@ -452,11 +517,18 @@ int call_consult_complete(struct call *c)
 	/* B's leg is the call's agent leg now, outside the engine */
 	c->b = &b->leg;
 	c->state = CALL_BRIDGED;
-	c->agent = engine_agent(c, cs->agent);
-	c->agent_id = mem_deref(c->agent_id);
-	(void)str_dup(&c->agent_id, cs->agent);
-	c->direct_agent = mem_deref(c->direct_agent);
-	(void)str_dup(&c->direct_agent, cs->agent);
+	if (cs->outside) { /* nobody of the center on it any more */
+		c->agent = NULL;
+		c->agent_id = mem_deref(c->agent_id);
+		c->outside = mem_deref(c->outside);
+		(void)str_dup(&c->outside, cs->agent);
+	} else {
+		c->agent = engine_agent(c, cs->agent);
+		c->agent_id = mem_deref(c->agent_id);
+		(void)str_dup(&c->agent_id, cs->agent);
+		c->direct_agent = mem_deref(c->direct_agent);
+		(void)str_dup(&c->direct_agent, cs->agent);
+	}
 	if (!c->counted_bridged) {
 		c->counted_bridged = true;
 		++v->calls_bridged;

@@ -125,7 +125,7 @@ static int resolve(const struct call *c, const char *target,
 	*cap = center_agent(ct, target);
 	if (*cap)
 		return 0;
-	/* anything else would be an outside number: no outbound trunk */
+	/* anything else may be an outside number (outbound.c) */
 	return target[0] == '+' || (target[0] >= '0' && target[0] <= '9')
 	           ? ENOTSUP
 	           : EINVAL;
@@ -142,6 +142,30 @@ int voice_call_transfer(struct voice *v, const char *tenant, const char *agent,
 	if (!c)
 		return ENOENT;
 	err = resolve(c, target, &q, &ca);
+	if (err == ENOTSUP) { /* an outside number, through the trunk */
+		struct outbound_dest d;
+
+		err = outbound_dest(c, target, &d);
+		if (err)
+			return err;
+		if (c->consult)
+			return EBUSY;
+		HL_INFO("voice",
+		        "call %s: agent %s transfers from the desktop to "
+		        "outside number %s",
+		        c->id, agent, target);
+		if (c->desk_held) {
+			c->desk_held = false;
+			call_hold_media(c, false);
+		}
+		mem_ref(c);
+		err = voice_transfer_outside(c, &d);
+		/* the agent's phone leaves the call */
+		if (!err && c->state != CALL_ENDED)
+			c->xferor = mem_deref(c->xferor);
+		mem_deref(c);
+		return err;
+	}
 	if (err)
 		return err;
 	if (ca && !strcmp(ca->cfg.id, agent))
@@ -192,11 +216,12 @@ int voice_call_consult(struct voice *v, const char *tenant, const char *agent,
 	if (!target || !strcmp(target, agent))
 		return EINVAL;
 	ca = center_agent(c->ct, target);
-	if (!ca)
-		return target[0] == '+' ||
-		               (target[0] >= '0' && target[0] <= '9')
-		           ? ENOTSUP
-		           : EINVAL;
+	if (!ca) { /* an outside number, through the trunk */
+		struct outbound_dest d;
+		int err = outbound_dest(c, target, &d);
+
+		return err ? err : call_consult_start_outside(c, &d);
+	}
 	return call_consult_start(c, ca);
 }
 

@@ -97,8 +97,21 @@ static int op_transfer(void *arg, const char *target)
 
 	if (c->state != CALL_IVR)
 		return ECANCELED;
-	if (voice_resolve_target(c, target, &q, &ca))
-		return ENOENT; /* outside numbers: no outbound trunk yet */
+	if (voice_resolve_target(c, target, &q, &ca)) {
+		/* an outside number, through the tenant's trunk */
+		struct outbound_dest d;
+
+		err = outbound_dest(c, target, &d);
+		if (err)
+			return err == EINVAL ? ENOENT : err;
+		leave_ivr(c);
+		err = call_ring_outside(c, &d, OUT_IVR);
+		if (err) {
+			c->state = CALL_IVR;
+			c->cm = CM_IVR;
+		}
+		return err;
+	}
 	leave_ivr(c);
 	if (q) {
 		err = call_enqueue(c, q, c->priority, NULL, 0);

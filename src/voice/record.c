@@ -42,6 +42,7 @@ static void done_h(int err, void *arg)
 void record_write(struct call *c)
 {
 	struct store_interaction in;
+	char why[128];
 	int err;
 
 	if (!c->v->cfg.store || !c->ct)
@@ -65,6 +66,13 @@ void record_write(struct call *c)
 	in.disposition = disp(c->disp);
 	in.sip_code = c->scode;
 	in.reason = c->reason[0] ? c->reason : NULL;
+	if (c->outside) { /* transferred out: the number, and by whom */
+		(void)re_snprintf(why, sizeof(why), "transfer to %s: %s",
+		                  c->outside, c->reason);
+		in.reason = why;
+		if (!in.agent)
+			in.agent = c->xfer_from;
+	}
 	/* the caller's customer, if the lookup (or the agent) found one */
 	in.customer = c->customer[0] ? c->customer : NULL;
 	if (c->rec_path && !c->rec_failed)

@@ -135,6 +135,8 @@ void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
 	struct acd_queue *q = NULL;
 	const struct sip_hdr *hdr;
 	struct sip_addr to;
+	struct outbound_dest od;
+	bool outside = false;
 	char target[128];
 	int err;
 
@@ -151,12 +153,29 @@ void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
 
 	(void)re_snprintf(target, sizeof(target), "%r", &to.auri);
 	if (resolve(c, &to.uri.user, &q, &ca)) {
-		HL_INFO("voice",
-		        "call %s: agent %s transfer to %s refused: "
-		        "unknown target",
-		        c->id, c->agent_id, target);
-		(void)sip_reply(sip, msg, 404, "Unknown Transfer Target");
-		return;
+		/* an outside number, through the tenant's trunk? */
+		char num[40] = "";
+
+		if (to.uri.user.l < sizeof(num))
+			(void)pl_strcpy(&to.uri.user, num, sizeof(num));
+		err = outbound_dest(c, num, &od);
+		if (err) {
+			HL_INFO("voice",
+			        "call %s: agent %s transfer to %s refused: "
+			        "%s",
+			        c->id, c->agent_id, target,
+			        err == EACCES    ? "number not allowed"
+			        : err == ENOTSUP ? "no outbound trunk"
+			                         : "unknown target");
+			if (err == EACCES || err == ENOTSUP)
+				(void)sip_reply(sip, msg, 403,
+				                "Number Not Allowed");
+			else
+				(void)sip_reply(sip, msg, 404,
+				                "Unknown Transfer Target");
+			return;
+		}
+		outside = true;
 	}
 
 	if (ca && c->agent_id && !strcmp(ca->cfg.id, c->agent_id)) {
@@ -177,8 +196,13 @@ void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
 	                  "\r\n");
 
 	HL_INFO("voice", "call %s: agent %s transfers to %s (%s %s)", c->id,
-	        c->agent_id, target, q ? "queue" : "extension",
-	        q ? acd_queue_name(q) : ca->cfg.id);
+	        c->agent_id, target,
+	        q         ? "queue"
+	        : outside ? "outside number"
+	                  : "extension",
+	        q         ? acd_queue_name(q)
+	        : outside ? od.number
+	                  : ca->cfg.id);
 
 	/* the call may end below (the extension is not there and there is
 	 * no queue to go back to): keep both to report the outcome */
@@ -187,6 +211,8 @@ void refer_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
 
 	if (q) {
 		err = call_transfer_queue(c, q);
+	} else if (outside) {
+		err = voice_transfer_outside(c, &od);
 	} else {
 		call_detach_agent(c);
 		/* the engine's part ends with the first agent */

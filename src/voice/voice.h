@@ -17,7 +17,9 @@
  * reject, abandon and completion back to the engine.  A waiting caller
  * hears the queue's music and, every so often, its position and estimated
  * wait.  Agents may hold (the caller hears music) and blind-transfer
- * (REFER) to a queue, a dialed number or another agent's extension.
+ * (REFER) to a queue, a dialed number or another agent's extension, or to
+ * an outside number through the tenant's outbound trunk (so may the IVR's
+ * transfer node and the desktop, also after a consultation).
  * Answered calls of queues that say so are recorded (stereo WAV); callers
  * may leave voice messages and ask for callbacks, which become contacts of
  * the engine that agents are offered like calls.
@@ -182,17 +184,22 @@ int voice_contact_info(const struct voice *v, uint64_t contact,
 
 /* The agent's current call (bridged to that agent's phone), steered as
  * from the phone: each returns 0, ENOENT (the agent has no call), EBUSY
- * (not possible now), EINVAL (bad target), ENOTSUP (outside numbers). */
+ * (not possible now), EINVAL (bad target), ENOTSUP (an outside number
+ * but the tenant has no outbound trunk or dialing out is off), EACCES (an
+ * outside number refused by the tenant's allow/deny prefixes).  Outside
+ * numbers are called through the trunk (src/voice/outbound.c). */
 int voice_call_hold(struct voice *v, const char *tenant, const char *agent,
                     bool hold);
 /** Hang up both sides; the agent goes to wrap-up. */
 int voice_call_hangup(struct voice *v, const char *tenant, const char *agent);
-/** Blind transfer: target "queue:NAME", a dialed number of the tenant, or
- *  another agent's extension; the agent's phone is hung up. */
+/** Blind transfer: target "queue:NAME", a dialed number of the tenant,
+ *  another agent's extension, or an outside number; the agent's phone is
+ *  hung up. */
 int voice_call_transfer(struct voice *v, const char *tenant, const char *agent,
                         const char *target);
 /** Consultation: the caller waits in silence while the agent's phone is
- *  connected to another agent's (target: an extension of the tenant;
+ *  connected to another agent's (target: an extension of the tenant, or an
+ *  outside number through the trunk;
  *  EHOSTUNREACH: no registered phone; EBUSY: that agent is busy; EALREADY:
  *  one is in progress).  Complete hands the call to the consulted agent
  *  (the agent's phone gets BYE; EBUSY until it answered); cancel takes it

@@ -313,6 +313,9 @@ struct call {
 	                            which holds a reference to the call */
 	bool surveyed;           /* the post-call survey ran (survey.c) */
 	uint8_t satisfaction;    /* the caller's score 1..5, 0 none */
+	struct outcall *out;     /* outbound.c: an outside number ringing,
+	                            owning */
+	char *outside;           /* outside number transferred to, owning */
 
 	/* screen pop (pop.c) */
 	enum voice_pop_state pop_state;
@@ -441,6 +444,45 @@ int voice_resolve_target(const struct call *c, const char *name,
 /** Report the outcome of a transfer to the transferor (NOTIFY sipfrag). */
 void refer_notify(struct leg *leg, uint16_t scode, const char *reason);
 
+/* --- outbound.c: calls out through a trunk ------------------------------- */
+
+/** Where and as whom an outside number is called. */
+struct outbound_dest {
+	const struct center_trunk *tr; /* borrowed from the center */
+	char number[32];               /* as asked for */
+	char uri[256];                 /* Request-URI: sip:DIAL@trunk */
+	char caller_id[64];            /* From user */
+};
+
+enum outbound_origin {
+	OUT_IVR = 0, /* a flow's transfer node: failure -> on_error */
+	OUT_AGENT,   /* an agent's transfer: failure -> back to the queue */
+};
+
+/** number as an outside number of the call's tenant: 0 (*d filled),
+ *  EINVAL (not an outside number), ENOTSUP (no outbound trunk, dialing out
+ *  off), EACCES (refused by the tenant's allow/deny prefixes). */
+int outbound_dest(const struct call *c, const char *number,
+                  struct outbound_dest *d);
+/** sip_auth_h with arg a const struct center_trunk *. */
+int outbound_auth(char **user, char **pass, const char *realm, void *arg);
+/** INVITE d for leg (zeroed, in a larger object; its sdp and sess are set)
+ *  offering the call's codec on side 1 of relay r, with the handlers'
+ *  arg.  0 or errno. */
+int outbound_leg_connect(struct leg *leg, struct call *c,
+                         struct media_relay *r, const struct outbound_dest *d,
+                         sipsess_offer_h *offerh, sipsess_answer_h *answerh,
+                         sipsess_progr_h *progrh, sipsess_estab_h *estabh,
+                         sipsess_close_h *closeh, void *arg);
+/** Ring d for the answered caller of c (music meanwhile, or the carrier's
+ *  early media); answered, it becomes c->b; a failure sends the caller
+ *  back (see origin).  0, EBUSY, or the errno of the INVITE. */
+int call_ring_outside(struct call *c, const struct outbound_dest *d,
+                      enum outbound_origin origin);
+/** Blind transfer of a bridged call to d: the agent leg leaves (as
+ *  c->xferor) and the engine contact is completed.  0, EBUSY. */
+int voice_transfer_outside(struct call *c, const struct outbound_dest *d);
+
 /* --- record.c: the interaction record, recordings ------------------------ */
 /* --- consult.c: consultation from the desktop --------------------------- */
 
@@ -448,6 +490,9 @@ void refer_notify(struct leg *leg, uint16_t scode, const char *reason);
  *  waits: 0, EALREADY (one in progress), EBUSY (ca busy), EHOSTUNREACH
  *  (no registered phone), EINVAL, ENOMEM. */
 int call_consult_start(struct call *c, const struct center_agent *ca);
+/** The same with an outside number through the trunk (EALREADY, ENOMEM,
+ *  or the INVITE's errno). */
+int call_consult_start_outside(struct call *c, const struct outbound_dest *d);
 /** Hand the call to the consulted agent (ESRCH none, EBUSY not answered
  *  yet); the consulting agent's phone gets BYE. */
 int call_consult_complete(struct call *c);
