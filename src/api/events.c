@@ -14,7 +14,8 @@
  *   snapshot        {agents, queues, contacts, time_ms, user}
  *   agent.state     {agent}
  *   contact.queued | .offered | .offer_ended | .accepted | .requeued |
- *   .completed | .abandoned | .overflowed | .removed | .priority {contact}
+ *   .completed | .abandoned | .overflowed | .removed | .priority |
+ *   .held (hold or resume from the desktop; "held" says which) {contact}
  *   queue.stats     {queue}
  *   queue.interval  {queue: name, interval}
  * The contact's state says where it is now: waiting, offered, connected,
@@ -399,6 +400,20 @@ static void publish(struct api_live *l, const struct acd_tenant *tenant,
 		return;
 	fanout(l, tenant, to, agent, text);
 	free(text);
+}
+
+/* A change the engine does not report (hold and resume from the desktop):
+ * the contact as it is now, to its agent and the supervisors. */
+void api_live_contact_update(struct api_live *l, uint64_t id,
+			     const char *type)
+{
+	const struct live_contact *c = l ? contact_find(l, id) : NULL;
+
+	if (!c || !l->clients.head)
+		return;
+	publish(l, c->tenant, TO_WHOLE, *c->agent ? c->agent : NULL,
+		json_pack("{s:s,s:o}", "type", type, "contact",
+			  contact_json(l, c, NULL)));
 }
 
 /* --- queue.stats, at most once a second per changed queue --------------- */

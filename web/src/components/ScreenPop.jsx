@@ -35,7 +35,7 @@ export function ScreenPop({ contact, agent, ext, now, skew, act }) {
 					<span data-testid="pop-status">{statusText}</span>
 					{stateSecs !== null && <span class="pop-timer" data-testid="pop-timer">{fmtClock(stateSecs)}</span>}
 				</div>
-				<span class="pop-channel">{contact.channel === 'voice' ? '☎' : '✉'} {contact.channel}</span>
+				<span class="pop-channel">{contact.channel === 'voice' ? '☎' : '✉'} {t(`channel.${contact.channel}`)}</span>
 			</header>
 			<div class="pop-caller">
 				<div class="pop-avatar">{(contact.customer && contact.customer.name || '#').slice(0, 1)}</div>
