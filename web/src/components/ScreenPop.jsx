@@ -8,7 +8,7 @@ import { fmtClock } from './AgentDesk.jsx';
 
 const LANG_NAMES = { zh: '中文', ko: '한국어', en: 'English' };
 
-export function ScreenPop({ contact, agent, ext, now, skew, act }) {
+export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder }) {
 	const { t, num } = useI18n();
 	const [heldLocal, setHeldLocal] = useState(false);
 	const [target, setTarget] = useState('');
@@ -41,7 +41,11 @@ export function ScreenPop({ contact, agent, ext, now, skew, act }) {
 				<div class="pop-avatar">{(contact.customer && contact.customer.name || '#').slice(0, 1)}</div>
 				<div>
 					<div class="pop-number" data-testid="pop-caller">{contact.caller || t('common.none')}</div>
-					<div class="pop-name">{(contact.customer && contact.customer.name) || t('pop.unknown_customer')}</div>
+					<div class="pop-name" data-testid="pop-customer-name" data-lookup={contact.customer_lookup || ''}>
+						{contact.customer ? contact.customer.name
+							: contact.customer_lookup === 'pending' ? t('pop.lookup_pending') : t('pop.unknown_customer')}
+						{contact.customer && contact.customer.linked_by === 'agent' && <span class="chip small">{t('pop.linked_by_agent')}</span>}
+					</div>
 				</div>
 			</div>
 			{ringing && <div class="pop-hint">{t('pop.answer_on_phone')}</div>}
@@ -52,6 +56,7 @@ export function ScreenPop({ contact, agent, ext, now, skew, act }) {
 				{contact.priority > 0 && <div><dt>{t('wall.priority')}</dt><dd>{num(contact.priority)}</dd></div>}
 			</dl>
 			<Ivr ivr={contact.ivr} />
+			{contact.customer && <CustomerOrders customer={contact.customer} />}
 			<History contact={contact} />
 			{connected && (
 				<footer class="pop-actions">
@@ -62,6 +67,8 @@ export function ScreenPop({ contact, agent, ext, now, skew, act }) {
 							onClick={() => call('hold', t('call.hold'), null, () => setHeldLocal(true))}>❚❚ {t('call.hold')}</button>}
 					<button type="button" class={`btn ${showTransfer ? 'on' : ''}`} data-testid="call-transfer"
 						onClick={() => setShowTransfer(!showTransfer)}>⇄ {t('call.transfer')}</button>
+					{onNewOrder && <button type="button" class="btn" data-testid="pop-new-order"
+						onClick={onNewOrder}>＋ {t('wo.new')}</button>}
 					<span class="grow" />
 					<button type="button" class="btn danger" data-testid="call-hangup"
 						onClick={() => call('hangup', t('call.hangup'))}>✕ {t('call.hangup')}</button>
@@ -81,20 +88,53 @@ export function ScreenPop({ contact, agent, ext, now, skew, act }) {
 	);
 }
 
+// What the caller did in the voice menu: the language, the keys pressed
+// per menu, the digits entered, what lookups found, and the path taken.
 function Ivr({ ivr }) {
 	const { t } = useI18n();
 	const digits = (ivr && ivr.digits) || {};
-	const has = ivr && (ivr.language || ivr.menu || Object.keys(digits).length);
+	const lookup = (ivr && ivr.lookup) || {};
+	const choices = (ivr && Array.isArray(ivr.choices)) ? ivr.choices : [];
+	const path = (ivr && Array.isArray(ivr.path)) ? ivr.path : [];
+	const has = ivr && (ivr.language || ivr.menu || choices.length ||
+		Object.keys(digits).length || Object.keys(lookup).length || path.length);
 	return (
 		<section class="pop-section" data-testid="pop-ivr">
 			<h3>{t('pop.ivr')}</h3>
-			{!has ? <p class="muted">{t('pop.ivr_none')}</p> : (
+			{!has ? <p class="muted">{t('pop.ivr_none')}</p> : (<>
 				<div class="chips">
-					{ivr.language && <span class="chip">{t('pop.ivr_language')}<b>{LANG_NAMES[ivr.language] || ivr.language}</b></span>}
+					{ivr.language && <span class="chip" data-testid="pop-ivr-language">{t('pop.ivr_language')}<b>{LANG_NAMES[ivr.language] || ivr.language}</b></span>}
 					{ivr.menu && <span class="chip">{t('pop.ivr_menu')}<b>{ivr.menu}</b></span>}
+					{choices.map((c, i) => <span class="chip" key={`c${i}`} data-testid="pop-ivr-choice">{c.menu}<b>{c.key}</b></span>)}
 					{Object.entries(digits).map(([k, v]) =>
-						<span class="chip mono" key={k}>{k}<b>{v}</b></span>)}
+						<span class="chip mono" key={`d${k}`} data-testid="pop-ivr-digits">{k}<b>{v}</b></span>)}
+					{Object.entries(lookup).map(([k, v]) =>
+						<span class="chip" key={`l${k}`}>{k}<b>{typeof v === 'object' ? JSON.stringify(v) : String(v)}</b></span>)}
 				</div>
+				{path.length > 0 && <div class="ivr-path" data-testid="pop-ivr-path">{path.join(' › ')}</div>}
+			</>)}
+		</section>
+	);
+}
+
+// The customer's open work orders, each a link to its page.
+function CustomerOrders({ customer }) {
+	const { t } = useI18n();
+	const list = Array.isArray(customer.workorders) ? customer.workorders : [];
+	return (
+		<section class="pop-section" data-testid="pop-orders">
+			<h3>{t('pop.open_orders')}</h3>
+			{list.length === 0 ? <p class="muted">{t('pop.no_orders')}</p> : (
+				<ul class="pop-orders">
+					{list.slice(0, 5).map((o) => (
+						<li key={o.id} class={o.overdue ? 'overdue' : ''}>
+							<a href={`#/orders/${o.number}`} class="mono">#{o.number}</a>
+							<span class={`wo-status ws-${o.status}`}>{t(`wo.status.${o.status}`)}</span>
+							<span class="subject">{o.subject || o.category}</span>
+							{o.overdue && <span class="due due-overdue">{t('wo.overdue')}</span>}
+						</li>
+					))}
+				</ul>
 			)}
 		</section>
 	);
@@ -102,8 +142,9 @@ function Ivr({ ivr }) {
 
 function History({ contact }) {
 	const { t, dateTime } = useI18n();
-	const given = contact.customer && Array.isArray(contact.customer.history)
-		? contact.customer.history : null;
+	const c = contact.customer;
+	const given = c && Array.isArray(c.interactions) ? c.interactions
+		: c && Array.isArray(c.history) ? c.history : null;
 	const [fetched, setFetched] = useState(null);
 	useEffect(() => {
 		if (given || !contact.caller) return;
@@ -119,7 +160,7 @@ function History({ contact }) {
 			{list.length === 0 ? <p class="muted">{t('pop.history_none')}</p> : (
 				<ol class="history">
 					{list.map((h) => {
-						const ms = h.time_ms ?? (h.time ? Date.parse(h.time) : h.arrived ? Date.parse(h.arrived) : null);
+						const ms = h.time_ms ?? h.arrived_ms ?? (h.time ? Date.parse(h.time) : h.arrived ? Date.parse(h.arrived) : null);
 						const disp = h.disposition ? t(`disp.${h.disposition}`) : '';
 						return (
 							<li key={h.interaction || h.id}>

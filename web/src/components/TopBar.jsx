@@ -43,8 +43,9 @@ function Clock() {
 
 export function TopBar({ user, lang, setLang, route, conn, onLogout }) {
 	const { t } = useI18n();
-	const canWall = user.role !== 'agent';
-	const canDesk = !!user.agent;
+	const unit = user.role === 'unit';
+	const canWall = user.role !== 'agent' && !unit;
+	const canDesk = !!user.agent && !unit;
 	const initials = (user.display_name || user.username || '?').trim().slice(0, 1).toUpperCase();
 	return (
 		<header class="topbar">
@@ -56,6 +57,8 @@ export function TopBar({ user, lang, setLang, route, conn, onLogout }) {
 			<nav class="tabs">
 				{canDesk && <a href="#/desk" class={route === 'desk' ? 'on' : ''} data-testid="nav-desk">{t('nav.desk')}</a>}
 				{canWall && <a href="#/wall" class={route === 'wall' ? 'on' : ''} data-testid="nav-wall">{t('nav.wall')}</a>}
+				{!unit && <a href="#/orders" class={route === 'orders' ? 'on' : ''} data-testid="nav-orders">{t('nav.orders')}</a>}
+				{unit && <a href="#/inbox" class={route === 'inbox' ? 'on' : ''} data-testid="nav-inbox">{t('nav.inbox')}</a>}
 			</nav>
 			<div class="topbar-right">
 				{route === 'wall' && <Clock />}
@@ -68,7 +71,7 @@ export function TopBar({ user, lang, setLang, route, conn, onLogout }) {
 					<span class="avatar">{initials}</span>
 					<span class="user-name">
 						<b>{user.display_name || user.username}</b>
-						<small>{user.agent ? `${user.agent} · ` : ''}{user.role}</small>
+						<small>{user.agent ? `${user.agent} · ` : ''}{user.unit ? `${user.unit} · ` : ''}{t(`role.${user.role}`)}</small>
 					</span>
 				</div>
 				<button type="button" class="btn ghost small" onClick={onLogout} data-testid="logout">{t('nav.logout')}</button>
