@@ -45,6 +45,7 @@
 struct json_t;
 struct acd;
 struct store;
+struct crm;
 struct voice;
 struct center;
 struct api;
@@ -74,6 +75,7 @@ struct api_cfg {
 	const struct center *center;  /* borrowed, required */
 	struct store *store;          /* borrowed; NULL: interactions 503 */
 	struct voice *voice;          /* borrowed; NULL: no device counts */
+	struct crm *crm;              /* borrowed; NULL: CRM routes 503 */
 	const char *web_dir;          /* static files at /, or NULL */
 	uint32_t session_ttl_s;       /* 0: AUTH_SESSION_TTL_S */
 };
@@ -102,6 +104,8 @@ struct acd *api_acd(const struct api_req *req);
 const struct center *api_center(const struct api_req *req);
 struct store *api_store(const struct api_req *req);
 struct voice *api_voice(const struct api_req *req);
+struct crm *api_crm(const struct api_req *req);
+struct crm *api_crm_of(const struct api *api);
 struct auth *api_auth(const struct api_req *req);
 struct api_live *api_live(const struct api_req *req);
 /** The caller's session (tenant, role, agent); NULL on public routes. */
@@ -168,6 +172,9 @@ enum api_role {
 	API_ROLE_AGENT,      /* any signed-in user; agents on themselves */
 	API_ROLE_SUPERVISOR, /* reads and changes within a tenant */
 	API_ROLE_ADMIN,      /* the tenant's configuration and users */
+	API_ROLE_UNIT,       /* any signed-in user, handling units' users
+	                        (AUTH_ROLE_UNIT) too; they may call no
+	                        route of another role */
 };
 
 typedef void(api_route_h)(struct api_req *req);

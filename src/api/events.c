@@ -45,6 +45,7 @@
 
 #include "acd/acd.h"
 #include "api/api.h"
+#include "api/crmapi.h"
 #include "auth/auth.h"
 #include "core/core.h"
 #include "voice/voice.h"
@@ -75,6 +76,9 @@ struct client {
 	struct auth_session *sess; /* reference */
 	char agent[64];            /* "" for the whole tenant */
 	bool whole;                /* sees the whole tenant */
+	bool unit;                 /* a handling unit's user: work-order
+	                              events of its unit only */
+	char unit_name[65];        /* its unit ("" none) */
 	uint64_t sent;
 };
 
@@ -88,6 +92,8 @@ struct api_live {
 	const struct acd_queue *dirty[DIRTY_MAX];
 	size_t ndirty;
 	bool subscribed;
+	struct crm *crm;           /* borrowed, may be NULL */
+	bool crm_subscribed;
 	struct api_fanout_stats fs;
 };
 
@@ -343,7 +349,7 @@ static void fanout(struct api_live *l, const struct acd_tenant *tenant,
 		le = le->next;
 		bool mine = !cl->whole && agent && !strcmp(cl->agent, agent);
 
-		if (strcmp(cl->sess->tenant, tn))
+		if (strcmp(cl->sess->tenant, tn) || cl->unit)
 			continue;
 		if ((to == TO_WHOLE && !cl->whole && !mine) ||
 		    (to == TO_AGENT && !mine))
@@ -414,6 +420,47 @@ void api_live_contact_update(struct api_live *l, uint64_t id,
 	publish(l, c->tenant, TO_WHOLE, *c->agent ? c->agent : NULL,
 		json_pack("{s:s,s:o}", "type", type, "contact",
 			  contact_json(l, c, NULL)));
+}
+
+/* --- work orders (src/crm) ---------------------------------------------- */
+
+/* Supervisors and admins of the tenant get every order's events, a unit's
+ * users those of their unit's orders, agents none (their orders reach
+ * them as contacts of the engine). */
+static void crm_event(const struct crm_event *ev, void *arg)
+{
+	struct api_live *l = arg;
+	json_t *msg = api_crm_event_json(ev);
+	char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+	struct mbuf *mb = text ? frame(text) : NULL;
+	struct le *le = l->clients.head;
+
+	json_decref(msg);
+	free(text);
+	if (!mb)
+		return;
+	while (le) {
+		struct client *cl = le->data;
+
+		le = le->next;
+		if (strcmp(cl->sess->tenant, ev->tenant))
+			continue;
+		if (cl->unit ? !ev->unit || strcmp(cl->unit_name, ev->unit)
+			     : !cl->whole)
+			continue;
+		if (cl->sess->revoked) {
+			client_close(cl, WEBSOCK_POLICY_VIOLATION,
+				     "signed out");
+			continue;
+		}
+		mb->pos = 0;
+		if (tcp_send(websock_tcp(cl->wc), mb)) {
+			mem_deref(cl);
+			continue;
+		}
+		cl->sent++;
+	}
+	mem_deref(mb);
 }
 
 /* --- queue.stats, at most once a second per changed queue --------------- */
@@ -648,14 +695,18 @@ static json_t *snapshot(struct api_live *l, const struct client *cl,
 		json_decref(s.queues);
 		return NULL;
 	}
-	if (cl->whole || *cl->agent)
+	if (!cl->unit && (cl->whole || *cl->agent))
 		acd_agent_foreach(t, snap_agent, &s);
-	acd_queue_foreach(t, snap_queue, &s);
+	if (!cl->unit)
+		acd_queue_foreach(t, snap_queue, &s);
 	return json_pack("{s:s,s:o,s:o,s:o,s:I,s:{s:s,s:s,s:s,s:o}}", "type",
 			 "snapshot", "agents", s.agents, "queues", s.queues,
 			 "contacts",
-			 api_contacts_json(l, acd_tenant_name(t),
-					   cl->whole ? NULL : cl->agent, NULL),
+			 cl->unit ? json_array()
+				  : api_contacts_json(l, acd_tenant_name(t),
+						      cl->whole ? NULL
+								: cl->agent,
+						      NULL),
 			 "time_ms", (json_int_t)acd_now(l->acd), "user",
 			 "username", cl->sess->username, "role",
 			 auth_role_name(cl->sess->role), "tenant",
@@ -683,7 +734,13 @@ void api_events(struct api_req *req)
 	}
 	cl->l = l;
 	cl->sess = mem_ref(sess);
-	cl->whole = sess->role != AUTH_ROLE_AGENT;
+	cl->unit = sess->role == AUTH_ROLE_UNIT;
+	cl->whole = sess->role != AUTH_ROLE_AGENT && !cl->unit;
+	if (cl->unit) {
+		const char *u = api_self_unit(req);
+
+		str_ncpy(cl->unit_name, u ? u : "", sizeof(cl->unit_name));
+	}
 	if (!cl->whole && sess->agent)
 		str_ncpy(cl->agent, sess->agent, sizeof(cl->agent));
 
@@ -723,6 +780,8 @@ static void live_destructor(void *arg)
 
 	if (l->subscribed)
 		acd_unsubscribe(l->acd, engine_event, l);
+	if (l->crm_subscribed)
+		crm_unsubscribe(l->crm, crm_event, l);
 	tmr_cancel(&l->tmr);
 	while (l->clients.head) {
 		struct client *cl = l->clients.head->data;
@@ -755,6 +814,15 @@ int api_live_alloc(struct api_live **lp, struct api *api)
 		return err;
 	}
 	l->subscribed = true;
+	l->crm = api_crm_of(api);
+	if (l->crm) {
+		err = crm_subscribe(l->crm, crm_event, l);
+		if (err) {
+			mem_deref(l);
+			return err;
+		}
+		l->crm_subscribed = true;
+	}
 	*lp = l;
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <re_mem.h>
 
 #include "api/api.h"
+#include "api/crmapi.h"
 #include "auth/auth.h"
 #include "core/core.h"
 #include "store/store.h"
@@ -41,7 +42,7 @@ static json_t *recording_url(const struct store_interaction *in)
 	return json_string(url);
 }
 
-static json_t *interaction_json(const struct store_interaction *in)
+json_t *api_interaction_json(const struct store_interaction *in)
 {
 	uint64_t start = in->queued ? in->queued : in->arrived;
 
@@ -99,7 +100,7 @@ static void list_done(int err, const struct store_interaction *v, size_t n,
 	if (!store_failed(req, err)) {
 		arr = json_array();
 		for (size_t i = 0; arr && i < n; i++)
-			json_array_append_new(arr, interaction_json(&v[i]));
+			json_array_append_new(arr, api_interaction_json(&v[i]));
 		api_reply_json(req, 200,
 			       arr ? json_pack("{s:o}", "interactions", arr)
 				   : NULL);
@@ -128,7 +129,7 @@ static void one_done(int err, const struct store_interaction *v, size_t n,
 					"no interaction %s",
 					api_req_param(req, "id"));
 		else
-			api_reply_json(req, 200, interaction_json(&v[0]));
+			api_reply_json(req, 200, api_interaction_json(&v[0]));
 	}
 	mem_deref(req);
 }
@@ -266,7 +267,7 @@ static void wrapup_read(int err, const struct store_interaction *v, size_t n,
 				api_req_param(w->req, "id"));
 		goto out;
 	}
-	w->rec = interaction_json(&v[0]);
+	w->rec = api_interaction_json(&v[0]);
 	if (w->rec) {
 		json_object_set_new(w->rec, "wrapup_code",
 				    api_json_str(w->code));

@@ -31,14 +31,21 @@ static const char *default_language(const struct center *c, const char *tn)
 
 static json_t *user_json(const struct center *c, const struct auth_user *u)
 {
-	return json_pack("{s:s,s:s,s:s,s:o,s:s,s:s,s:b}", "username",
+	const struct center_unit *unit =
+		u->role == AUTH_ROLE_UNIT
+			? center_unit_of_user(center_tenant(c, u->tenant),
+					      u->username)
+			: NULL;
+
+	return json_pack("{s:s,s:s,s:s,s:o,s:s,s:s,s:b,s:o}", "username",
 			 u->username, "role", auth_role_name(u->role),
 			 "tenant", u->tenant, "agent", api_json_str(u->agent),
 			 "language",
 			 u->language ? u->language
 				     : default_language(c, u->tenant),
 			 "display_name", u->name ? u->name : u->username,
-			 "from_center", u->from_center);
+			 "from_center", u->from_center, "unit",
+			 api_json_str(unit ? unit->name : NULL));
 }
 
 /* An API key's own description, shaped like a user. */

@@ -70,6 +70,8 @@ const char *auth_role_name(enum auth_role role)
 		return "supervisor";
 	case AUTH_ROLE_ADMIN:
 		return "admin";
+	case AUTH_ROLE_UNIT:
+		return "unit";
 	default:
 		return "none";
 	}
@@ -85,6 +87,8 @@ enum auth_role auth_role_parse(const char *s)
 		return AUTH_ROLE_SUPERVISOR;
 	if (!strcmp(s, "admin"))
 		return AUTH_ROLE_ADMIN;
+	if (!strcmp(s, "unit"))
+		return AUTH_ROLE_UNIT;
 	return AUTH_ROLE_NONE;
 }
 

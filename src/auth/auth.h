@@ -48,6 +48,10 @@ enum auth_role {
 	AUTH_ROLE_AGENT,
 	AUTH_ROLE_SUPERVISOR,
 	AUTH_ROLE_ADMIN,
+	/* A handling unit's user (crm): outside the order above; it may use
+	 * only the routes that name it (API_ROLE_UNIT) and sees its unit's
+	 * work orders only. */
+	AUTH_ROLE_UNIT,
 };
 
 #define AUTH_SESSION_TTL_S (12 * 3600) /* idle time before a session ends */
@@ -100,7 +104,7 @@ int auth_alloc(struct auth **ap, const struct auth_cfg *cfg, char *err,
                size_t errsz);
 
 const char *auth_role_name(enum auth_role role);
-/** "admin", "supervisor", "agent" -> role; AUTH_ROLE_NONE if unknown. */
+/** "admin", "supervisor", "agent", "unit" -> role; AUTH_ROLE_NONE if unknown. */
 enum auth_role auth_role_parse(const char *s);
 
 /** Result of a sign-in, on the loop.  err: 0, EACCES (wrong name or

@@ -299,6 +299,8 @@ int crm_workorder_move(struct crm *crm, const char *tenant, const char *id,
 	e = actor_unit(t, a, &c.actor_unit, err, errsz);
 	if (e)
 		return e;
+	if (!unit)
+		unit = c.actor_unit; /* for the event: the unit's own move */
 	if (!md->own_unit)
 		c.actor_unit = NULL;
 
@@ -378,6 +380,8 @@ static int simple_change(struct crm *crm, const char *tenant, const char *id,
 	p = pending_new(crm, tenant, h, arg);
 	if (!p)
 		return ENOMEM;
+	if (c->actor_unit) /* for the event: the unit's own change */
+		snprintf(p->unit, sizeof(p->unit), "%s", c->actor_unit);
 	e = store_workorder_change(crm->o.store, c, pending_done, p);
 	if (e)
 		mem_deref(p);

@@ -618,6 +618,7 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 					 .acd = d->acd,
 					 .center = d->center,
 					 .store = d->store,
+					 .crm = d->crm,
 					 .voice = d->voice,
 					 .web_dir = web,
 				 });

@@ -608,6 +608,12 @@ static int search_fn(struct store_conn *c, const void *fv, void **vp,
 	if (f->agent)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
 		                        " AND agent = ?7");
+	if (f->due_before)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+		                        " AND due < ?9");
+	if (f->escalated)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+		                        " AND escalated IS NOT NULL");
 	if (f->status_mask) {
 		bool first = true;
 
@@ -625,7 +631,7 @@ static int search_fn(struct store_conn *c, const void *fv, void **vp,
 		                        first ? "''" : "");
 	}
 	snprintf(sql + len, sizeof(sql) - len,
-	         " ORDER BY (due IS NULL), due, id LIMIT ?8)"
+	         " ORDER BY (due IS NULL), due, id LIMIT ?8 OFFSET ?10)"
 	         " ORDER BY (due IS NULL), due, id");
 
 	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
@@ -645,6 +651,9 @@ static int search_fn(struct store_conn *c, const void *fv, void **vp,
 	if (f->agent)
 		store_bind_text(st, 7, f->agent);
 	store_bind_u64(st, 8, store_limit(f->limit));
+	if (f->due_before)
+		store_bind_u64(st, 9, f->due_before);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)f->offset);
 	store_rows_init(&rows, sizeof(struct store_workorder));
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		err = crm_read_workorder(&rows, st);
