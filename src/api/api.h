@@ -294,6 +294,10 @@ struct json_t *api_contacts_json(const struct api_live *l, const char *tenant,
  *  "contact.held"); nothing if it is not live.  Event-loop thread. */
 void api_live_contact_update(struct api_live *l, uint64_t id,
 			     const char *type);
+/** Whether a live contact of tenant has that interaction id (its record
+ *  is written only when it ends).  Event-loop thread. */
+bool api_live_has_interaction(const struct api_live *l, const char *tenant,
+			      const char *interaction);
 /** The agent's current contact (offered or connected), or ACD_NONE. */
 uint64_t api_agent_current(const struct api_live *l,
 			   const struct acd_agent *a);

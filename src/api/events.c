@@ -189,6 +189,37 @@ json_t *api_contact_json(const struct api_live *l, uint64_t id)
 	return c ? contact_json(l, c, NULL) : NULL;
 }
 
+struct ix_walk {
+	const struct api_live *l;
+	const char *tenant, *interaction;
+};
+
+static bool ix_apply(struct le *le, void *arg)
+{
+	const struct live_contact *c = le->data;
+	const struct ix_walk *w = arg;
+	struct voice *voice = api_voice_of(w->l->api);
+	struct voice_contact_info vi;
+
+	if (strcmp(acd_tenant_name(c->tenant), w->tenant))
+		return false;
+	if (!strcmp(c->interaction, w->interaction))
+		return true;
+	return voice && !voice_contact_info(voice, c->id, &vi) &&
+	       !strcmp(vi.interaction, w->interaction);
+}
+
+bool api_live_has_interaction(const struct api_live *l, const char *tenant,
+			      const char *interaction)
+{
+	struct ix_walk w = {.l = l, .tenant = tenant,
+			    .interaction = interaction};
+
+	if (!l || !tenant || !interaction || !*interaction)
+		return false;
+	return hash_apply(l->contacts, ix_apply, &w) != NULL;
+}
+
 struct cur_walk {
 	const struct api_live *l;
 	const char *tenant, *agent;

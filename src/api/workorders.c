@@ -160,6 +160,7 @@ struct wo_arg {
 	char aid[API_PARAM_LEN];
 	struct crm_wo_new nw; /* create: strings point into the above */
 	char *subject, *customer, *interaction;
+	bool live_interaction; /* a call still going on: no record yet */
 	char actor_id[128];
 	struct crm_actor actor;
 	bool full; /* answer with the trail */
@@ -775,7 +776,7 @@ static void create_check(struct api_work *w)
 			return;
 		}
 	}
-	if (a->interaction) {
+	if (a->interaction && !a->live_interaction) {
 		struct store_interaction *v = NULL;
 		size_t n = 0;
 		int err = store_interactions_get_sync(
@@ -866,7 +867,12 @@ void api_workorder_create(struct api_req *req)
 	if (!w)
 		return;
 	a->nw.tenant = w->tenant;
-	if (!a->customer && !a->interaction) {
+	/* an order made during the call names a contact whose record is
+	 * written only when it ends */
+	a->live_interaction = interaction &&
+		api_live_has_interaction(api_live(req), w->tenant,
+					 interaction);
+	if (!a->customer && (!a->interaction || a->live_interaction)) {
 		/* nothing to check: straight to the store's writer */
 		create_now(w);
 		mem_deref(w);

@@ -95,7 +95,7 @@ export function OrderPage({ id, user, live }) {
 							<div><dt>{t('wo.category')}</dt><dd>{catTitle(t, category, order.category)}</dd></div>
 							<div><dt>{t('wo.unit')}</dt><dd data-testid="wo-unit">{order.unit ? unitTitle(units, order.unit) : t('common.none')}</dd></div>
 							<div><dt>{t('wo.created')}</dt><dd>{dateTime(order.created_ms ?? Date.parse(order.created))}</dd></div>
-							<div><dt>{t('wo.agent')}</dt><dd>{order.agent || t('common.none')}</dd></div>
+							<div><dt>{t('wo.agent')}</dt><dd>{order.agent || creator(order) || t('common.none')}</dd></div>
 							{fields.map((f) => (
 								<div key={f.name}><dt>{fieldTitle(t, order.category, f)}</dt>
 									<dd data-testid={`wo-field-${f.name}`}>{choiceText(t, fmtField(order.fields && order.fields[f.name])) ?? <span class="muted">{t('common.none')}</span>}</dd></div>
@@ -173,6 +173,12 @@ export function OrderPage({ id, user, live }) {
 			</div>
 		</main>
 	);
+}
+
+// Who created the order: its trail's first step.
+function creator(order) {
+	const ev = (order.events || []).find((e) => e.kind === 'created');
+	return ev ? ev.actor : null;
 }
 
 function fmtField(v) {

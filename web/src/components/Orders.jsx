@@ -161,7 +161,7 @@ export function Orders({ user, live, preset, query }) {
 					<table class="grid wo-table">
 						<thead><tr>
 							<th class="num">{t('wo.number')}</th><th>{t('wo.subject')}</th><th>{t('wo.category')}</th>
-							<th>{t('wo.status')}</th><th>{t('wo.priority')}</th><th>{t('wo.unit')}</th><th>{t('wo.due')}</th>
+							<th>{t('wo.status')}</th><th>{t('wo.priority')}</th>{!inbox && <th>{t('wo.unit')}</th>}<th>{t('wo.due')}</th>
 						</tr></thead>
 						<tbody>
 							{list.map((o) => (
@@ -173,7 +173,7 @@ export function Orders({ user, live, preset, query }) {
 									<td>{catTitle(t, (cat && cat.categories || []).find((c) => c.name === o.category), o.category)}</td>
 									<td><StatusBadge status={o.status} /></td>
 									<td><PrioBadge priority={o.priority} /></td>
-									<td>{o.unit ? unitTitle(units, o.unit) : <span class="muted">{t('common.none')}</span>}</td>
+									{!inbox && <td>{o.unit ? unitTitle(units, o.unit) : <span class="muted">{t('common.none')}</span>}</td>}
 									<td><DueText order={o} now={now} /></td>
 								</tr>
 							))}
