@@ -41,7 +41,7 @@ export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder }) {
 				<div class="pop-avatar">{(contact.customer && contact.customer.name || '#').slice(0, 1)}</div>
 				<div>
 					<div class="pop-number" data-testid="pop-caller">{contact.caller || t('common.none')}</div>
-					<div class="pop-name" data-testid="pop-customer-name" data-lookup={contact.customer_lookup || ''}>
+					<div class={`pop-name ${contact.customer ? 'known' : ''}`} data-testid="pop-customer-name" data-lookup={contact.customer_lookup || ''}>
 						{contact.customer ? contact.customer.name
 							: contact.customer_lookup === 'pending' ? t('pop.lookup_pending') : t('pop.unknown_customer')}
 						{contact.customer && contact.customer.linked_by === 'agent' && <span class="chip small">{t('pop.linked_by_agent')}</span>}
