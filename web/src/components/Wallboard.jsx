@@ -203,7 +203,7 @@ function AgentRow({ a, now, skew, live, act }) {
 						const [st, reason] = v.split(':');
 						act(() => api.setState(a.id, st, reason));
 					}}>
-					<option value="">{t('wall.set_state')}…</option>
+					<option value="">⋯</option>
 					<option value="available">{t('state.available')}</option>
 					<option value="not-ready:break">{t('state.not-ready')} · {t('reason.break')}</option>
 					<option value="not-ready:meeting">{t('state.not-ready')} · {t('reason.meeting')}</option>
