@@ -160,10 +160,11 @@ struct wo_arg {
 	char aid[API_PARAM_LEN];
 	struct crm_wo_new nw; /* create: strings point into the above */
 	char *subject, *customer, *interaction;
-	bool live_interaction; /* a call still going on: no record yet */
 	char actor_id[128];
 	struct crm_actor actor;
 	bool full; /* answer with the trail */
+	bool changed; /* read back after a change (a unit user's return
+	                 takes the order out of its unit) */
 	struct store_wo_filter f; /* search */
 	uint64_t due_before;
 	bool overdue;
@@ -245,7 +246,8 @@ static struct store_workorder *read_order(struct api_work *w,
 	}
 	/* a unit user sees its own unit's orders only; others do not exist
 	 * for it */
-	if (!n || (w->unit && (!v[0].unit || strcmp(v[0].unit, w->unit)))) {
+	if (!n || (w->unit && !a->changed &&
+		   (!v[0].unit || strcmp(v[0].unit, w->unit)))) {
 		mem_deref(v);
 		api_work_fail(w, 404, "not_found", "no work order %s",
 			      a->id[0] ? a->id : a->ref);
@@ -374,6 +376,7 @@ static void changed(int err, const struct store_result *r, void *arg)
 		mem_deref(w);
 		return;
 	}
+	a->changed = true;
 	if (a->op == OP_CREATE && r && r->id[0])
 		snprintf(a->id, sizeof(a->id), "%s", r->id);
 	w->fn = order_full;
@@ -741,61 +744,50 @@ void api_workorder_attachment(struct api_req *req)
 
 /* --- create ------------------------------------------------------------------ */
 
+/* The order is answered as written, from what was sent and what the
+ * store says, without reading it back: one trip through the writer. */
+static void created(int err, const struct store_result *r, void *arg)
+{
+	struct api_work *w = arg;
+	struct wo_arg *a = w->arg;
+	struct store_workorder o = {0};
+
+	if (err) {
+		api_crm_reply_err(w->req, err, r ? r->detail : NULL);
+		mem_deref(w);
+		return;
+	}
+	snprintf(o.id, sizeof(o.id), "%s", r->id);
+	o.tenant = w->tenant;
+	o.number = r->number;
+	o.category = a->nw.category;
+	o.status = r->status;
+	o.priority = a->nw.priority;
+	o.customer = a->nw.customer;
+	o.subject = a->nw.subject;
+	o.fields = a->nw.fields;
+	o.interaction = a->nw.interaction;
+	o.created = o.updated = r->time;
+	o.due = r->due;
+	o.warn_at = r->next_check; /* a new order's next check is its warning */
+	o.version = r->version;
+	api_reply_json(w->req, 201, api_workorder_json(&o, w->now));
+	mem_deref(w);
+}
+
 static void create_now(struct api_work *w)
 {
 	struct wo_arg *a = w->arg;
 	char err[CRM_ERR_MAX] = "";
 	int e;
 
-	mem_ref(w); /* for changed() */
-	w->status = 201;
-	e = crm_workorder_create(w->crm, &a->nw, &a->actor, changed, w, err,
+	mem_ref(w); /* for created() */
+	e = crm_workorder_create(w->crm, &a->nw, &a->actor, created, w, err,
 				 sizeof(err));
 	if (!e)
 		return;
 	api_crm_reply_err(w->req, e, err);
 	mem_deref(w);
-}
-
-/* On the worker: the customer and the contact named must be the
- * tenant's. */
-static void create_check(struct api_work *w)
-{
-	struct wo_arg *a = w->arg;
-
-	if (a->customer) {
-		struct store_customer *c = NULL;
-		int err = store_customer_get_sync(w->store, w->tenant,
-						  a->customer, &c);
-
-		mem_deref(c);
-		if (err) {
-			api_work_fail(w, err == ENOENT ? 404 : 500,
-				      err == ENOENT ? "not_found" : "internal",
-				      "no customer %s", a->customer);
-			return;
-		}
-	}
-	if (a->interaction && !a->live_interaction) {
-		struct store_interaction *v = NULL;
-		size_t n = 0;
-		int err = store_interactions_get_sync(
-			w->store,
-			&(struct store_interaction_filter){
-				.tenant = w->tenant,
-				.id = a->interaction,
-				.limit = 1},
-			&v, &n);
-
-		mem_deref(v);
-		if (err || !n) {
-			api_work_fail(w, err ? 500 : 404,
-				      err ? "internal" : "not_found",
-				      "no interaction %s", a->interaction);
-			return;
-		}
-	}
-	w->then = create_now;
 }
 
 /* POST /api/v1/workorders */
@@ -863,22 +855,19 @@ void api_workorder_create(struct api_req *req)
 		.fields = a->fields,
 		.interaction = a->interaction,
 	};
-	w = api_work_new(req, create_check, a);
+	w = api_work_new(req, NULL, a);
 	if (!w)
 		return;
 	a->nw.tenant = w->tenant;
 	/* an order made during the call names a contact whose record is
-	 * written only when it ends */
-	a->live_interaction = interaction &&
-		api_live_has_interaction(api_live(req), w->tenant,
-					 interaction);
-	if (!a->customer && (!a->interaction || a->live_interaction)) {
-		/* nothing to check: straight to the store's writer */
-		create_now(w);
-		mem_deref(w);
-		return;
-	}
-	api_work_submit(w);
+	 * written only when it ends: the live contact vouches for it */
+	a->nw.interaction_live =
+		interaction && api_live_has_interaction(api_live(req),
+							w->tenant, interaction);
+	/* straight to the store's writer, which also checks that the
+	 * customer and the contact are the tenant's */
+	create_now(w);
+	mem_deref(w);
 }
 
 /* --- search ------------------------------------------------------------------- */

@@ -293,6 +293,9 @@ struct crm_wo_new {
 	const char *subject;
 	const char *fields;      /* JSON object, checked against the form */
 	const char *interaction; /* the contact it came from, may be NULL */
+	bool interaction_live;   /* that contact is a call still going on (no
+	                            record yet; the caller checked it is the
+	                            tenant's) */
 };
 
 /** Create an order: status new, due by category and priority, routed to

@@ -59,7 +59,7 @@ static int search_fn(struct store_conn *c, const void *fv, void **vp,
                      size_t *np)
 {
 	const struct store_cust_filter *f = fv;
-	char (*ids)[27] = NULL;
+	char(*ids)[27] = NULL;
 	sqlite3_stmt *st;
 	size_t n = 0, cap;
 	const char *sql;
@@ -83,8 +83,9 @@ static int search_fn(struct store_conn *c, const void *fv, void **vp,
 		return store_conn_fail(c, rc, "customer search");
 	store_bind_text(st, 1, f->tenant);
 	if (f->kind >= 0) {
-		store_bind_text(st, 2,
-		                store_ident_kind_name((enum store_ident_kind)f->kind));
+		store_bind_text(
+		    st, 2,
+		    store_ident_kind_name((enum store_ident_kind)f->kind));
 		store_bind_text(st, 3, f->value);
 	} else if (f->name) {
 		store_bind_text(st, 3, f->name);
@@ -119,7 +120,8 @@ int store_customers_search_sync(struct store *s,
 	return store_read_sync(s, search_fn, f, (void **)idsp, np);
 }
 
-/* --- identity removal ------------------------------------------------------ */
+/* --- identity removal ------------------------------------------------------
+ */
 
 struct unident_in {
 	struct crm_in base;
@@ -167,10 +169,11 @@ static int unident_exec(struct store_conn *c, struct store_job *j)
 		               store_ident_kind_name(in->kind), in->value);
 		return EMLINK;
 	}
-	rc = sqlite3_prepare_v2(c->db,
-	                        "DELETE FROM customer_identity WHERE tenant = ?1"
-	                        " AND kind = ?2 AND value = ?3 AND customer = ?4",
-	                        -1, &st, NULL);
+	rc = sqlite3_prepare_v2(
+	    c->db,
+	    "DELETE FROM customer_identity WHERE tenant = ?1"
+	    " AND kind = ?2 AND value = ?3 AND customer = ?4",
+	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return store_conn_fail(c, rc, "identity removal");
 	store_bind_text(st, 1, in->tenant);

@@ -122,6 +122,31 @@ struct create_in {
 	const char *actor, *role;
 };
 
+/* ENOENT (with the detail) unless id is a row of tenant; 0 for no id. */
+static int in_tenant(struct store_conn *c, struct store_job *j, unsigned slot,
+                     const char *sql, const char *id, const char *tenant,
+                     const char *what)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!id)
+		return 0;
+	st = crm_stmt(c, slot, sql);
+	if (!st)
+		return EIO;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, tenant);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return store_conn_fail(c, rc, what);
+	crm_res_detail(j, "no %s %s", what, id);
+	return ENOENT;
+}
+
 static int create_exec(struct store_conn *c, struct store_job *j)
 {
 	struct create_in *in = j->u.call.in;
@@ -136,6 +161,19 @@ static int create_exec(struct store_conn *c, struct store_job *j)
 	err = store_savepoint(c);
 	if (err)
 		return err;
+
+	/* The customer and the contact named must be the tenant's (the
+	 * foreign keys check only that they exist). */
+	err = in_tenant(c, j, CS_CUST_IN_TENANT,
+	                "SELECT 1 FROM customer WHERE id = ?1 AND tenant = ?2",
+	                w->customer, w->tenant, "customer");
+	if (!err && !w->interaction_live)
+		err = in_tenant(c, j, CS_INT_IN_TENANT,
+		                "SELECT 1 FROM interaction"
+		                " WHERE id = ?1 AND tenant = ?2",
+		                w->interaction, w->tenant, "interaction");
+	if (err)
+		goto fail;
 
 	/* The next number of the tenant; the row lock (the write lock in
 	 * SQLite) keeps two creations from taking the same one. */
