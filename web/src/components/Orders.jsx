@@ -7,6 +7,7 @@ import { api } from '../api.js';
 import { useI18n } from '../i18n/index.js';
 import { useNow } from '../hooks.js';
 import { OPEN_STATUSES, STATUSES, dueState, orderQuery } from '../crm.js';
+import { OrderForm } from './OrderForm.jsx';
 
 // Categories, priorities and units: fetched once per page load.
 let catalog = null;
@@ -80,6 +81,7 @@ export function Orders({ user, live, preset, query }) {
 	const [res, setRes] = useState(null);
 	const [err, setErr] = useState(null);
 	const [busy, setBusy] = useState(false);
+	const [creating, setCreating] = useState(false);
 	const set = (k) => (e) => setForm({ ...form, [k]: e.currentTarget.value });
 
 	useEffect(() => {
@@ -119,6 +121,9 @@ export function Orders({ user, live, preset, query }) {
 					<div class="card-label">{inbox ? t('wo.inbox_of') : t('wo.title')}</div>
 					<h1>{inbox ? myUnit : t('wo.find')}</h1>
 				</div>
+				<div class="head-actions">
+				{!inbox && <button type="button" class="btn primary" data-testid="wo-new"
+					onClick={() => setCreating(!creating)}>＋ {t('wo.new')}</button>}
 				<div class="seg light" role="group" data-testid="wo-views">
 					{views.map((v) => (
 						<button type="button" key={v} class={applied.view === v ? 'on' : ''} data-testid={`wo-view-${v}`}
@@ -126,7 +131,10 @@ export function Orders({ user, live, preset, query }) {
 							{t(`wo.view.${v}`)}</button>
 					))}
 				</div>
+				</div>
 			</header>
+			{creating && <OrderForm onCreated={(o) => { location.hash = `#/orders/${o.number}`; }}
+				onCancel={() => setCreating(false)} />}
 			<form class="card wo-search" data-testid="wo-search" onSubmit={(e) => { e.preventDefault(); setApplied({ ...form }); }}>
 				<label><span>{t('wo.number')}</span>
 					<input name="number" inputMode="numeric" value={form.number} onInput={set('number')} placeholder="42" /></label>
