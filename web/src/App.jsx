@@ -167,6 +167,7 @@ export function App() {
 			<div class={`shell ${wall ? 'theme-dark' : 'theme-light'}`}>
 				<TopBar user={user} lang={lang} setLang={setLang}
 					route={r === 'order' ? (user.role === 'unit' ? 'inbox' : 'orders') : r} conn={conn}
+					woSeq={live.woSeq}
 					onLogout={() => signOut(true)} />
 				{conn.status !== 'live' && <ConnBanner conn={conn} />}
 				{screen}

@@ -137,7 +137,7 @@ export function Orders({ user, live, preset, query }) {
 				onCancel={() => setCreating(false)} />}
 			<form class="card wo-search" data-testid="wo-search" onSubmit={(e) => { e.preventDefault(); setApplied({ ...form }); }}>
 				<label><span>{t('wo.number')}</span>
-					<input name="number" inputMode="numeric" value={form.number} onInput={set('number')} placeholder="42" /></label>
+					<input name="number" inputMode="numeric" value={form.number} onInput={set('number')} /></label>
 				{!inbox && <label><span>{t('wo.customer')}</span>
 					<input name="customer" value={form.customerText} onInput={set('customerText')} placeholder={t('wo.customer_ph')} /></label>}
 				<label><span>{t('wo.status')}</span>
