@@ -27,7 +27,8 @@ export function OrderPage({ id, user, live }) {
 		api.order(id).then((o) => { if (!stop) { setOrder(o); setErr(null); } })
 			.catch((e) => { if (!stop) setErr(e.status === 404 ? t('wo.not_found', { id }) : e.message); });
 		return () => { stop = true; };
-	}, [id, reload, live.woLast && (live.woLast.number == id || live.woLast.id === id) ? live.woSeq : 0]);
+	}, [id, reload, live.woLast && (String(live.woLast.number) === String(id) ||
+		live.woLast.id === id) ? live.woSeq : 0]);
 
 	useEffect(() => {
 		if (!order || !order.customer || user.role === 'unit') return;

@@ -49,6 +49,8 @@ export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder }) {
 				</div>
 			</div>
 			{ringing && <div class="pop-hint">{t('pop.answer_on_phone')}</div>}
+			{!contact.customer && contact.customer_lookup !== 'pending' && contact.customer_lookup !== 'none' &&
+				<LinkCustomer contact={contact} />}
 			<dl class="pop-facts">
 				<div><dt>{t('pop.queue')}</dt><dd><span class="queue-tag" data-testid="pop-queue">{contact.queue}</span></dd></div>
 				<div><dt>{t('pop.dialed')}</dt><dd>{contact.dialed || t('common.none')}</dd></div>
@@ -85,6 +87,55 @@ export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder }) {
 				</form>
 			)}
 		</article>
+	);
+}
+
+// An unknown caller: find the customer (by name, number or e-mail) and
+// link it to the contact; the daemon then sends contact.updated and the
+// pop fills in.
+function LinkCustomer({ contact }) {
+	const { t } = useI18n();
+	const [open, setOpen] = useState(false);
+	const [q, setQ] = useState('');
+	const [found, setFound] = useState(null);
+	const [msg, setMsg] = useState(null);
+	if (!open)
+		return (
+			<div class="pop-link">
+				<button type="button" class="btn small ghost" data-testid="pop-link-open"
+					onClick={() => setOpen(true)}>🔍 {t('pop.link_customer')}</button>
+			</div>
+		);
+	async function search(e) {
+		e.preventDefault();
+		setMsg(null);
+		try {
+			const r = await api.customers({ q: q.trim(), limit: 8 });
+			setFound(r.customers || []);
+		} catch (err) { setMsg(t('common.error', { msg: err.message })); }
+	}
+	async function link(c) {
+		try { await api.linkCustomer(contact.id, c.id); setOpen(false); }
+		catch (err) { setMsg(t('common.error', { msg: err.message })); }
+	}
+	return (
+		<form class="pop-link open" onSubmit={search} data-testid="pop-link">
+			<div class="row">
+				<input value={q} placeholder={t('wo.customer_ph')} data-testid="pop-link-q"
+					onInput={(e) => setQ(e.currentTarget.value)} />
+				<button class="btn" type="submit" data-testid="pop-link-search">{t('wo.search')}</button>
+				<button class="btn ghost" type="button" onClick={() => setOpen(false)}>{t('common.cancel')}</button>
+			</div>
+			{found && (found.length === 0 ? <p class="muted small">{t('wo.no_customer')}</p> : (
+				<div class="chips">
+					{found.map((c) => (
+						<button type="button" class="chip" key={c.id} data-testid="pop-link-pick"
+							onClick={() => link(c)}>{c.name}<b>{(c.identities || [])[0] ? c.identities[0].value : ''}</b></button>
+					))}
+				</div>
+			))}
+			{msg && <div class="form-error">{msg}</div>}
+		</form>
 	);
 }
 
