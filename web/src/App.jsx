@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, getToken, setToken, setUnauthorizedHandler } from './api.js';
 import { EventStream } from './events.js';
-import { apply, emptyState, mergeInterval } from './store.js';
+import { apply, currentContact, emptyState, mergeInterval } from './store.js';
 import { I18nContext, LOCALES, initialLang, makeI18n, normLang, useI18n } from './i18n/index.js';
 import { TopBar } from './components/TopBar.jsx';
 import { Login } from './components/Login.jsx';
@@ -170,11 +170,27 @@ export function App() {
 					woSeq={live.woSeq}
 					onLogout={() => signOut(true)} />
 				{conn.status !== 'live' && <ConnBanner conn={conn} />}
+				{r !== 'desk' && user.agent && <CallBanner contact={currentContact(live, user.agent)} />}
 				{screen}
 			</div>
 		);
 	}
 	return <I18nContext.Provider value={i18n}>{body}</I18nContext.Provider>;
+}
+
+// An agent away from the desk (on the work orders) while a call rings or
+// is connected: the way back to its screen pop.
+function CallBanner({ contact }) {
+	const { t } = useI18n();
+	if (!contact) return null;
+	return (
+		<a class={`call-banner ${contact.state === 'offered' ? 'ringing' : ''}`} href="#/desk" data-testid="call-banner">
+			<span class="pulse" />
+			<b>{t(contact.state === 'offered' ? 'pop.incoming' : 'pop.connected')}</b>
+			<span class="mono">{contact.caller}</span>
+			<span>{t('nav.back_to_desk')} →</span>
+		</a>
+	);
 }
 
 function ConnBanner({ conn }) {
