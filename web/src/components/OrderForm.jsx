@@ -1,7 +1,7 @@
 // A new work order, usually from the contact on the desk: the category
 // picks the form (its fields from the center's configuration), then the
 // priority, a subject and the customer (the contact's if known).
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { useI18n } from '../i18n/index.js';
 import { fieldValue } from '../crm.js';
@@ -21,6 +21,13 @@ export function OrderForm({ contact, onCreated, onCancel }) {
 	const [found, setFound] = useState(null);
 	const [busy, setBusy] = useState(false);
 	const [msg, setMsg] = useState(null);
+	const ref = useRef(null);
+
+	// opened under the screen pop, maybe below the fold: bring it up
+	useEffect(() => {
+		if (ref.current && ref.current.scrollIntoView)
+			ref.current.scrollIntoView({ block: 'nearest' });
+	}, []);
 
 	useEffect(() => { if (!category && cats.length) setCategory(cats[0].name); }, [cats.length]);
 	useEffect(() => { if (contact && contact.customer) setCustomer(contact.customer); },
@@ -70,7 +77,7 @@ export function OrderForm({ contact, onCreated, onCancel }) {
 	}
 
 	return (
-		<form class="card order-form" onSubmit={submit} data-testid="wo-form">
+		<form class="card order-form" onSubmit={submit} data-testid="wo-form" ref={ref}>
 			<header class="wrap-head">
 				<div>
 					<div class="card-label">{t('wo.new')}</div>
