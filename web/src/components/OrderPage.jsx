@@ -120,7 +120,8 @@ export function OrderPage({ id, user, live }) {
 										<div class="trail-head">
 											<b>{eventTitle(t, ev)}</b>
 											{ev.from && ev.to && <span class="trail-move"><StatusBadge status={ev.from} /> → <StatusBadge status={ev.to} /></span>}
-											{ev.action === 'dispatch' && ev.data && ev.data.unit && <span class="chip small">{unitTitle(units, ev.data.unit)}</span>}
+											{ev.action === 'dispatch' && dispatchUnit(order, ev) &&
+												<span class="chip small" data-testid="wo-event-unit">{unitTitle(units, dispatchUnit(order, ev))}</span>}
 										</div>
 										{ev.text && <p class="trail-text">{ev.text}</p>}
 										<div class="trail-meta">{dateTime(ev.time_ms ?? Date.parse(ev.time))} · {ev.actor}{ev.role ? ` (${t(`role.${ev.role}`)})` : ''}</div>
@@ -174,6 +175,14 @@ export function OrderPage({ id, user, live }) {
 			</div>
 		</main>
 	);
+}
+
+// The unit a dispatch step sent the order to: its data when the daemon
+// records it, else the order's unit for the last dispatch.
+function dispatchUnit(order, ev) {
+	if (ev.data && ev.data.unit) return ev.data.unit;
+	const last = (order.events || []).filter((e) => e.action === 'dispatch').pop();
+	return last && last.seq === ev.seq ? order.unit : null;
 }
 
 // Who created the order: its trail's first step.
