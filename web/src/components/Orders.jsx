@@ -100,9 +100,9 @@ export function Orders({ user, live, preset, query }) {
 						api.orders({ ...q, customer: id })));
 					return { workorders: all.flatMap((x) => x.workorders || []), customers: r.customers };
 				}
-				return { ...(await api.orders(q)), customers: r.customers };
+				return { ...(await api.orders(q)), customers: r.customers, _q: q };
 			}
-			return api.orders(q);
+			return { ...(await api.orders(q)), _q: q };
 		})().then((r) => { if (!stop) { setRes(r); setErr(null); } })
 			.catch((e) => { if (!stop) setErr(e.message); })
 			.finally(() => { if (!stop) setBusy(false); });
@@ -110,6 +110,14 @@ export function Orders({ user, live, preset, query }) {
 	}, [applied, live.woSeq]);
 
 	const list = (res && res.workorders) || [];
+	// the next page of the same search, appended
+	async function more() {
+		if (!res || !res._q || res.next_offset == null) return;
+		try {
+			const r = await api.orders({ ...res._q, offset: res.next_offset });
+			setRes({ ...res, workorders: [...list, ...(r.workorders || [])], next_offset: r.next_offset });
+		} catch (e) { setErr(e.message); }
+	}
 	const units = (cat && cat.units) || [];
 	const myUnit = inbox ? unitTitle(units, user.unit) : null;
 	const views = inbox ? ['open', 'all'] : ['open', 'overdue', 'escalated', 'all'];
@@ -187,6 +195,9 @@ export function Orders({ user, live, preset, query }) {
 							))}
 						</tbody>
 					</table>
+				)}
+				{res && res._q && res.next_offset != null && (
+					<div class="center"><button type="button" class="btn" data-testid="wo-more" onClick={more}>{t('wo.more')}</button></div>
 				)}
 			</section>
 		</main>
