@@ -67,7 +67,7 @@ export function AgentDesk({ live, user }) {
 				)}
 				{contact
 					? <ScreenPop contact={contact} agent={agent} ext={ext} now={now}
-						skew={live.skew} act={act}
+						skew={live.skew} act={act} wrapCodes={wrapCodes}
 						onNewOrder={() => setOrderFor(contact)} />
 					: (agent && !showWrap && !orderFor) && <Idle agent={agent} />}
 				{orderFor && (

@@ -8,7 +8,7 @@ import { fmtClock } from './AgentDesk.jsx';
 
 const LANG_NAMES = { zh: '中文', ko: '한국어', en: 'English' };
 
-export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder }) {
+export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder, wrapCodes }) {
 	const { t, num } = useI18n();
 	const [heldLocal, setHeldLocal] = useState(false);
 	const [target, setTarget] = useState('');
@@ -59,7 +59,7 @@ export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder }) {
 			</dl>
 			<Ivr ivr={contact.ivr} />
 			{contact.customer && <CustomerOrders customer={contact.customer} />}
-			<History contact={contact} />
+			<History contact={contact} wrapCodes={wrapCodes} />
 			{connected && (
 				<footer class="pop-actions">
 					{held
@@ -191,9 +191,13 @@ function CustomerOrders({ customer }) {
 	);
 }
 
-function History({ contact }) {
-	const { t, dateTime } = useI18n();
+function History({ contact, wrapCodes }) {
+	const { t, dateTime, lang } = useI18n();
 	const c = contact.customer;
+	const codeLabel = (code) => {
+		const w = (wrapCodes || []).find((x) => x.code === code);
+		return (w && w.label && (w.label[lang] || w.label.en)) || code;
+	};
 	const given = c && Array.isArray(c.interactions) ? c.interactions
 		: c && Array.isArray(c.history) ? c.history : null;
 	const [fetched, setFetched] = useState(null);
@@ -219,7 +223,7 @@ function History({ contact }) {
 								<span class="queue-tag">{h.queue}</span>
 								<span class={`h-disp d-${h.disposition}`}>{disp.startsWith('disp.') ? h.disposition : disp}</span>
 								{h.agent && <span class="muted">{h.agent}</span>}
-								{h.wrapup_code && <span class="chip small">{h.wrapup_code}</span>}
+								{h.wrapup_code && <span class="chip small">{codeLabel(h.wrapup_code)}</span>}
 							</li>
 						);
 					})}
