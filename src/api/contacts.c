@@ -114,8 +114,9 @@ static bool own_contact(struct api_req *req, uint64_t id)
 {
 	const char *self = api_self_agent(req);
 	struct acd_contact_info ci;
+	enum auth_role role = api_session(req)->role;
 
-	if (api_session(req)->role != AUTH_ROLE_AGENT)
+	if (role == AUTH_ROLE_SUPERVISOR || role == AUTH_ROLE_ADMIN)
 		return true;
 	if (self && !acd_contact_info(api_acd(req), id, &ci) && ci.agent &&
 	    !strcmp(acd_agent_id(ci.agent), self))

@@ -80,6 +80,11 @@ int api_query_uint(struct api_req *req, const char *name, uint32_t min,
 int api_query_bool(struct api_req *req, const char *name, bool *vp);
 int api_query_check(struct api_req *req, const char *const *known, size_t n);
 
+/** Statuses in which an order still waits for its answer (due applies). */
+#define API_WO_UNANSWERED_MASK                                                 \
+	((1u << STORE_WO_NEW) | (1u << STORE_WO_DISPATCHED) |                  \
+	 (1u << STORE_WO_IN_PROGRESS) | (1u << STORE_WO_REOPENED))
+
 struct json_t *api_customer_json(const struct store_customer *c);
 struct json_t *api_workorder_json(const struct store_workorder *w,
                                   uint64_t now);

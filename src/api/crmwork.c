@@ -390,7 +390,9 @@ json_t *api_customer_json(const struct store_customer *c)
 json_t *api_workorder_json(const struct store_workorder *w, uint64_t now)
 {
 	json_t *fields = NULL;
-	bool open = w->status != STORE_WO_CLOSED;
+	/* overdue: its answer is late (an answered order is not) */
+	bool open = w->status >= 0 && w->status < STORE_WO_NSTATUS &&
+		    (API_WO_UNANSWERED_MASK & (1u << w->status));
 
 	if (w->fields)
 		fields = json_loads(w->fields, 0, NULL);

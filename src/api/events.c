@@ -760,7 +760,7 @@ static json_t *snapshot(struct api_live *l, const struct client *cl,
 		acd_agent_foreach(t, snap_agent, &s);
 	if (!cl->unit)
 		acd_queue_foreach(t, snap_queue, &s);
-	return json_pack("{s:s,s:o,s:o,s:o,s:I,s:{s:s,s:s,s:s,s:o}}", "type",
+	return json_pack("{s:s,s:o,s:o,s:o,s:I,s:{s:s,s:s,s:s,s:o,s:o}}", "type",
 			 "snapshot", "agents", s.agents, "queues", s.queues,
 			 "contacts",
 			 cl->unit ? json_array()
@@ -772,7 +772,8 @@ static json_t *snapshot(struct api_live *l, const struct client *cl,
 			 "username", cl->sess->username, "role",
 			 auth_role_name(cl->sess->role), "tenant",
 			 cl->sess->tenant, "agent",
-			 api_json_str(cl->sess->agent));
+			 api_json_str(cl->sess->agent), "unit",
+			 api_json_str(cl->unit ? cl->unit_name : NULL));
 }
 
 /* GET /api/v1/events?token=...: upgrade, then the snapshot. */
@@ -841,9 +842,9 @@ static void live_destructor(void *arg)
 
 	if (l->subscribed)
 		acd_unsubscribe(l->acd, engine_event, l);
+	voice_set_poph(api_voice_of(l->api), NULL, NULL);
 	if (l->crm_subscribed)
 		crm_unsubscribe(l->crm, crm_event, l);
-	voice_set_poph(api_voice_of(l->api), NULL, NULL);
 	tmr_cancel(&l->tmr);
 	while (l->clients.head) {
 		struct client *cl = l->clients.head->data;
@@ -876,6 +877,7 @@ int api_live_alloc(struct api_live **lp, struct api *api)
 		return err;
 	}
 	l->subscribed = true;
+	voice_set_poph(api_voice_of(api), pop_changed, l);
 	l->crm = api_crm_of(api);
 	if (l->crm) {
 		err = crm_subscribe(l->crm, crm_event, l);
@@ -885,7 +887,6 @@ int api_live_alloc(struct api_live **lp, struct api *api)
 		}
 		l->crm_subscribed = true;
 	}
-	voice_set_poph(api_voice_of(api), pop_changed, l);
 	*lp = l;
 	return 0;
 }

@@ -890,8 +890,8 @@ static void search_fn(struct api_work *w)
 
 		a->f.due_before = before;
 		if (!a->f.status_mask)
-			a->f.status_mask = STORE_WO_OPEN_MASK;
-		a->f.status_mask &= STORE_WO_OPEN_MASK;
+			a->f.status_mask = API_WO_UNANSWERED_MASK;
+		a->f.status_mask &= API_WO_UNANSWERED_MASK;
 		if (!a->f.status_mask) {
 			w->body = json_pack("{s:[],s:I,s:I,s:n}", "workorders",
 					    "limit", (json_int_t)a->f.limit,

@@ -145,7 +145,7 @@ static void pending_done(int err, const struct store_result *r, void *arg)
 			crm_route_drop(crm, r->id);
 		crm_emit(crm, p->create ? CRM_EV_CREATED : CRM_EV_CHANGED,
 		         p->tenant, r->id, r->number, r->status,
-		         p->unit[0] ? p->unit : NULL, r->due);
+		         p->unit[0] ? p->unit : r->unit, r->due);
 	}
 	if (p->h)
 		p->h(err, r, p->arg);

@@ -79,6 +79,7 @@ struct crm_res {
 	struct store_result r;
 	char detail[512];
 	char code[16];
+	char unit[128]; /* a change's unit (store_result.unit) */
 	struct store_reject *rejects; /* mem, each reason a mem string */
 	size_t nrejects, cap;
 };

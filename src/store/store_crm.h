@@ -54,6 +54,8 @@ struct store_result {
 	const struct store_reject *rejects; /* import */
 	size_t nrejects;
 	const char *code; /* appointment confirmation code */
+	const char *unit; /* work order change: its unit after the change, or
+	                     the one it left (return); NULL none */
 };
 
 typedef void(store_result_h)(int err, const struct store_result *r, void *arg);

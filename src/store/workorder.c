@@ -484,6 +484,9 @@ static int change_apply(struct store_conn *c, struct store_job *j,
 		return EPERM;
 	}
 
+	/* the unit the order is in (or leaves), for the event */
+	snprintf(res->unit, sizeof(res->unit), "%s",
+	         ws.has_unit ? ws.unit : "");
 	if (ch->to != STORE_WO_SAME)
 		ws.status = ch->to;
 	if (ch->unit) {
@@ -536,6 +539,8 @@ static int change_apply(struct store_conn *c, struct store_job *j,
 		    ch->sat_source ? ch->sat_source : "agent", ch->actor, now);
 	if (err)
 		return err;
+	if (ws.has_unit)
+		snprintf(res->unit, sizeof(res->unit), "%s", ws.unit);
 	res->r.status = ws.status;
 	res->r.version = ws.version;
 	res->r.time = now;
