@@ -38,11 +38,15 @@ export function allowedMoves(order, user) {
 		.map(([name]) => name);
 }
 
-// 'overdue' (open, past due), 'soon' (open, within the last fifth before
-// due or flagged), 'ok', or 'done' (closed).
+// Statuses in which the order's due time is met (the daemon's overdue
+// means not answered yet and past due).
+const DUE_MET = ['answered', 'follow_up', 'closed'];
+
+// 'overdue' (not answered, past due), 'soon' (flagged or escalated), 'ok',
+// or 'done' (answered or closed: the due time no longer runs).
 export function dueState(order, now) {
 	if (!order) return 'ok';
-	if (order.status === 'closed') return 'done';
+	if (DUE_MET.includes(order.status)) return 'done';
 	const due = typeof order.due_ms === 'number' ? order.due_ms : Date.parse(order.due);
 	if (order.overdue || (Number.isFinite(due) && due <= now)) return 'overdue';
 	if (order.flagged || order.escalated) return 'soon';

@@ -30,6 +30,7 @@ describe('due state', () => {
 	it('overdue when open and past due, done when closed', () => {
 		expect(dueState({ status: 'new', due_ms: now - 1 }, now)).toBe('overdue');
 		expect(dueState({ status: 'closed', due_ms: now - 1 }, now)).toBe('done');
+		expect(dueState({ status: 'answered', due_ms: now - 1 }, now)).toBe('done');
 		expect(dueState({ status: 'new', due_ms: now + 10, flagged: 'x' }, now)).toBe('soon');
 		expect(dueState({ status: 'new', due_ms: now + 10 }, now)).toBe('ok');
 	});
