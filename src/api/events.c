@@ -68,6 +68,7 @@ struct live_contact {
 	char interaction[28];
 	char caller[64];
 	char dialed[64];
+	char workorder[28];        /* ACD_CH_WORKORDER: the order's id */
 	uint8_t priority;
 	uint64_t arrived;          /* ms, first queued */
 	struct api_pop_cache pop;  /* the screen pop last seen (pop.c), shown
@@ -168,7 +169,7 @@ static json_t *contact_json(const struct api_live *l, struct live_contact *c,
 	api_pop_refresh(&c->pop, voice, c->id, c->ch);
 	return json_pack(
 		"{s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:i,s:o,s:I,s:I,s:o,s:o,"
-		"s:b,s:O,s:s,s:O}",
+		"s:b,s:O,s:s,s:O,s:o}",
 		"id", id,
 		"interaction",
 		api_json_str(vhave ? vi.interaction
@@ -195,7 +196,10 @@ static json_t *contact_json(const struct api_live *l, struct live_contact *c,
 		/* the screen pop: the IVR's answers and the customer */
 		"ivr", c->pop.ivr ? c->pop.ivr : json_null(),
 		"customer_lookup", api_pop_lookup_name(&c->pop),
-		"customer", c->pop.customer ? c->pop.customer : json_null());
+		"customer", c->pop.customer ? c->pop.customer : json_null(),
+		/* a work order waiting for an agent: which one */
+		"workorder",
+		api_json_str(*c->workorder ? c->workorder : NULL));
 }
 
 json_t *api_contact_json(const struct api_live *l, uint64_t id)
@@ -601,6 +605,10 @@ static struct live_contact *contact_track(struct api_live *l,
 	if (c)
 		return c;
 	c = mem_zalloc(sizeof(*c), contact_destructor);
+	if (c && ev->channel == ACD_CH_WORKORDER && ev->owner &&
+	    crm_route_order(ev->owner))
+		str_ncpy(c->workorder, crm_route_order(ev->owner),
+			 sizeof(c->workorder));
 	if (!c)
 		return NULL;
 	c->id = ev->contact_id;

@@ -136,6 +136,11 @@ uint64_t crm_next_deadline(const struct crm *crm);
  *  of the days that came into reach. */
 void crm_run_timers(struct crm *crm);
 
+/** The id of the work order an ACD_CH_WORKORDER contact stands for, from
+ *  the owner of the engine's event about it (route.c); NULL for none.
+ *  Copy it: valid while the event is delivered.  Event-loop thread. */
+const char *crm_route_order(const void *owner);
+
 /** The country code national numbers get (opts.country_code). */
 const char *crm_country_code(const struct crm *crm);
 

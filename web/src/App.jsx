@@ -182,7 +182,7 @@ export function App() {
 // is connected: the way back to its screen pop.
 function CallBanner({ contact }) {
 	const { t } = useI18n();
-	if (!contact) return null;
+	if (!contact || contact.channel === 'workorder') return null;
 	return (
 		<a class={`call-banner ${contact.state === 'offered' ? 'ringing' : ''}`} href="#/desk" data-testid="call-banner">
 			<span class="pulse" />

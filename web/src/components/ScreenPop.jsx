@@ -27,6 +27,10 @@ export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder, wra
 		if (after) after();
 	});
 
+	if (contact.channel === 'workorder')
+		return <OrderPop contact={contact} status={status}
+			statusText={ringing ? t('pop.order_offered') : t('pop.order_working')} stateSecs={stateSecs} />;
+
 	return (
 		<article class={`card pop pop-${status}`} data-testid="screen-pop" data-status={status}>
 			<header class="pop-head">
@@ -85,6 +89,45 @@ export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder, wra
 						onInput={(e) => setTarget(e.currentTarget.value)} />
 					<button class="btn primary" type="submit" data-testid="transfer-go">{t('call.transfer_go')}</button>
 				</form>
+			)}
+		</article>
+	);
+}
+
+// A work order waiting for an agent: what it is, and the way to it (the
+// offer ends when the order moves on: take it, dispatch it, close it).
+function OrderPop({ contact, status, statusText, stateSecs }) {
+	const { t } = useI18n();
+	const [o, setO] = useState(null);
+	useEffect(() => {
+		if (!contact.workorder) return;
+		api.order(contact.workorder).then(setO).catch(() => setO(null));
+	}, [contact.workorder]);
+	const ref = o ? o.number : contact.workorder;
+	return (
+		<article class={`card pop pop-${status}`} data-testid="screen-pop" data-status={status} data-channel="workorder">
+			<header class="pop-head">
+				<div class={`pop-status ${status}`}>
+					<span class="pulse" />
+					<span data-testid="pop-status">{statusText}</span>
+					{stateSecs !== null && <span class="pop-timer">{fmtClock(stateSecs)}</span>}
+				</div>
+				<span class="pop-channel">✎ {t('channel.workorder')}</span>
+			</header>
+			<div class="pop-caller">
+				<div class="pop-avatar">#</div>
+				<div>
+					<div class="pop-number" data-testid="pop-order-number">{o ? `#${o.number}` : t('channel.workorder')}</div>
+					<div class="pop-name known" data-testid="pop-order-subject">{o ? (o.subject || o.category) : ''}</div>
+				</div>
+			</div>
+			{o && <div class="wo-badges"><span class={`wo-status ws-${o.status}`}>{t(`wo.status.${o.status}`)}</span>
+				<span class={`wo-prio wp-${o.priority}`}>{t(`wo.prio.${o.priority}`)}</span></div>}
+			<p class="muted">{t('pop.order_hint')}</p>
+			{ref && (
+				<footer class="pop-actions">
+					<a class="btn primary" href={`#/orders/${ref}`} data-testid="pop-open-order">{t('pop.open_order')} →</a>
+				</footer>
 			)}
 		</article>
 	);
