@@ -548,6 +548,7 @@ int crm_workorder_attach(struct crm *crm, const char *tenant, const char *id,
 	at.name = name;
 	at.type = type;
 	at.actor = a->id;
+	at.role = crm_role_name(a->role);
 	return store_attachment_add(crm->o.store, crm->attach_dir, &at, data,
 	                            len, h, arg);
 }

@@ -297,6 +297,7 @@ struct store_attachment {
 	uint64_t size;
 	const char *path; /* where it lies (results) */
 	const char *actor;
+	const char *role; /* the actor's, for the audit trail */
 	uint64_t time;
 };
 int store_attachment_add(struct store *s, const char *dir,

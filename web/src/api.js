@@ -80,6 +80,24 @@ export const api = {
 	order: (id) => request('GET', `/api/v1/workorders/${enc(id)}`),
 	createOrder: (body) => request('POST', '/api/v1/workorders', body),
 	moveOrder: (id, body) => request('POST', `/api/v1/workorders/${enc(id)}/move`, body),
+	// a file as the request body, its type as Content-Type
+	attach: async (id, file) => {
+		const tok = getToken();
+		const r = await fetch(`/api/v1/workorders/${enc(id)}/attachments?name=${enc(file.name)}`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${tok}`, 'Content-Type': file.type || 'application/octet-stream' },
+			body: file,
+		});
+		const j = await r.json().catch(() => null);
+		if (!r.ok) throw new ApiError(r.status, j && j.error && j.error.code, (j && j.error && j.error.message) || `HTTP ${r.status}`);
+		return j;
+	},
+	// an attachment as a blob URL (the link needs the bearer token)
+	attachmentUrl: async (url) => {
+		const r = await fetch(url, { headers: { Authorization: `Bearer ${getToken()}` } });
+		if (!r.ok) throw new ApiError(r.status, null, `HTTP ${r.status}`);
+		return URL.createObjectURL(await r.blob());
+	},
 	commentOrder: (id, text) =>
 		request('POST', `/api/v1/workorders/${enc(id)}/comments`, { text }),
 };

@@ -103,6 +103,8 @@ export function OrderPage({ id, user, live }) {
 							))}
 						</dl>
 					</section>
+					<Attachments order={order} user={user} cat={cat} onAdded={() => setReload((n) => n + 1)}
+						onError={setAlertText} />
 					{customer && (
 						<section class="card" data-testid="wo-customer">
 							<div class="card-label">{t('pop.customer')}</div>
@@ -124,7 +126,7 @@ export function OrderPage({ id, user, live }) {
 												<span class="chip small" data-testid="wo-event-unit">{unitTitle(units, dispatchUnit(order, ev))}</span>}
 										</div>
 										{ev.text && <p class="trail-text">{ev.text}</p>}
-										<div class="trail-meta">{dateTime(ev.time_ms ?? Date.parse(ev.time))} · {ev.actor}{ev.role ? ` (${t(`role.${ev.role}`)})` : ''}</div>
+										<div class="trail-meta">{dateTime(ev.time_ms ?? Date.parse(ev.time))} · {ev.actor}{ev.role ? ` (${roleName(t, ev.role)})` : ''}</div>
 									</div>
 								</li>
 							))}
@@ -183,6 +185,50 @@ function dispatchUnit(order, ev) {
 	if (ev.data && ev.data.unit) return ev.data.unit;
 	const last = (order.events || []).filter((e) => e.action === 'dispatch').pop();
 	return last && last.seq === ev.seq ? order.unit : null;
+}
+
+// Photos and documents on the order: open one (fetched with the token),
+// add one (the types and size the tenant allows).
+function Attachments({ order, user, cat, onAdded, onError }) {
+	const { t, dateTime, num } = useI18n();
+	const [busy, setBusy] = useState(false);
+	const list = order.attachments || [];
+	const types = (cat && cat.attachment_types) || [];
+	async function open(a) {
+		try { window.open(await api.attachmentUrl(a.url), '_blank'); } catch (e) { onError(e.message); }
+	}
+	async function add(e) {
+		const f = e.currentTarget.files && e.currentTarget.files[0];
+		e.currentTarget.value = '';
+		if (!f) return;
+		setBusy(true);
+		try { await api.attach(order.id, f); onAdded(); } catch (err) { onError(err.message); } finally { setBusy(false); }
+	}
+	return (
+		<section class="card" data-testid="wo-attachments">
+			<div class="card-label">{t('wo.attachments')}</div>
+			{list.length === 0 ? <p class="muted">{t('wo.no_attachments')}</p> : (
+				<ul class="attach-list">
+					{list.map((a) => (
+						<li key={a.id} data-testid="wo-attachment">
+							<button type="button" class="link" onClick={() => open(a)}>📎 {a.name}</button>
+							<span class="muted small">{num(Math.ceil((a.size || 0) / 1024))} KB · {a.actor} · {dateTime(Date.parse(a.time))}</span>
+						</li>
+					))}
+				</ul>
+			)}
+			<label class={`btn small ${busy ? 'disabled' : ''}`}>
+				＋ {t('wo.attach')}
+				<input type="file" hidden accept={types.join(',')} onChange={add} data-testid="wo-attach-input" disabled={busy} />
+			</label>
+		</section>
+	);
+}
+
+function roleName(t, r) {
+	const k = `role.${r}`;
+	const tr = t(k);
+	return tr !== k ? tr : r;
 }
 
 // Who created the order: its trail's first step.

@@ -18,7 +18,8 @@ export function useCatalog() {
 		Promise.all([api.categories(), api.units().catch(() => ({ units: [] }))])
 			.then(([cat, u]) => {
 				catalog = { categories: cat.categories || [], priorities: cat.priorities ||
-					['low', 'normal', 'high', 'urgent'], units: u.units || [] };
+					['low', 'normal', 'high', 'urgent'], units: u.units || [],
+					attachment_types: cat.attachment_types || [], attachment_max: cat.attachment_max };
 				setC(catalog);
 			}).catch(() => setC({ categories: [], priorities: [], units: [], failed: true }));
 	}, []);
