@@ -211,7 +211,7 @@ function Attachments({ order, user, cat, onAdded, onError }) {
 				<ul class="attach-list">
 					{list.map((a) => (
 						<li key={a.id} data-testid="wo-attachment">
-							<button type="button" class="link" onClick={() => open(a)}>📎 {a.name}</button>
+							<button type="button" class="link" onClick={() => open(a)}>{a.name}</button>
 							<span class="muted small">{num(Math.ceil((a.size || 0) / 1024))} KB · {a.actor} · {dateTime(Date.parse(a.time))}</span>
 						</li>
 					))}

@@ -146,7 +146,7 @@ function LinkCustomer({ contact }) {
 		return (
 			<div class="pop-link">
 				<button type="button" class="btn small ghost" data-testid="pop-link-open"
-					onClick={() => setOpen(true)}>🔍 {t('pop.link_customer')}</button>
+					onClick={() => setOpen(true)}>{t('pop.link_customer')}</button>
 			</div>
 		);
 	async function search(e) {
