@@ -22,6 +22,7 @@
 #include "center/center.h"
 #include "core/core.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_int.h"
 #include "ivr/ivr.h"
 #include "media/media.h"
 #include "crm/crm.h"
@@ -47,6 +48,7 @@ struct daemon {
 	uint64_t test_mono_ms;   /* ...at this hl_mono_ms() */
 	struct crm *crm;         /* owning: customers, work orders */
 	struct tmr crm_tmr;      /* the work-order deadline watch's timer */
+	struct daemon_days *days; /* owning: each tenant's midnight (days.c) */
 	char attach_dir[512];    /* beside the database */
 	struct tmr acd_tmr;      /* the engine's one deadline timer */
 	uint64_t acd_armed;      /* the deadline acd_tmr is armed for */
@@ -601,6 +603,22 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	/* each caller looked up among the tenant's customers */
 	voice_set_crm(d->voice, d->crm);
 
+	/* statistics "today" in each tenant's own day, on the IVR's clock
+	 * (which tests can set) */
+	err = daemon_days_alloc(&d->days, d->acd, ivr_clock, d);
+	for (size_t i = 0; !err && i < d->center->ntenants; i++) {
+		const struct center_tenant *ct = &d->center->tenants[i];
+
+		err = daemon_days_add(d->days, ct->name, ct->timezone);
+		if (err)
+			fprintf(stderr, "hotline serve: tenant %s: time zone "
+					"%s: %s\n",
+				ct->name, ct->timezone ? ct->timezone : "UTC",
+				strerror(err));
+	}
+	if (err)
+		return err;
+
 	/* Agents' skills changed through the API outlive restarts. */
 	err = api_skills_restore(d->store, d->acd);
 	if (err)
@@ -647,6 +665,7 @@ static void daemon_free(struct daemon *d)
 	tmr_cancel(&d->acd_tmr);
 	tmr_cancel(&d->stop_tmr);
 	tmr_cancel(&d->crm_tmr);
+	d->days = mem_deref(d->days);
 	d->api = mem_deref(d->api);
 	/* Before the engine and the store it reports to. */
 	d->voice = mem_deref(d->voice);

@@ -25,10 +25,13 @@ import harness  # noqa: E402
 
 SCENARIOS = os.path.join(HERE, "scenarios")
 _tmp = tempfile.mkdtemp(prefix="hotline-sipp-")
+_owner = os.getpid()
 
 
 def _cleanup():
     if os.environ.get("SIPP_KEEP"):  # keep traces for debugging
+        return
+    if os.getpid() != _owner:  # a forked child must not remove our files
         return
     shutil.rmtree(_tmp, ignore_errors=True)
 
