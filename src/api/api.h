@@ -290,6 +290,14 @@ struct json_t *api_contact_json(const struct api_live *l, uint64_t id);
 /** Live contacts of a tenant (agent: only its own), as a JSON array. */
 struct json_t *api_contacts_json(const struct api_live *l, const char *tenant,
 				 const char *agent, const char *state);
+/** Publish the contact id as it is now under event type (e.g.
+ *  "contact.held"); nothing if it is not live.  Event-loop thread. */
+void api_live_contact_update(struct api_live *l, uint64_t id,
+			     const char *type);
+/** Whether a live contact of tenant has that interaction id (its record
+ *  is written only when it ends).  Event-loop thread. */
+bool api_live_has_interaction(const struct api_live *l, const char *tenant,
+			      const char *interaction);
 /** The agent's current contact (offered or connected), or ACD_NONE. */
 uint64_t api_agent_current(const struct api_live *l,
 			   const struct acd_agent *a);

@@ -85,13 +85,18 @@ static int target(struct api_req *req, struct acd_agent **ap)
 static void hold(struct api_req *req, bool on)
 {
 	struct acd_agent *a;
+	int err;
 
 	if (target(req, &a))
 		return;
-	answer(req, a,
-	       voice_call_hold(api_voice(req), api_tenant_name(req),
-			       acd_agent_id(a), on),
-	       on ? "hold" : "resume");
+	/* the event first: the reply's agent and the contact agree */
+	err = voice_call_hold(api_voice(req), api_tenant_name(req),
+			      acd_agent_id(a), on);
+	if (!err)
+		api_live_contact_update(api_live(req),
+					api_agent_current(api_live(req), a),
+					"contact.held");
+	answer(req, a, err, on ? "hold" : "resume");
 }
 
 void api_call_hold(struct api_req *req)

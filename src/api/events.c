@@ -14,7 +14,8 @@
  *   snapshot        {agents, queues, contacts, time_ms, user}
  *   agent.state     {agent}
  *   contact.queued | .offered | .offer_ended | .accepted | .requeued |
- *   .completed | .abandoned | .overflowed | .removed | .priority {contact}
+ *   .completed | .abandoned | .overflowed | .removed | .priority |
+ *   .held (hold or resume from the desktop; "held" says which) {contact}
  *   contact.updated {contact}: its screen pop changed (pop.c: the
  *                   customer lookup answered after the contact was sent,
  *                   or an agent linked a customer)
@@ -67,6 +68,7 @@ struct live_contact {
 	char interaction[28];
 	char caller[64];
 	char dialed[64];
+	char workorder[28];        /* ACD_CH_WORKORDER: the order's id */
 	uint8_t priority;
 	uint64_t arrived;          /* ms, first queued */
 	struct api_pop_cache pop;  /* the screen pop last seen (pop.c), shown
@@ -167,7 +169,7 @@ static json_t *contact_json(const struct api_live *l, struct live_contact *c,
 	api_pop_refresh(&c->pop, voice, c->id, c->ch);
 	return json_pack(
 		"{s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:i,s:o,s:I,s:I,s:o,s:o,"
-		"s:b,s:O,s:s,s:O}",
+		"s:b,s:O,s:s,s:O,s:o}",
 		"id", id,
 		"interaction",
 		api_json_str(vhave ? vi.interaction
@@ -194,7 +196,10 @@ static json_t *contact_json(const struct api_live *l, struct live_contact *c,
 		/* the screen pop: the IVR's answers and the customer */
 		"ivr", c->pop.ivr ? c->pop.ivr : json_null(),
 		"customer_lookup", api_pop_lookup_name(&c->pop),
-		"customer", c->pop.customer ? c->pop.customer : json_null());
+		"customer", c->pop.customer ? c->pop.customer : json_null(),
+		/* a work order waiting for an agent: which one */
+		"workorder",
+		api_json_str(*c->workorder ? c->workorder : NULL));
 }
 
 json_t *api_contact_json(const struct api_live *l, uint64_t id)
@@ -202,6 +207,37 @@ json_t *api_contact_json(const struct api_live *l, uint64_t id)
 	struct live_contact *c = l ? contact_find(l, id) : NULL;
 
 	return c ? contact_json(l, c, NULL) : NULL;
+}
+
+struct ix_walk {
+	const struct api_live *l;
+	const char *tenant, *interaction;
+};
+
+static bool ix_apply(struct le *le, void *arg)
+{
+	const struct live_contact *c = le->data;
+	const struct ix_walk *w = arg;
+	struct voice *voice = api_voice_of(w->l->api);
+	struct voice_contact_info vi;
+
+	if (strcmp(acd_tenant_name(c->tenant), w->tenant))
+		return false;
+	if (!strcmp(c->interaction, w->interaction))
+		return true;
+	return voice && !voice_contact_info(voice, c->id, &vi) &&
+	       !strcmp(vi.interaction, w->interaction);
+}
+
+bool api_live_has_interaction(const struct api_live *l, const char *tenant,
+			      const char *interaction)
+{
+	struct ix_walk w = {.l = l, .tenant = tenant,
+			    .interaction = interaction};
+
+	if (!l || !tenant || !interaction || !*interaction)
+		return false;
+	return hash_apply(l->contacts, ix_apply, &w) != NULL;
 }
 
 /* The screen pop of a contact changed (voice told us): send it again to
@@ -437,6 +473,20 @@ static void publish(struct api_live *l, const struct acd_tenant *tenant,
 	free(text);
 }
 
+/* A change the engine does not report (hold and resume from the desktop):
+ * the contact as it is now, to its agent and the supervisors. */
+void api_live_contact_update(struct api_live *l, uint64_t id,
+			     const char *type)
+{
+	struct live_contact *c = l ? contact_find(l, id) : NULL;
+
+	if (!c || !l->clients.head)
+		return;
+	publish(l, c->tenant, TO_WHOLE, *c->agent ? c->agent : NULL,
+		json_pack("{s:s,s:o}", "type", type, "contact",
+			  contact_json(l, c, NULL)));
+}
+
 /* --- work orders (src/crm) ---------------------------------------------- */
 
 /* Supervisors and admins of the tenant get every order's events, a unit's
@@ -555,6 +605,10 @@ static struct live_contact *contact_track(struct api_live *l,
 	if (c)
 		return c;
 	c = mem_zalloc(sizeof(*c), contact_destructor);
+	if (c && ev->channel == ACD_CH_WORKORDER && ev->owner &&
+	    crm_route_order(ev->owner))
+		str_ncpy(c->workorder, crm_route_order(ev->owner),
+			 sizeof(c->workorder));
 	if (!c)
 		return NULL;
 	c->id = ev->contact_id;

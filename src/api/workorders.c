@@ -859,6 +859,11 @@ void api_workorder_create(struct api_req *req)
 	if (!w)
 		return;
 	a->nw.tenant = w->tenant;
+	/* an order made during the call names a contact whose record is
+	 * written only when it ends: the live contact vouches for it */
+	a->nw.interaction_live =
+		interaction && api_live_has_interaction(api_live(req),
+							w->tenant, interaction);
 	/* straight to the store's writer, which also checks that the
 	 * customer and the contact are the tenant's */
 	create_now(w);

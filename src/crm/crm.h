@@ -136,6 +136,11 @@ uint64_t crm_next_deadline(const struct crm *crm);
  *  of the days that came into reach. */
 void crm_run_timers(struct crm *crm);
 
+/** The id of the work order an ACD_CH_WORKORDER contact stands for, from
+ *  the owner of the engine's event about it (route.c); NULL for none.
+ *  Copy it: valid while the event is delivered.  Event-loop thread. */
+const char *crm_route_order(const void *owner);
+
 /** The country code national numbers get (opts.country_code). */
 const char *crm_country_code(const struct crm *crm);
 
@@ -293,6 +298,9 @@ struct crm_wo_new {
 	const char *subject;
 	const char *fields;      /* JSON object, checked against the form */
 	const char *interaction; /* the contact it came from, may be NULL */
+	bool interaction_live;   /* that contact is a call still going on (no
+	                            record yet; the caller checked it is the
+	                            tenant's) */
 };
 
 /** Create an order: status new, due by category and priority, routed to

@@ -89,6 +89,13 @@ void crm_route_add(struct crm *crm, const char *tenant, const char *id,
 	         (unsigned long long)r->contact, acd_queue_name(t->queue));
 }
 
+const char *crm_route_order(const void *owner)
+{
+	const struct crm_route *r = owner;
+
+	return r && *r->id ? r->id : NULL;
+}
+
 void crm_route_drop(struct crm *crm, const char *id)
 {
 	struct crm_route *r = find(crm, id);

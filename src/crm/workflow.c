@@ -220,6 +220,7 @@ int crm_workorder_create(struct crm *crm, const struct crm_wo_new *w,
 	sw.subject = w->subject;
 	sw.fields = w->fields ? w->fields : "{}";
 	sw.interaction = w->interaction;
+	sw.interaction_live = w->interaction_live;
 	sw.due = now + (uint64_t)cat->due_s[w->priority] * 1000;
 	sw.warn_at = warn_time(t, now, sw.due);
 	p = pending_new(crm, w->tenant, h, arg);
@@ -547,6 +548,7 @@ int crm_workorder_attach(struct crm *crm, const char *tenant, const char *id,
 	at.name = name;
 	at.type = type;
 	at.actor = a->id;
+	at.role = crm_role_name(a->role);
 	return store_attachment_add(crm->o.store, crm->attach_dir, &at, data,
 	                            len, h, arg);
 }

@@ -176,6 +176,9 @@ struct store_workorder {
 	const char *subject;
 	const char *fields; /* JSON object text, "{}" if none */
 	const char *interaction;
+	bool interaction_live;   /* create: a call still going on, whose
+	                            record is written when it ends (the API
+	                            checked it is the tenant's) */
 	uint64_t created, updated;
 	uint64_t due;        /* answer expected by */
 	uint64_t warn_at;    /* flagged "near due" from */
@@ -294,6 +297,7 @@ struct store_attachment {
 	uint64_t size;
 	const char *path; /* where it lies (results) */
 	const char *actor;
+	const char *role; /* the actor's, for the audit trail */
 	uint64_t time;
 };
 int store_attachment_add(struct store *s, const char *dir,

@@ -167,7 +167,7 @@ static int create_exec(struct store_conn *c, struct store_job *j)
 	err = in_tenant(c, j, CS_CUST_IN_TENANT,
 	                "SELECT 1 FROM customer WHERE id = ?1 AND tenant = ?2",
 	                w->customer, w->tenant, "customer");
-	if (!err)
+	if (!err && !w->interaction_live)
 		err = in_tenant(c, j, CS_INT_IN_TENANT,
 		                "SELECT 1 FROM interaction"
 		                " WHERE id = ?1 AND tenant = ?2",
@@ -1138,7 +1138,7 @@ static int att_exec(struct store_conn *c, struct store_job *j)
 		         "\"size\":%zu}",
 		         res->r.id, a->type, in->len);
 		err = event_add(c, a->tenant, a->workorder, j->time, a->actor,
-		                "attachment", "attachment", NULL, -1, -1,
+		                a->role ? a->role : "", "attachment", NULL, -1, -1,
 		                a->name, data);
 	}
 	if (err) {
@@ -1172,6 +1172,7 @@ int store_attachment_add(struct store *s, const char *dir,
 	in->a.name = crm_in_str(&in->base, a->name);
 	in->a.type = crm_in_str(&in->base, a->type);
 	in->a.actor = crm_in_str(&in->base, a->actor);
+	in->a.role = crm_in_str(&in->base, a->role);
 	in->dir = crm_in_str(&in->base, dir);
 	in->data = crm_in_mem(&in->base, data, len);
 	in->len = len;

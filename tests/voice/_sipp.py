@@ -100,8 +100,8 @@ class Sipp:
                  ip="127.0.0.1", trace=False):
         self.port = port or harness.free_port(udp=True)
         self.mport = free_media_port()
-        self.name = name or "%s-%s-%d" % (scenario.split(".")[0], service,
-                                          self.port)
+        base = os.path.basename(scenario).split(".")[0]
+        self.name = name or "%s-%s-%d" % (base, service, self.port)
         self.errfile = os.path.join(_tmp, self.name + ".err")
         self.outfile = os.path.join(_tmp, self.name + ".out")
         self.msgfile = os.path.join(_tmp, self.name + ".msg")
@@ -198,7 +198,8 @@ class Phone:
         self.uas = Sipp(hl, scenario, agent, calls=calls,
                         duration_ms=duration_ms, timeout=timeout, keys=keys,
                         transport=transport,
-                        name="%s-%s" % (scenario.split(".")[0], agent))
+                        name="%s-%s" % (
+                            os.path.basename(scenario).split(".")[0], agent))
         self.port = self.uas.port
         if register_it:
             rc = register(hl, agent, self.port, transport=transport)

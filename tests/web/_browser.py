@@ -92,6 +92,12 @@ class Browser:
         return self.call("select", page=page, sel=sel, value=value,
                          timeout=timeout)
 
+    def files(self, page, sel, name, mime, data, timeout=10):
+        """Choose a file (bytes data) in an <input type=file>."""
+        import base64
+        return self.call("files", page=page, sel=sel, name=name, mime=mime,
+                         b64=base64.b64encode(data).decode(), timeout=timeout)
+
     def wait(self, page, sel, text=None, timeout=10, state=None):
         kw = {}
         if text is not None:

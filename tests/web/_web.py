@@ -89,3 +89,26 @@ def sign_in(b, page, hl, user, password, lang=None):
 def cjk_fonts(b, page, sel):
     """The CJK faces Chromium drew sel's text with."""
     return {f: n for f, n in b.fonts(page, sel).items() if "CJK" in f}
+
+
+# i18n keys as they would show if a translation were missing ("wo.status.new")
+_KEY_RE = (r"\\b(?:app|nav|conn|login|state|reason|desk|pop|call|wrap|disp|"
+           r"wall|common|wo|role|channel|lang)\\.[a-z_][a-z_.-]*[a-z]\\b")
+
+
+def look(b, page, name, t, one_screen=False, full=False):
+    """Screenshot build/screenshots/NAME.png and check what a reader would
+    notice: no translation key left untranslated, nothing wider than the
+    window; one_screen: nothing below the fold either (a wall display)."""
+    b.shot(page, name, full=full)
+    keys = b.eval(page, "(document.body.innerText.match(new RegExp('%s', 'g'))"
+                        " || [])" % _KEY_RE)
+    t.check("%s: no untranslated keys" % name, not keys, keys)
+    dims = b.eval(page, "[document.scrollingElement.scrollWidth, innerWidth,"
+                        " document.scrollingElement.scrollHeight,"
+                        " innerHeight]")
+    t.check("%s: nothing wider than the window" % name,
+            dims and dims[0] <= dims[1], dims)
+    if one_screen:
+        t.check("%s: all on one screen" % name, dims and dims[2] <= dims[3],
+                dims)

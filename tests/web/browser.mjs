@@ -10,6 +10,7 @@
 //   open {page, width, height}       a new context (fresh storage) and page
 //   goto {page, url}                 click {page, sel}
 //   fill {page, sel, value}          select {page, sel, value}
+//   files {page, sel, name, mime, b64}   a file chosen in an <input type=file>
 //   wait {page, sel, text?, state?, timeout?}   until sel is visible (and
 //                                    contains text)
 //   text {page, sel}                 innerText of the first match
@@ -60,6 +61,10 @@ async function run(req) {
 	case 'click': await p.click(req.sel, { timeout: tmo }); return true;
 	case 'fill': await p.fill(req.sel, req.value, { timeout: tmo }); return true;
 	case 'select': await p.selectOption(req.sel, req.value, { timeout: tmo }); return true;
+	case 'files':
+		await p.setInputFiles(req.sel, { name: req.name, mimeType: req.mime,
+			buffer: Buffer.from(req.b64, 'base64') }, { timeout: tmo });
+		return true;
 	case 'wait': {
 		const loc = req.text !== undefined
 			? p.locator(req.sel, { hasText: req.text }).first()

@@ -8,6 +8,7 @@ import http from 'node:http';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { UNIT_USERS, crmRoute, customers } from './mock-crm.mjs';
 
 const PORT = Number(process.argv[2] || 8090);
 const DIST = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'dist');
@@ -101,10 +102,16 @@ function newContact(queue, agent) {
 	const id = `c${seq++}`;
 	const c = { id, interaction: `01JMOCK${String(seq).padStart(6, '0')}`, channel: 'voice', state: 'waiting', queue,
 		agent: null, caller: `+86138${rnd(10000000, 99999999)}`, dialed: '12345', priority: 0, position: 1,
-		waited_s: 0, arrived_ms: now(), ivr: { language: 'zh', menu: '3', digits: { account: String(rnd(10000000, 99999999)) } },
-		customer: { name: null, history: [
-			{ interaction: '01JOLD1', time: iso(now() - 86400e3 * 3), queue: 'fault', agent: '1003', disposition: 'answered', wrapup_code: 'work-order' },
-			{ interaction: '01JOLD2', time: iso(now() - 86400e3 * 9), queue: 'general', agent: null, disposition: 'abandoned', wrapup_code: null }] } };
+		waited_s: 0, arrived_ms: now(),
+		ivr: { flow: 'main', language: 'zh', path: ['lang_menu', 'chinese', 'main_menu', 'fault'],
+			choices: [{ menu: 'lang_menu', key: '1' }, { menu: 'main_menu', key: '3' }],
+			digits: { account: String(rnd(10000000, 99999999)) }, lookup: {}, vars: {} },
+		customer_lookup: agent ? 'found' : 'unknown',
+		customer: agent ? { ...customers[0], linked_by: 'auto', interactions: [
+			{ id: '01JOLD1', channel: 'voice', arrived: iso(now() - 86400e3 * 3), arrived_ms: now() - 86400e3 * 3, queue: 'fault', agent: '1003', disposition: 'answered', wrapup_code: 'work-order' },
+			{ id: '01JOLD2', channel: 'voice', arrived: iso(now() - 86400e3 * 9), arrived_ms: now() - 86400e3 * 9, queue: 'general', agent: null, disposition: 'abandoned', wrapup_code: null }],
+			workorders: [{ id: 'x', number: 41, category: 'fault', status: 'dispatched', priority: 'normal', subject: '停水一整天', overdue: true }] } : null };
+	if (agent) c.caller = '+8613800138000';
 	contacts[id] = c;
 	broadcast({ type: 'contact.queued', contact: c });
 	if (agent) setTimeout(() => offer(c, agent), 1500);
@@ -119,7 +126,7 @@ function offer(c, a) {
 function body(req) {
 	return new Promise((res) => { let b = ''; req.on('data', (d) => { b += d; }); req.on('end', () => { try { res(b ? JSON.parse(b) : {}); } catch { res({}); } }); });
 }
-function json(res, st, obj) { res.writeHead(st, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(obj)); }
+function json(res, st, obj) { res.writeHead(st, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(obj)); return true; }
 function userOf(req, url) {
 	const h = req.headers.authorization || '';
 	return tokens[h.replace(/^Bearer /, '')] || tokens[url.searchParams.get('token')];
@@ -140,6 +147,7 @@ const server = http.createServer(async (req, res) => {
 		let user = null;
 		if (b.username === 'supervisor' && b.password === 'supervisor-demo') user = { username: 'supervisor', role: 'supervisor', tenant: 'demo', agent: null, language: 'zh', display_name: '值班长 林' };
 		else if (agents[b.username] && b.password === `pw${b.username}`) user = { username: b.username, role: 'agent', tenant: 'demo', agent: b.username, language: 'zh', display_name: agents[b.username].name };
+		else if (UNIT_USERS[b.username] && b.password === UNIT_USERS[b.username].password) user = { username: b.username, role: 'unit', unit: UNIT_USERS[b.username].unit, tenant: 'demo', agent: null, language: 'zh', display_name: b.username };
 		if (!user) return json(res, 401, { error: { code: 'unauthorized', message: 'bad credentials' } });
 		const token = crypto.randomBytes(16).toString('hex');
 		tokens[token] = user;
@@ -189,6 +197,7 @@ const server = http.createServer(async (req, res) => {
 		const ag = url.searchParams.get('agent');
 		return json(res, 200, { interactions: done.filter((d) => !ag || d.agent === ag).slice(0, Number(url.searchParams.get('limit') || 50)) });
 	}
+	if (await crmRoute(req, res, user, url, p, body, json, broadcast) !== null) return undefined;
 	return json(res, 404, { error: { code: 'not_found', message: p } });
 });
 server.on('upgrade', (req, sock) => {

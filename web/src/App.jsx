@@ -3,12 +3,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, getToken, setToken, setUnauthorizedHandler } from './api.js';
 import { EventStream } from './events.js';
-import { apply, emptyState, mergeInterval } from './store.js';
+import { apply, currentContact, emptyState, mergeInterval } from './store.js';
 import { I18nContext, LOCALES, initialLang, makeI18n, normLang, useI18n } from './i18n/index.js';
 import { TopBar } from './components/TopBar.jsx';
 import { Login } from './components/Login.jsx';
 import { AgentDesk } from './components/AgentDesk.jsx';
 import { Wallboard } from './components/Wallboard.jsx';
+import { Orders } from './components/Orders.jsx';
+import { OrderPage } from './components/OrderPage.jsx';
+import { parseRoute } from './crm.js';
 
 const LANG_KEY = 'hotline.lang';
 const CHART_HOURS = 8;
@@ -20,15 +23,27 @@ function storeLang(l) {
 	try { localStorage.setItem(LANG_KEY, l); } catch { /* ignore */ }
 }
 
+// The screen named by the hash: desk, wall, orders, order (with id), inbox;
+// null when the hash names none.
 function routeFromHash() {
-	const h = location.hash.replace(/^#\/?/, '');
-	return h === 'wall' || h === 'desk' ? h : null;
+	return parseRoute(location.hash).name;
 }
 
 export function defaultRoute(user) {
 	if (!user) return null;
+	if (user.role === 'unit') return 'inbox';
 	return user.role === 'agent' || (user.agent && user.role !== 'supervisor' &&
 		user.role !== 'admin') ? 'desk' : 'wall';
+}
+
+// The screen a user may see for route r (else their default one).
+export function screenFor(user, r) {
+	const d = defaultRoute(user);
+	if (user.role === 'unit') return r === 'order' || r === 'inbox' ? r : d;
+	if (r === 'wall') return user.role === 'agent' ? d : r;
+	if (r === 'desk') return user.agent ? r : d;
+	if (r === 'orders' || r === 'order') return r;
+	return d;
 }
 
 export function App() {
@@ -37,6 +52,7 @@ export function App() {
 	const [user, setUser] = useState(null);
 	const [booting, setBooting] = useState(!!getToken());
 	const [route, setRoute] = useState(routeFromHash());
+	const [hash, setHash] = useState(location.hash);  // re-render on every move
 	const [live, setLive] = useState(emptyState);
 	const [conn, setConn] = useState({ status: 'connecting' });
 	const streamRef = useRef(null);
@@ -44,11 +60,11 @@ export function App() {
 
 	useEffect(() => {
 		document.documentElement.lang = LOCALES[lang];
-		document.title = `${i18n.t('app.name')} · ${i18n.t(route === 'wall' ? 'nav.wall' : 'nav.desk')}`;
+		document.title = `${i18n.t('app.name')} · ${i18n.t(`nav.${route === 'order' ? 'orders' : route || 'desk'}`)}`;
 	}, [lang, route, i18n]);
 
 	useEffect(() => {
-		const f = () => setRoute(routeFromHash());
+		const f = () => { setRoute(routeFromHash()); setHash(location.hash); };
 		addEventListener('hashchange', f);
 		return () => removeEventListener('hashchange', f);
 	}, []);
@@ -126,8 +142,9 @@ export function App() {
 	const onLogin = useCallback((res) => {
 		setToken(res.token);
 		adoptUser(res.user);
-		const r = defaultRoute(res.user);
-		if (r && routeFromHash() !== r) location.hash = `#/${r}`;
+		const cur = routeFromHash();
+		const r = screenFor(res.user, cur);
+		if (r && cur !== r) location.hash = `#/${r}`;
 		setRoute(routeFromHash() || r);
 	}, [adoptUser]);
 
@@ -137,20 +154,43 @@ export function App() {
 	} else if (!user) {
 		body = <Login onLogin={onLogin} lang={lang} setLang={setLang} />;
 	} else {
-		const r = route || defaultRoute(user);
-		const wall = r === 'wall' && user.role !== 'agent';
+		const r = screenFor(user, route);
+		const wall = r === 'wall';
+		const hr = parseRoute(hash || location.hash);
+		let screen;
+		if (r === 'wall') screen = <Wallboard live={live} user={user} hours={CHART_HOURS} />;
+		else if (r === 'orders') screen = <Orders key={location.hash} live={live} user={user} preset="search" query={hr.query} />;
+		else if (r === 'inbox') screen = <Orders key="inbox" live={live} user={user} preset="inbox" query={hr.query} />;
+		else if (r === 'order') screen = <OrderPage key={hr.id} id={hr.id} live={live} user={user} />;
+		else screen = <AgentDesk live={live} user={user} />;
 		body = (
 			<div class={`shell ${wall ? 'theme-dark' : 'theme-light'}`}>
 				<TopBar user={user} lang={lang} setLang={setLang}
-					route={wall ? 'wall' : 'desk'} conn={conn}
+					route={r === 'order' ? (user.role === 'unit' ? 'inbox' : 'orders') : r} conn={conn}
+					woSeq={live.woSeq}
 					onLogout={() => signOut(true)} />
 				{conn.status !== 'live' && <ConnBanner conn={conn} />}
-				{wall ? <Wallboard live={live} user={user} hours={CHART_HOURS} />
-					: <AgentDesk live={live} user={user} />}
+				{r !== 'desk' && user.agent && <CallBanner contact={currentContact(live, user.agent)} />}
+				{screen}
 			</div>
 		);
 	}
 	return <I18nContext.Provider value={i18n}>{body}</I18nContext.Provider>;
+}
+
+// An agent away from the desk (on the work orders) while a call rings or
+// is connected: the way back to its screen pop.
+function CallBanner({ contact }) {
+	const { t } = useI18n();
+	if (!contact || contact.channel === 'workorder') return null;
+	return (
+		<a class={`call-banner ${contact.state === 'offered' ? 'ringing' : ''}`} href="#/desk" data-testid="call-banner">
+			<span class="pulse" />
+			<b>{t(contact.state === 'offered' ? 'pop.incoming' : 'pop.connected')}</b>
+			<span class="mono">{contact.caller}</span>
+			<span>{t('nav.back_to_desk')} →</span>
+		</a>
+	);
 }
 
 function ConnBanner({ conn }) {

@@ -68,4 +68,44 @@ export const api = {
 		new URLSearchParams(q).toString()),
 	saveWrapup: (id, code, note) =>
 		request('PUT', `/api/v1/interactions/${enc(id)}/wrapup`, { code, note }),
+
+	// Customers and work orders (the CRM API, /work/wt/CRM-API.md).
+	customers: (q) => request('GET', '/api/v1/customers?' + qs(q)),
+	customer: (id) => request('GET', `/api/v1/customers/${enc(id)}`),
+	linkCustomer: (contact, customer) =>
+		request('PUT', `/api/v1/contacts/${enc(contact)}/customer`, { customer }),
+	categories: () => request('GET', '/api/v1/workorder-categories'),
+	units: () => request('GET', '/api/v1/units'),
+	orders: (q) => request('GET', '/api/v1/workorders?' + qs(q)),
+	order: (id) => request('GET', `/api/v1/workorders/${enc(id)}`),
+	createOrder: (body) => request('POST', '/api/v1/workorders', body),
+	moveOrder: (id, body) => request('POST', `/api/v1/workorders/${enc(id)}/move`, body),
+	// a file as the request body, its type as Content-Type
+	attach: async (id, file) => {
+		const tok = getToken();
+		const r = await fetch(`/api/v1/workorders/${enc(id)}/attachments?name=${enc(file.name)}`, {
+			method: 'POST',
+			headers: { Authorization: `Bearer ${tok}`, 'Content-Type': file.type || 'application/octet-stream' },
+			body: file,
+		});
+		const j = await r.json().catch(() => null);
+		if (!r.ok) throw new ApiError(r.status, j && j.error && j.error.code, (j && j.error && j.error.message) || `HTTP ${r.status}`);
+		return j;
+	},
+	// an attachment as a blob URL (the link needs the bearer token)
+	attachmentUrl: async (url) => {
+		const r = await fetch(url, { headers: { Authorization: `Bearer ${getToken()}` } });
+		if (!r.ok) throw new ApiError(r.status, null, `HTTP ${r.status}`);
+		return URL.createObjectURL(await r.blob());
+	},
+	commentOrder: (id, text) =>
+		request('POST', `/api/v1/workorders/${enc(id)}/comments`, { text }),
 };
+
+// A query string of the set values only.
+function qs(q) {
+	const p = new URLSearchParams();
+	for (const [k, v] of Object.entries(q || {}))
+		if (v !== undefined && v !== null && v !== '' && v !== false) p.set(k, String(v));
+	return p.toString();
+}

@@ -19,6 +19,8 @@ export function emptyState() {
 		ended: {},        // agent id -> the last contact that agent finished
 		intervals: {},    // queue -> [interval], oldest first
 		skew: 0,          // server clock minus ours, ms
+		woSeq: 0,         // work-order events seen
+		woLast: null,     // the last work order an event named
 	};
 }
 
@@ -85,6 +87,11 @@ export function apply(state, msg, now = Date.now()) {
 		if (msg && typeof msg.type === 'string' &&
 		    msg.type.startsWith('contact.') && msg.contact && msg.contact.id)
 			return applyContact(state, msg.type, msg.contact);
+		// Work orders: only a counter and the last one; the screens
+		// fetch what they show again when it moves.
+		if (msg && typeof msg.type === 'string' &&
+		    msg.type.startsWith('workorder.') && msg.workorder)
+			return { ...state, woSeq: (state.woSeq || 0) + 1, woLast: msg.workorder };
 		return state;
 	}
 }

@@ -140,3 +140,13 @@ describe('figures', () => {
 		expect([0, 1, 2, 3, 4, 9].map(backoffDelay)).toEqual([1000, 2000, 4000, 8000, 10000, 10000]);
 	});
 });
+
+describe('work-order events', () => {
+	it('count and keep the last order named', () => {
+		let s = apply(emptyState(), { type: 'workorder.changed', workorder: { id: 'x', number: 42, status: 'dispatched' } });
+		s = apply(s, { type: 'workorder.escalated', workorder: { id: 'y', number: 43 } });
+		expect(s.woSeq).toBe(2);
+		expect(s.woLast.number).toBe(43);
+		expect(apply(s, { type: 'snapshot', agents: [], queues: [], contacts: [] }).woSeq).toBe(2);
+	});
+});

@@ -9,6 +9,7 @@ import { StateBadge, stateLabel } from './StateBadge.jsx';
 import { ScreenPop } from './ScreenPop.jsx';
 import { Wrapup } from './Wrapup.jsx';
 import { Recent } from './Recent.jsx';
+import { OrderForm } from './OrderForm.jsx';
 
 const MANUAL_REASONS = ['break', 'lunch', 'meeting', 'training'];
 
@@ -34,6 +35,8 @@ export function AgentDesk({ live, user }) {
 	const [err, setErr] = useState(null);
 	const [done, setDone] = useState({});   // ended contact ids written up
 	const [saves, setSaves] = useState(0);  // wrap-ups saved (refreshes Recent)
+	const [orderFor, setOrderFor] = useState(null);  // contact a new order is for
+	const [created, setCreated] = useState(null);    // the order just created
 
 	if (!ext) return <main class="desk"><div class="card empty">{t('desk.no_agent')}</div></main>;
 
@@ -55,13 +58,27 @@ export function AgentDesk({ live, user }) {
 			</aside>
 			<section class="desk-main">
 				{err && <div class="toast error" role="alert" onClick={() => setErr(null)}>{err}</div>}
+				{created && (
+					<div class="toast ok" role="status" data-testid="wo-created">
+						{t('wo.created_msg', { n: created.number })}
+						<a href={`#/orders/${created.number}`} data-testid="wo-created-link">{t('wo.open')}</a>
+						<button type="button" class="btn tiny ghost" onClick={() => setCreated(null)}>✕</button>
+					</div>
+				)}
 				{contact
 					? <ScreenPop contact={contact} agent={agent} ext={ext} now={now}
-						skew={live.skew} act={act} />
-					: (agent && !showWrap) && <Idle agent={agent} />}
+						skew={live.skew} act={act} wrapCodes={wrapCodes}
+						onNewOrder={() => setOrderFor(contact)} />
+					: (agent && !showWrap && !orderFor) && <Idle agent={agent} />}
+				{orderFor && (
+					<OrderForm key={orderFor.id} contact={contact && contact.id === orderFor.id ? contact : orderFor}
+						onCreated={(o) => { setCreated(o); setOrderFor(null); }}
+						onCancel={() => setOrderFor(null)} />
+				)}
 				{showWrap &&
 					<Wrapup key={(ended && ended.id) || 'wrap'} agent={agent} ext={ext}
 						ended={ended} codes={wrapCodes} now={now} skew={live.skew} act={act}
+						onNewOrder={orderFor ? null : () => setOrderFor(ended || { id: 'wrap' })}
 						onSaved={() => setSaves(saves + 1)}
 						onClose={() => ended && setDone({ ...done, [ended.id]: true })} />}
 				<Recent ext={ext} wrapCodes={wrapCodes}

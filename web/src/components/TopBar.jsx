@@ -1,3 +1,5 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api.js';
 import { LANGS, STRINGS, useI18n } from '../i18n/index.js';
 import { useNow } from '../hooks.js';
 
@@ -41,10 +43,25 @@ function Clock() {
 	);
 }
 
-export function TopBar({ user, lang, setLang, route, conn, onLogout }) {
-	const { t } = useI18n();
-	const canWall = user.role !== 'agent';
-	const canDesk = !!user.agent;
+// Supervisors: how many open orders are past due, on the Work orders tab
+// (a link to that view); fetched again when an order moves.
+function useOverdue(user, woSeq) {
+	const [n, setN] = useState(0);
+	const sup = user.role === 'supervisor' || user.role === 'admin';
+	useEffect(() => {
+		if (!sup) return;
+		api.orders({ overdue: 'true', limit: 200 })
+			.then((r) => setN((r.workorders || []).length)).catch(() => {});
+	}, [sup, woSeq]);
+	return sup ? n : 0;
+}
+
+export function TopBar({ user, lang, setLang, route, conn, onLogout, woSeq }) {
+	const { t, num } = useI18n();
+	const overdue = useOverdue(user, woSeq);
+	const unit = user.role === 'unit';
+	const canWall = user.role !== 'agent' && !unit;
+	const canDesk = !!user.agent && !unit;
 	const initials = (user.display_name || user.username || '?').trim().slice(0, 1).toUpperCase();
 	return (
 		<header class="topbar">
@@ -56,6 +73,10 @@ export function TopBar({ user, lang, setLang, route, conn, onLogout }) {
 			<nav class="tabs">
 				{canDesk && <a href="#/desk" class={route === 'desk' ? 'on' : ''} data-testid="nav-desk">{t('nav.desk')}</a>}
 				{canWall && <a href="#/wall" class={route === 'wall' ? 'on' : ''} data-testid="nav-wall">{t('nav.wall')}</a>}
+				{!unit && <a href="#/orders" class={route === 'orders' ? 'on' : ''} data-testid="nav-orders">{t('nav.orders')}
+					{overdue > 0 && <span class="nav-badge" data-testid="nav-overdue" title={t('wo.view.overdue')}
+						onClick={(e) => { e.preventDefault(); location.hash = '#/orders?view=overdue'; }}>{num(overdue)}</span>}</a>}
+				{unit && <a href="#/inbox" class={route === 'inbox' ? 'on' : ''} data-testid="nav-inbox">{t('nav.inbox')}</a>}
 			</nav>
 			<div class="topbar-right">
 				{route === 'wall' && <Clock />}
@@ -68,7 +89,7 @@ export function TopBar({ user, lang, setLang, route, conn, onLogout }) {
 					<span class="avatar">{initials}</span>
 					<span class="user-name">
 						<b>{user.display_name || user.username}</b>
-						<small>{user.agent ? `${user.agent} · ` : ''}{user.role}</small>
+						<small>{user.agent ? `${user.agent} · ` : ''}{user.unit ? `${user.unit} · ` : ''}{t(`role.${user.role}`)}</small>
 					</span>
 				</div>
 				<button type="button" class="btn ghost small" onClick={onLogout} data-testid="logout">{t('nav.logout')}</button>

@@ -16,7 +16,11 @@ export function Wallboard({ live, user, hours }) {
 	const [chartQueue, setChartQueue] = useState('');
 	const [err, setErr] = useState(null);
 	const queues = Object.values(live.queues).sort((a, b) => a.name.localeCompare(b.name));
-	const agents = Object.values(live.agents).sort((a, b) => String(a.id).localeCompare(String(b.id)));
+	// Working agents first (on a call, ringing, wrap-up, available, not
+	// ready), the logged-out ones last; by extension within a state.
+	const agents = Object.values(live.agents).sort((a, b) =>
+		stateRank(a.state) - stateRank(b.state) ||
+		String(a.id).localeCompare(String(b.id)));
 	const waiting = waitingContacts(live);
 	const intervals = useMemo(() => chartQueue
 		? (live.intervals[chartQueue] || [])
@@ -96,6 +100,12 @@ export function Wallboard({ live, user, hours }) {
 			</section>
 		</main>
 	);
+}
+
+const RANK = ['busy', 'reserved', 'wrap-up', 'available', 'not-ready', 'logged-out'];
+function stateRank(s) {
+	const i = RANK.indexOf(s);
+	return i < 0 ? RANK.length : i;
 }
 
 function QueueTile({ q, live, now }) {
@@ -183,7 +193,7 @@ function AgentRow({ a, now, skew, live, act }) {
 			<td><StateBadge state={a.state} reason={a.reason} /></td>
 			<td class={`num ${long ? 'late' : ''}`}>{secs === null ? '' : fmtClock(secs)}</td>
 			<td class="num">{a.contacts_today ?? 0}</td>
-			<td>{c ? <span class="mono">{c.caller} <span class="queue-tag">{c.queue}</span></span> : <span class="muted">{t('common.none')}</span>}</td>
+			<td class="contact">{c ? <span class="mono">{c.caller} <span class="queue-tag">{c.queue}</span></span> : <span class="muted">{t('common.none')}</span>}</td>
 			<td>
 				<select class="small" value="" aria-label={t('wall.set_state')} data-testid={`set-state-${a.id}`}
 					onChange={(e) => {
@@ -193,7 +203,7 @@ function AgentRow({ a, now, skew, live, act }) {
 						const [st, reason] = v.split(':');
 						act(() => api.setState(a.id, st, reason));
 					}}>
-					<option value="">{t('wall.set_state')}…</option>
+					<option value="">⋯</option>
 					<option value="available">{t('state.available')}</option>
 					<option value="not-ready:break">{t('state.not-ready')} · {t('reason.break')}</option>
 					<option value="not-ready:meeting">{t('state.not-ready')} · {t('reason.meeting')}</option>

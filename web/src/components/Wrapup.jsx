@@ -5,7 +5,7 @@ import { useI18n } from '../i18n/index.js';
 import { since } from '../store.js';
 import { fmtClock } from './AgentDesk.jsx';
 
-export function Wrapup({ agent, ext, ended, codes, now, skew, act, onClose, onSaved }) {
+export function Wrapup({ agent, ext, ended, codes, now, skew, act, onClose, onSaved, onNewOrder }) {
 	const { t, lang } = useI18n();
 	const [interaction, setInteraction] = useState(ended && ended.interaction);
 	const [caller, setCaller] = useState(ended && ended.caller);
@@ -73,6 +73,8 @@ export function Wrapup({ agent, ext, ended, codes, now, skew, act, onClose, onSa
 			<footer class="wrap-actions">
 				<button class="btn primary" type="submit" disabled={busy || !interaction} data-testid="wrap-save">
 					{saved ? `✓ ${t('wrap.saved')}` : t('wrap.save')}</button>
+				{onNewOrder && <button type="button" class="btn" data-testid="wrap-new-order"
+					onClick={onNewOrder}>＋ {t('wo.new')}</button>}
 				<span class="grow" />
 				{inWrap ? <button type="button" class="btn" data-testid="wrap-finish"
 					onClick={() => act(t('wrap.finish'), () => api.endWrapup(ext))}>{t('wrap.finish')}</button>
