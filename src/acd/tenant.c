@@ -70,6 +70,30 @@ int acd_tenant_add(struct acd *acd, const char *name, struct acd_tenant **tp)
 	return 0;
 }
 
+int acd_tenant_remove(struct acd *acd, const char *name)
+{
+	struct acd_tenant *t = acd_tenant_find(acd, name);
+
+	if (!t)
+		return acd ? acd_fail(acd, ENOENT, "no tenant '%s'", name)
+			   : EINVAL;
+	if (acd->depth)
+		return acd_fail(acd, EBUSY, "tenant '%s': the engine is busy",
+				name);
+	/* Contacts point at the tenant's queues and agents: it goes only
+	 * once none is left. */
+	for (struct le *le = list_head(&acd->live); le; le = le->next) {
+		const struct acd_contact *c = le->data;
+
+		if (c->t == t && !c->dead)
+			return acd_fail(acd, EBUSY,
+					"tenant '%s' still has contacts",
+					name);
+	}
+	mem_deref(t);
+	return 0;
+}
+
 struct acd_tenant *acd_tenant_find(const struct acd *acd, const char *name)
 {
 	struct le *le;

@@ -71,7 +71,8 @@ struct sa;
 struct api_cfg {
 	const char *listen;           /* "ADDR:PORT" */
 	struct acd *acd;              /* borrowed, required */
-	const struct center *center;  /* borrowed, required */
+	struct center *center;        /* borrowed, required; the tenant
+					 lifecycle (tenants.c) changes it */
 	struct store *store;          /* borrowed; NULL: interactions 503 */
 	struct voice *voice;          /* borrowed; NULL: no device counts */
 	const char *web_dir;          /* static files at /, or NULL */
@@ -119,6 +120,8 @@ struct voice *api_voice_of(const struct api *api);
 struct auth *api_auth_of(const struct api *api);
 struct store *api_store_of(const struct api *api);
 const struct center *api_center_of(const struct api *api);
+/** The center model to change (tenants.c only, on the loop). */
+struct center *api_center_rw(const struct api_req *req);
 struct api_live *api_live_of(const struct api *api);
 /** Decoded value of a {param} of the route, by name; NULL if none. */
 const char *api_req_param(const struct api_req *req, const char *name);
@@ -168,6 +171,9 @@ enum api_role {
 	API_ROLE_AGENT,      /* any signed-in user; agents on themselves */
 	API_ROLE_SUPERVISOR, /* reads and changes within a tenant */
 	API_ROLE_ADMIN,      /* the tenant's configuration and users */
+	API_ROLE_OPERATOR,   /* the platform: tenants only (an operator
+				calls no other route, and only operators
+				call these) */
 };
 
 typedef void(api_route_h)(struct api_req *req);
@@ -274,6 +280,25 @@ void api_keys_list(struct api_req *req);
 void api_key_create(struct api_req *req);
 void api_key_delete(struct api_req *req);
 
+/* tenants.c: the platform operator's tenant lifecycle */
+void api_tenants_list(struct api_req *req);
+void api_tenant_get(struct api_req *req);
+void api_tenant_create(struct api_req *req);
+void api_tenant_delete(struct api_req *req);
+void api_tenant_suspend(struct api_req *req);
+void api_tenant_resume(struct api_req *req);
+void api_tenant_config_get(struct api_req *req);
+void api_tenant_config_put(struct api_req *req);
+/** Is the tenant named (a session's) suspended?  false for the platform
+ *  and unknown names. */
+bool api_tenant_suspended(const struct center *c, const char *tenant);
+/** At start, before the engine and the other subsystems are built: the
+ *  stored tenant records (definitions created or imported through the
+ *  API, suspensions, deletions) over the center file's tenants.  A stored
+ *  definition that no longer loads is logged and skipped.  Returns the
+ *  store's error. */
+int api_tenants_restore(struct center *c, struct store *s);
+
 /* --- events.c: the WebSocket event stream and live contacts ------------- */
 
 int api_live_alloc(struct api_live **lp, struct api *api);
@@ -294,6 +319,8 @@ struct api_fanout_stats {
 };
 void api_live_fanout_stats(const struct api_live *l,
 			   struct api_fanout_stats *st);
+/** Close the event streams of a tenant's users (suspended, deleted). */
+void api_live_tenant_closed(struct api_live *l, const char *tenant);
 /** Connected WebSocket clients. */
 uint32_t api_live_clients(const struct api_live *l);
 

@@ -287,6 +287,23 @@ static void client_close(struct client *cl, enum websock_scode code,
 	mem_deref(cl);
 }
 
+void api_live_tenant_closed(struct api_live *l, const char *tenant)
+{
+	struct le *le;
+
+	if (!l || !tenant)
+		return;
+	le = l->clients.head;
+	while (le) {
+		struct client *cl = le->data;
+
+		le = le->next;
+		if (!strcmp(cl->sess->tenant, tenant))
+			client_close(cl, WEBSOCK_POLICY_VIOLATION,
+				     "tenant suspended");
+	}
+}
+
 /* One unmasked text frame (RFC 6455 5.2) holding text, built once and
  * written to every client's TCP connection as it is: no formatting or
  * allocation per client.  libre's own frames (pings, close) go on the same

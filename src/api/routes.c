@@ -84,6 +84,23 @@ static const struct api_route routes[] = {
 	 "Create an API key for the tenant's systems"},
 	{"DELETE", "/api/v1/api-keys/{id}", api_key_delete, API_ROLE_ADMIN, false,
 	 "Revoke an API key"},
+	/* the platform operator's (tenants.c) */
+	{"GET", "/api/v1/tenants", api_tenants_list, API_ROLE_OPERATOR, false,
+	 "List the tenants with their state and live figures"},
+	{"POST", "/api/v1/tenants", api_tenant_create, API_ROLE_OPERATOR, true,
+	 "Create a tenant from its definition (YAML)"},
+	{"GET", "/api/v1/tenants/{id}", api_tenant_get, API_ROLE_OPERATOR, false,
+	 "One tenant with its state and live figures"},
+	{"DELETE", "/api/v1/tenants/{id}", api_tenant_delete, API_ROLE_OPERATOR, false,
+	 "Delete a suspended tenant (its records stay)"},
+	{"POST", "/api/v1/tenants/{id}/suspend", api_tenant_suspend, API_ROLE_OPERATOR, false,
+	 "Suspend a tenant: its calls and users are refused"},
+	{"POST", "/api/v1/tenants/{id}/resume", api_tenant_resume, API_ROLE_OPERATOR, false,
+	 "Resume a suspended tenant"},
+	{"GET", "/api/v1/tenants/{id}/config", api_tenant_config_get, API_ROLE_OPERATOR, false,
+	 "The tenant's definition as center-file YAML"},
+	{"PUT", "/api/v1/tenants/{id}/config", api_tenant_config_put, API_ROLE_OPERATOR, true,
+	 "Replace a suspended tenant's definition (YAML)"},
 };
 
 const struct api_route *api_routes(size_t *np)
@@ -99,6 +116,7 @@ const char *api_role_name(enum api_role role)
 	case API_ROLE_AGENT:      return "agent";
 	case API_ROLE_SUPERVISOR: return "supervisor";
 	case API_ROLE_ADMIN:      return "admin";
+	case API_ROLE_OPERATOR:   return "operator";
 	}
 	return "?";
 }

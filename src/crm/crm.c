@@ -60,7 +60,8 @@ uint64_t crm_now(const struct crm *crm)
 struct crm_tenant *crm_tenant_get(const struct crm *crm, const char *name)
 {
 	for (size_t i = 0; name && i < crm->ntenants; i++) {
-		if (!strcmp(crm->tenants[i].cfg->name, name))
+		if (!crm->tenants[i].cfg->removed &&
+		    !strcmp(crm->tenants[i].cfg->name, name))
 			return &crm->tenants[i];
 	}
 	return NULL;

@@ -553,6 +553,30 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	d->db_path = pick(opts->db_path, d->center->server.database,
 			  DAEMON_DB_DEFAULT);
 
+	err = make_parent_dirs(d->db_path);
+	if (err) {
+		fprintf(stderr, "hotline serve: %s: cannot create its "
+				"directory: %s\n",
+			d->db_path, strerror(err));
+		return err;
+	}
+	err = store_open(&d->store, d->db_path, errbuf, sizeof(errbuf));
+	if (err) {
+		fprintf(stderr, "hotline serve: %s\n",
+			*errbuf ? errbuf : strerror(err));
+		return err;
+	}
+
+	/* Tenants created, imported, suspended or deleted through the API
+	 * (src/api/tenants.c) over the file's, before anything is built
+	 * from the model. */
+	err = api_tenants_restore(d->center, d->store);
+	if (err) {
+		fprintf(stderr, "hotline serve: stored tenants: %s\n",
+			strerror(err));
+		return err;
+	}
+
 	err = acd_alloc(&d->acd, &(struct acd_opts){
 					 .clock = engine_clock,
 					 .clock_arg = d,
@@ -577,19 +601,6 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	}
 	engine_deadline(acd_next_deadline(d->acd), d);
 
-	err = make_parent_dirs(d->db_path);
-	if (err) {
-		fprintf(stderr, "hotline serve: %s: cannot create its "
-				"directory: %s\n",
-			d->db_path, strerror(err));
-		return err;
-	}
-	err = store_open(&d->store, d->db_path, errbuf, sizeof(errbuf));
-	if (err) {
-		fprintf(stderr, "hotline serve: %s\n",
-			*errbuf ? errbuf : strerror(err));
-		return err;
-	}
 
 	err = start_crm(d);
 	if (err)

@@ -244,6 +244,18 @@ static const struct migration migrations[] = {
      " ON workorder (tenant, unit, status, due, id);"
      "CREATE INDEX workorder_status"
      " ON workorder (tenant, status, due, id);"},
+    {15, "platform_tenant",
+     /* The tenant lifecycle (src/api/tenants.c): a tenant's state and,
+      * when it was created or imported through the API, its definition
+      * (center-file YAML).  Applied over the center file at start: a
+      * definition replaces the file's tenant of that name (or adds one),
+      * "deleted" hides it.  A deleted tenant's records stay. */
+     "CREATE TABLE platform_tenant ("
+     " tenant TEXT PRIMARY KEY,"
+     " state TEXT NOT NULL CHECK (state IN"
+     "  ('active', 'suspended', 'deleted')),"
+     " definition TEXT,"
+     " updated INTEGER NOT NULL);"},
 };
 
 unsigned store_schema_latest(void)

@@ -128,7 +128,9 @@ const struct center_agent *voice_agent_lookup(const struct voice *v,
 
 	for (size_t i = 0; i < c->ntenants; i++) {
 		const struct center_tenant *t = &c->tenants[i];
-		const struct center_agent *ca = center_agent(t, id);
+		const struct center_agent *ca = t->removed
+		                                    ? NULL
+		                                    : center_agent(t, id);
 
 		if (!ca)
 			continue;
