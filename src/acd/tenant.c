@@ -70,6 +70,19 @@ int acd_tenant_add(struct acd *acd, const char *name, struct acd_tenant **tp)
 	return 0;
 }
 
+bool acd_tenant_busy(const struct acd_tenant *t)
+{
+	if (!t)
+		return false;
+	for (struct le *le = list_head(&t->acd->live); le; le = le->next) {
+		const struct acd_contact *c = le->data;
+
+		if (c->t == t && !c->dead)
+			return true;
+	}
+	return false;
+}
+
 int acd_tenant_remove(struct acd *acd, const char *name)
 {
 	struct acd_tenant *t = acd_tenant_find(acd, name);
@@ -82,14 +95,9 @@ int acd_tenant_remove(struct acd *acd, const char *name)
 				name);
 	/* Contacts point at the tenant's queues and agents: it goes only
 	 * once none is left. */
-	for (struct le *le = list_head(&acd->live); le; le = le->next) {
-		const struct acd_contact *c = le->data;
-
-		if (c->t == t && !c->dead)
-			return acd_fail(acd, EBUSY,
-					"tenant '%s' still has contacts",
-					name);
-	}
+	if (acd_tenant_busy(t))
+		return acd_fail(acd, EBUSY, "tenant '%s' still has contacts",
+				name);
 	mem_deref(t);
 	return 0;
 }

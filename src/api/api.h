@@ -319,7 +319,9 @@ struct api_fanout_stats {
 };
 void api_live_fanout_stats(const struct api_live *l,
 			   struct api_fanout_stats *st);
-/** Close the event streams of a tenant's users (suspended, deleted). */
+/** Close the event streams of a tenant's users (suspended, deleted), and
+ *  forget its queues' pending statistics (call before the engine drops
+ *  the tenant). */
 void api_live_tenant_closed(struct api_live *l, const char *tenant);
 /** Connected WebSocket clients. */
 uint32_t api_live_clients(const struct api_live *l);

@@ -293,6 +293,14 @@ void api_live_tenant_closed(struct api_live *l, const char *tenant)
 
 	if (!l || !tenant)
 		return;
+	/* a deleted tenant's queues are freed next: no stats of them later */
+	for (size_t i = 0; i < l->ndirty;) {
+		if (!strcmp(acd_tenant_name(acd_queue_tenant(l->dirty[i])),
+			    tenant))
+			l->dirty[i] = l->dirty[--l->ndirty];
+		else
+			i++;
+	}
 	le = l->clients.head;
 	while (le) {
 		struct client *cl = le->data;

@@ -414,6 +414,32 @@ static int idle(struct api_req *req, const struct center_tenant *ct)
 	return 0;
 }
 
+/* The tenant out of the engine, and first everything that points at its
+ * agents and queues (event stream, phones).  Answers 409 when contacts
+ * of it are still in the engine. */
+static int engine_drop(struct api_req *req, const struct center_tenant *ct)
+{
+	struct acd *acd = api_acd(req);
+	struct acd_tenant *at = acd_tenant_find(acd, ct->name);
+	int e;
+
+	if (!at)
+		return 0;
+	if (acd_tenant_busy(at)) {
+		api_reply_error(req, 409, "busy",
+				"tenant %s still has contacts in its queues",
+				ct->name);
+		return EBUSY;
+	}
+	api_live_tenant_closed(api_live(req), ct->name);
+	voice_tenant_removed(api_voice(req), ct);
+	e = acd_tenant_remove(acd, ct->name);
+	if (e)
+		api_reply_error(req, 409, "busy", "tenant %s: %s", ct->name,
+				acd_last_error(acd));
+	return e;
+}
+
 void api_tenant_config_put(struct api_req *req)
 {
 	struct center *c = api_center_rw(req);
@@ -434,12 +460,9 @@ void api_tenant_config_put(struct api_req *req)
 		reply_check(req, e, err);
 		goto out;
 	}
-	e = acd_tenant_remove(api_acd(req), old->name);
-	if (e) {
-		api_reply_error(req, 409, "busy", "tenant %s: %s", old->name,
-				acd_last_error(api_acd(req)));
+	e = engine_drop(req, old);
+	if (e)
 		goto out;
-	}
 	auth_tenant_remove(api_auth(req), old->name);
 	old->removed = true;
 	e = center_tenant_adopt(c, def, &ct);
@@ -477,14 +500,10 @@ void api_tenant_delete(struct api_req *req)
 
 	if (!ct || idle(req, ct))
 		return;
-	e = acd_tenant_remove(api_acd(req), ct->name);
-	if (e && e != ENOENT) {
-		api_reply_error(req, 409, "busy", "tenant %s: %s", ct->name,
-				acd_last_error(api_acd(req)));
+	e = engine_drop(req, ct);
+	if (e)
 		return;
-	}
 	auth_tenant_remove(api_auth(req), ct->name);
-	api_live_tenant_closed(api_live(req), ct->name);
 	ct->removed = true;
 	store_state(req, ct->name, "deleted", NULL);
 	HL_INFO("api", "tenant %s deleted by %s (its records stay)", ct->name,

@@ -338,6 +338,12 @@ static void latency_log(const struct voice *v)
 	        (unsigned long long)(v->lat_max_ns / 1000));
 }
 
+void voice_tenant_removed(struct voice *v, const struct center_tenant *ct)
+{
+	if (v && ct)
+		registrar_tenant_drop(v->reg, ct);
+}
+
 unsigned voice_tenant_calls(const struct voice *v, const char *tenant)
 {
 	unsigned n = 0;

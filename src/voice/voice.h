@@ -86,6 +86,10 @@ void voice_stats(const struct voice *v, struct voice_stats *st);
  *  they are looked up in the center at each INVITE and REGISTER.  EINVAL
  *  (music unusable: logged), ENOMEM. */
 int voice_tenant_added(struct voice *v, const struct center_tenant *ct);
+/** A tenant about to leave the engine (deleted, or replaced by an
+ *  import): its phones' registrations are forgotten (they point at the
+ *  engine's agents).  Call it with no call of the tenant in progress. */
+void voice_tenant_removed(struct voice *v, const struct center_tenant *ct);
 /** Calls from outside in progress for a tenant (any state). */
 unsigned voice_tenant_calls(const struct voice *v, const char *tenant);
 
