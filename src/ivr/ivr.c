@@ -127,7 +127,8 @@ int ivr_tenant_added(struct ivr *ivr, const struct center_tenant *t)
 		ivr->tz = tz;
 		ivr->ntz = n;
 	}
-	ivr->tz[i] = mem_deref(ivr->tz[i]);
+	if (ivr->tz[i])
+		return 0; /* sessions may hold it: a slot keeps its zone */
 	return ivr_tz_load(&ivr->tz[i], NULL,
 	                   t->timezone ? t->timezone : "UTC");
 }

@@ -140,6 +140,10 @@ int voice_tenant_added(struct voice *v, const struct center_tenant *ct)
 			                 "instead)", ct->name, ct->timezone,
 			        strerror(err));
 	}
+	for (size_t i = 0; i < v->nvq; i++) {
+		if (v->vq[i].ct == ct)
+			return 0; /* known already (an import undone) */
+	}
 	if (!ct->nqueues)
 		return vqueues_tenant(v, ct, v->nvq);
 	/* entries are looked up anew each time (vqueue_find), never kept:
