@@ -326,6 +326,31 @@ void api_live_tenant_closed(struct api_live *l, const char *tenant);
 /** Connected WebSocket clients. */
 uint32_t api_live_clients(const struct api_live *l);
 
+/** A contact's screen pop changed (e.g. an agent linked a customer):
+ *  send contact.updated to whoever sees it. */
+void api_contact_updated(struct api_live *l, uint64_t id);
+
+/* --- pop.c: the screen pop of a contact (ivr, customer) ------------------ */
+
+/** What a live contact showed last of its screen pop: kept so that a
+ *  contact that ended (its call gone) still shows it in its last event. */
+struct api_pop_cache {
+	struct json_t *ivr;      /* owning, or NULL: no flow ran */
+	struct json_t *customer; /* owning, or NULL: unknown (yet) */
+	int lookup;              /* enum voice_pop_state last seen */
+	bool by_agent;
+};
+/** Bring the cache up to date from the voice channel (if the contact is
+ *  still a call there); other channels keep what they have. */
+void api_pop_refresh(struct api_pop_cache *pc, const struct voice *voice,
+		     uint64_t contact, int channel);
+/** "pending", "found", "unknown" or "none". */
+const char *api_pop_lookup_name(const struct api_pop_cache *pc);
+void api_pop_cache_clear(struct api_pop_cache *pc);
+/* contacts.c */
+void api_contact_get(struct api_req *req);
+void api_contact_link(struct api_req *req);
+
 /* --- web.c: static files ------------------------------------------------- */
 
 /** Load the files under dir (read once, served from memory). */

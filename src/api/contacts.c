@@ -6,12 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <re_types.h>
+#include <re_fmt.h>
+#include <re_mem.h>
+
 #include <jansson.h>
 
 #include "acd/acd.h"
 #include "api/api.h"
 #include "auth/auth.h"
 #include "core/core.h"
+#include "voice/voice.h"
 
 /* GET /api/v1/contacts?state=waiting|offered|connected */
 void api_contacts_list(struct api_req *req)
@@ -101,4 +106,141 @@ void api_contact_set_priority(struct api_req *req)
 		return;
 	}
 	api_reply_json(req, 200, api_contact_json(api_live(req), id));
+}
+
+/* An agent acts on its own contacts only (offered to or connected with
+ * it); 403 otherwise.  Supervisors and admins on any of the tenant. */
+static bool own_contact(struct api_req *req, uint64_t id)
+{
+	const char *self = api_self_agent(req);
+	struct acd_contact_info ci;
+	enum auth_role role = api_session(req)->role;
+
+	if (role == AUTH_ROLE_SUPERVISOR || role == AUTH_ROLE_ADMIN)
+		return true;
+	if (self && !acd_contact_info(api_acd(req), id, &ci) && ci.agent &&
+	    !strcmp(acd_agent_id(ci.agent), self))
+		return true;
+	api_reply_error(req, 403, "forbidden",
+			"contact %llu is not offered to or connected with "
+			"you",
+			(unsigned long long)id);
+	return false;
+}
+
+/* GET /api/v1/contacts/{id} */
+void api_contact_get(struct api_req *req)
+{
+	uint64_t id = contact_of(req);
+	json_t *c;
+
+	if (!id || !own_contact(req, id))
+		return;
+	c = api_contact_json(api_live(req), id);
+	if (!c) {
+		api_reply_error(req, 404, "not_found", "no live contact %llu",
+				(unsigned long long)id);
+		return;
+	}
+	api_reply_json(req, 200, c);
+}
+
+struct link_req {
+	struct api_req *req; /* held */
+	uint64_t id;
+	char customer[32];
+};
+
+static void link_destructor(void *arg)
+{
+	struct link_req *lr = arg;
+
+	mem_deref(lr->req);
+}
+
+static void link_done(int err, void *arg)
+{
+	struct link_req *lr = arg;
+	struct api_req *req = lr->req;
+	json_t *c;
+
+	switch (err) {
+	case 0:
+		c = api_contact_json(api_live(req), lr->id);
+		if (c)
+			api_reply_json(req, 200, c);
+		else
+			api_reply_error(req, 409, "conflict",
+					"contact %llu ended meanwhile",
+					(unsigned long long)lr->id);
+		break;
+	case ENOENT:
+		api_reply_error(req, 404, "not_found",
+				"no customer %s in tenant %s", lr->customer,
+				api_tenant_name(req));
+		break;
+	case ESRCH:
+		api_reply_error(req, 409, "conflict",
+				"contact %llu ended meanwhile",
+				(unsigned long long)lr->id);
+		break;
+	default:
+		api_reply_error(req, 503, "unavailable",
+				"customer lookup failed: %s", strerror(err));
+		break;
+	}
+	mem_deref(lr);
+}
+
+/* PUT /api/v1/contacts/{id}/customer {"customer": ID} */
+void api_contact_link(struct api_req *req)
+{
+	static const char *const known[] = {"customer"};
+	json_t *body = api_req_body(req);
+	struct acd_contact_info ci;
+	struct link_req *lr;
+	const char *customer;
+	uint64_t id;
+	int err;
+
+	if (api_json_fields(req, body, known, 1) ||
+	    api_json_string(req, body, "customer", true, 26, &customer))
+		return;
+	id = contact_of(req);
+	if (!id || !own_contact(req, id))
+		return;
+	if (acd_contact_info(api_acd(req), id, &ci) ||
+	    (ci.channel != ACD_CH_VOICE && ci.channel != ACD_CH_CALLBACK)) {
+		api_reply_error(req, 409, "conflict",
+				"contact %llu is no call: its customer cannot "
+				"be linked here",
+				(unsigned long long)id);
+		return;
+	}
+	if (!api_voice(req)) {
+		api_reply_error(req, 503, "unavailable", "no voice channel");
+		return;
+	}
+	lr = mem_zalloc(sizeof(*lr), link_destructor);
+	if (!lr) {
+		api_reply_error(req, 500, "internal", "out of memory");
+		return;
+	}
+	lr->id = id;
+	str_ncpy(lr->customer, customer, sizeof(lr->customer));
+	lr->req = api_req_hold(req);
+	err = voice_contact_link(api_voice(req), id, customer, link_done, lr);
+	if (!err)
+		return;
+	mem_deref(lr);
+	if (err == ENOENT)
+		api_reply_error(req, 409, "conflict",
+				"contact %llu is no call any more",
+				(unsigned long long)id);
+	else if (err == EINVAL)
+		api_reply_error(req, 400, "bad_value", "bad customer id");
+	else
+		api_reply_error(req, 503, "unavailable",
+				"customers cannot be linked: %s",
+				err == ENOSYS ? "no CRM" : strerror(err));
 }

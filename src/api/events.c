@@ -15,6 +15,9 @@
  *   agent.state     {agent}
  *   contact.queued | .offered | .offer_ended | .accepted | .requeued |
  *   .completed | .abandoned | .overflowed | .removed | .priority {contact}
+ *   contact.updated {contact}: its screen pop changed (pop.c: the
+ *                   customer lookup answered after the contact was sent,
+ *                   or an agent linked a customer)
  *   queue.stats     {queue}
  *   queue.interval  {queue: name, interval}
  * The contact's state says where it is now: waiting, offered, connected,
@@ -65,6 +68,8 @@ struct live_contact {
 	char dialed[64];
 	uint8_t priority;
 	uint64_t arrived;          /* ms, first queued */
+	struct api_pop_cache pop;  /* the screen pop last seen (pop.c), shown
+	                              once the call is over */
 };
 
 struct client {
@@ -90,6 +95,15 @@ struct api_live {
 	struct api_fanout_stats fs;
 };
 
+/* Who gets a message, within its tenant. */
+enum audience {
+	TO_ALL = 0, /* every client (queue statistics) */
+	TO_WHOLE,   /* supervisors and admins, and the agent named if any */
+	TO_AGENT,   /* the agent named only */
+};
+static void publish(struct api_live *l, const struct acd_tenant *tenant,
+		    enum audience to, const char *agent, json_t *msg);
+
 /* --- live contacts ----------------------------------------------------------- */
 
 static bool contact_cmp(struct le *le, void *arg)
@@ -111,6 +125,7 @@ static void contact_destructor(void *arg)
 	struct live_contact *c = arg;
 
 	hash_unlink(&c->he);
+	api_pop_cache_clear(&c->pop);
 }
 
 static const char *contact_state_name(enum acd_contact_state s)
@@ -125,8 +140,8 @@ static const char *contact_state_name(enum acd_contact_state s)
 
 /* The contact as JSON; state: the state to show when the engine no longer
  * holds it (NULL: ask the engine). */
-static json_t *contact_json(const struct api_live *l,
-			    const struct live_contact *c, const char *state)
+static json_t *contact_json(const struct api_live *l, struct live_contact *c,
+			    const char *state)
 {
 	struct voice *voice = api_voice_of(l->api);
 	struct acd_contact_info ci;
@@ -143,9 +158,10 @@ static json_t *contact_json(const struct api_live *l,
 	snprintf(id, sizeof(id), "%llu", (unsigned long long)c->id);
 	if (!state)
 		state = have ? contact_state_name(ci.state) : "ended";
+	api_pop_refresh(&c->pop, voice, c->id, c->ch);
 	return json_pack(
 		"{s:s,s:o,s:s,s:s,s:o,s:o,s:o,s:o,s:i,s:o,s:I,s:I,s:o,s:o,"
-		"s:b,s:o,s:o}",
+		"s:b,s:O,s:s,s:O}",
 		"id", id,
 		"interaction",
 		api_json_str(vhave ? vi.interaction
@@ -169,17 +185,37 @@ static json_t *contact_json(const struct api_live *l,
 				    : json_null(),
 		"arrived", api_json_time(c->arrived),
 		"held", vhave && vi.held,
-		/* the IVR's answers and the customer's history come with
-		 * their subsystems */
-		"ivr", json_null(),
-		"customer", json_null());
+		/* the screen pop: the IVR's answers and the customer */
+		"ivr", c->pop.ivr ? c->pop.ivr : json_null(),
+		"customer_lookup", api_pop_lookup_name(&c->pop),
+		"customer", c->pop.customer ? c->pop.customer : json_null());
 }
 
 json_t *api_contact_json(const struct api_live *l, uint64_t id)
 {
-	const struct live_contact *c = l ? contact_find(l, id) : NULL;
+	struct live_contact *c = l ? contact_find(l, id) : NULL;
 
 	return c ? contact_json(l, c, NULL) : NULL;
+}
+
+/* The screen pop of a contact changed (voice told us): send it again to
+ * whoever saw it. */
+static void pop_changed(uint64_t id, void *arg)
+{
+	struct api_live *l = arg;
+	struct live_contact *c = contact_find(l, id);
+
+	if (!c || !l->clients.head)
+		return;
+	publish(l, c->tenant, TO_WHOLE, *c->agent ? c->agent : NULL,
+		json_pack("{s:s,s:o}", "type", "contact.updated", "contact",
+			  contact_json(l, c, NULL)));
+}
+
+void api_contact_updated(struct api_live *l, uint64_t id)
+{
+	if (l)
+		pop_changed(id, l);
 }
 
 struct cur_walk {
@@ -237,7 +273,7 @@ struct list_walk {
 
 static bool contacts_apply(struct le *le, void *arg)
 {
-	const struct live_contact *c = le->data;
+	struct live_contact *c = le->data;
 	struct list_walk *w = arg;
 	struct acd_contact_info ci;
 
@@ -340,12 +376,6 @@ static struct mbuf *frame(const char *text)
 	return mb;
 }
 
-/* Who gets a message, within its tenant. */
-enum audience {
-	TO_ALL = 0, /* every client (queue statistics) */
-	TO_WHOLE,   /* supervisors and admins, and the agent named if any */
-	TO_AGENT,   /* the agent named only */
-};
 
 /* Send text to the clients of tenant that may see it. */
 static void fanout(struct api_live *l, const struct acd_tenant *tenant,
@@ -733,6 +763,7 @@ static void live_destructor(void *arg)
 
 	if (l->subscribed)
 		acd_unsubscribe(l->acd, engine_event, l);
+	voice_set_poph(api_voice_of(l->api), NULL, NULL);
 	tmr_cancel(&l->tmr);
 	while (l->clients.head) {
 		struct client *cl = l->clients.head->data;
@@ -765,6 +796,7 @@ int api_live_alloc(struct api_live **lp, struct api *api)
 		return err;
 	}
 	l->subscribed = true;
+	voice_set_poph(api_voice_of(api), pop_changed, l);
 	*lp = l;
 	return 0;
 }

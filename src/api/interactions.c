@@ -47,7 +47,7 @@ static json_t *interaction_json(const struct store_interaction *in)
 
 	return json_pack(
 		"{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
-		"s:o,s:o,s:o,s:o,s:o,s:o}",
+		"s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 		"id", in->id,
 		"tenant", api_json_str(in->tenant),
 		"channel", api_json_str(in->channel),
@@ -70,6 +70,8 @@ static json_t *interaction_json(const struct store_interaction *in)
 		"recording", recording_url(in),
 		"wrapup_code", api_json_str(in->wrapup_code),
 		"note", api_json_str(in->note),
+		/* the customer linked (src/voice/pop.c, or an agent) */
+		"customer", api_json_str(in->customer),
 		/* waited until answered, or until the end if never answered */
 		"wait_s", duration(start, in->answered ? in->answered : in->ended),
 		"talk_s", duration(in->answered, in->ended));

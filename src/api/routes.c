@@ -62,6 +62,11 @@ static const struct api_route routes[] = {
 	 "A queue's 15-minute intervals, oldest first"},
 	{"GET", "/api/v1/contacts", api_contacts_list, API_ROLE_AGENT, false,
 	 "Live contacts: waiting, offered, connected"},
+	/* the screen pop (branch pop) */
+	{"GET", "/api/v1/contacts/{id}", api_contact_get, API_ROLE_AGENT, false,
+	 "One live contact with its screen pop (ivr, customer)"},
+	{"PUT", "/api/v1/contacts/{id}/customer", api_contact_link, API_ROLE_AGENT, true,
+	 "Link the contact's call to a customer of the tenant"},
 	{"POST", "/api/v1/contacts/{id}/priority", api_contact_set_priority, API_ROLE_SUPERVISOR, true,
 	 "Change a waiting contact's priority"},
 	{"GET", "/api/v1/interactions", api_interactions_list, API_ROLE_AGENT, false,

@@ -188,6 +188,11 @@ int crm_contact_link(struct crm *crm, const char *tenant,
 int crm_screen_pop(struct crm *crm, const char *tenant,
                    const struct crm_identity *id, store_screen_pop_h *h,
                    void *arg, char *err, size_t errsz);
+/** The same for a customer by id (an agent linked the contact to it);
+ *  h gets ENOENT when the tenant has no such customer. */
+int crm_screen_pop_customer(struct crm *crm, const char *tenant,
+                            const char *customer, store_screen_pop_h *h,
+                            void *arg, char *err, size_t errsz);
 
 /* --- csv.c: RFC 4180 ------------------------------------------------------ */
 

@@ -110,3 +110,17 @@ int crm_screen_pop(struct crm *crm, const char *tenant,
 	return store_screen_pop_get(crm->o.store, tenant, id->kind, v,
 	                            CRM_POP_INTERACTIONS, h, arg);
 }
+
+int crm_screen_pop_customer(struct crm *crm, const char *tenant,
+                            const char *customer, store_screen_pop_h *h,
+                            void *arg, char *err, size_t errsz)
+{
+	int e = known_tenant(crm, tenant, err, errsz);
+
+	if (e)
+		return e;
+	if (!customer || !*customer)
+		return EINVAL;
+	return store_screen_pop_customer_get(crm->o.store, tenant, customer,
+	                                     CRM_POP_INTERACTIONS, h, arg);
+}

@@ -609,6 +609,8 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	err = start_voice(d);
 	if (err)
 		return err;
+	/* each caller looked up among the tenant's customers */
+	voice_set_crm(d->voice, d->crm);
 
 	/* Agents' skills changed through the API outlive restarts. */
 	err = api_skills_restore(d->store, d->acd);

@@ -246,6 +246,8 @@ const size_t crm_in_strs[] = {
     offsetof(struct store_interaction, reason),
     offsetof(struct store_interaction, recording),
     offsetof(struct store_interaction, customer),
+    offsetof(struct store_interaction, wrapup_code),
+    offsetof(struct store_interaction, note),
 };
 const size_t crm_in_nstrs = ARRAY_LEN(crm_in_strs);
 
@@ -278,5 +280,10 @@ int crm_read_interaction(struct store_rows *rows, sqlite3_stmt *st)
 	err |= store_rows_str(rows, &r->reason, crm_col(st, 14));
 	err |= store_rows_str(rows, &r->recording, crm_col(st, 15));
 	err |= store_rows_str(rows, &r->customer, crm_col(st, 16));
+	/* the screen pop asks for the agent's wrap-up too */
+	if (sqlite3_column_count(st) > 18) {
+		err |= store_rows_str(rows, &r->wrapup_code, crm_col(st, 17));
+		err |= store_rows_str(rows, &r->note, crm_col(st, 18));
+	}
 	return err ? ENOMEM : 0;
 }

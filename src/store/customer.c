@@ -646,15 +646,17 @@ static int pop_fn(struct store_conn *c, const void *f, void **vp, size_t *np)
 	p = mem_zalloc(sizeof(*p), pop_destructor);
 	if (!p)
 		return ENOMEM;
-	err = find_by_ident(c, a->tenant, a->kind, a->value, &p->customer);
+	err = a->id ? get_by_id(c, a->tenant, a->id, &p->customer)
+	            : find_by_ident(c, a->tenant, a->kind, a->value,
+	                            &p->customer);
 	if (err)
 		goto out;
 
 	st = crm_stmt(c, CS_POP_INTERACTIONS,
 	              "SELECT id, tenant, channel, caller, dialed, queue,"
 	              " agent, arrived, queued, offered, answered, ended,"
-	              " disposition, sip_code, reason, recording, customer"
-	              " FROM interaction WHERE customer = ?1"
+	              " disposition, sip_code, reason, recording, customer,"
+	              " wrapup_code, note FROM interaction WHERE customer = ?1"
 	              " ORDER BY arrived DESC, id DESC LIMIT ?2");
 	if (!st) {
 		err = EIO;
@@ -758,6 +760,27 @@ int store_screen_pop_get(struct store *s, const char *tenant,
 	in->a.tenant = crm_in_str(&in->base, tenant);
 	in->a.value = crm_in_str(&in->base, value);
 	in->a.kind = kind;
+	in->a.n = n;
+	if (in->base.nomem) {
+		mem_deref(in);
+		return ENOMEM;
+	}
+	return store_call_submit(s, false, pop_exec, pop_deliver, h, arg, in);
+}
+
+int store_screen_pop_customer_get(struct store *s, const char *tenant,
+                                  const char *customer, uint32_t n,
+                                  store_screen_pop_h *h, void *arg)
+{
+	struct pop_in *in;
+
+	if (!s || !h || !tenant || !customer)
+		return EINVAL;
+	in = crm_in_alloc(sizeof(*in));
+	if (!in)
+		return ENOMEM;
+	in->a.tenant = crm_in_str(&in->base, tenant);
+	in->a.id = crm_in_str(&in->base, customer);
 	in->a.n = n;
 	if (in->base.nomem) {
 		mem_deref(in);

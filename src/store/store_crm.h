@@ -342,6 +342,11 @@ typedef void(store_screen_pop_h)(int err, const struct store_screen_pop *p,
 int store_screen_pop_get(struct store *s, const char *tenant,
                          enum store_ident_kind kind, const char *value,
                          uint32_t n, store_screen_pop_h *h, void *arg);
+/** The same for a customer by id (the agent linked it); ENOENT when the
+ *  tenant has no such customer.  Interactions carry their wrap-up. */
+int store_screen_pop_customer_get(struct store *s, const char *tenant,
+                                  const char *customer, uint32_t n,
+                                  store_screen_pop_h *h, void *arg);
 
 /** Interactions linked to a customer, or all of a tenant's (customer
  *  NULL), oldest first, arrived in [since, until) (until 0: no bound), for

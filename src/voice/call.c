@@ -43,6 +43,7 @@ static void call_destructor(void *arg)
 	tmr_cancel(&c->tmr);
 	list_unlink(&c->le);
 	hash_unlink(&c->he);
+	pop_call_gone(c);
 	mem_deref(c->ivr);
 	work_vars_flush(c);
 	list_flush(&c->offers);
@@ -153,6 +154,8 @@ int call_alloc(struct call **cp, struct voice *v, const struct sip_msg *msg,
 
 	list_append(&v->calls, &c->le, c);
 	++v->calls_total;
+	/* who is calling: answered later, nothing waits for it */
+	pop_start(c);
 
 out:
 	if (err)
@@ -191,6 +194,7 @@ int call_alloc_work(struct call **cp, struct voice *v,
 
 	/* the relay (ports) only once an agent is rung: see call_offer() */
 	list_append(&v->calls, &c->le, c);
+	pop_start(c);
 	*cp = c;
 	return 0;
 }

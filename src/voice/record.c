@@ -65,6 +65,8 @@ void record_write(struct call *c)
 	in.disposition = disp(c->disp);
 	in.sip_code = c->scode;
 	in.reason = c->reason[0] ? c->reason : NULL;
+	/* the caller's customer, if the lookup (or the agent) found one */
+	in.customer = c->customer[0] ? c->customer : NULL;
 	if (c->rec_path && !c->rec_failed)
 		in.recording = c->rec_path;
 	else if (c->vm_path)

@@ -23,6 +23,7 @@ static void voice_destructor(void *arg)
 	/* the engine must outlive the voice (the daemon frees voice first) */
 	if (v->subscribed)
 		acd_unsubscribe(v->cfg.acd, event_handler, v);
+	pop_voice_gone(v);
 	list_flush(&v->calls);
 	hash_flush(v->ht_contact);
 	mem_deref(v->ht_contact);

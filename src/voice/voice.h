@@ -39,6 +39,8 @@ struct media;
 struct ivr;
 struct ivr_prompts;
 struct voice;
+struct crm;
+struct store_screen_pop;
 
 struct voice_cfg {
 	const struct center *center; /* trunks, numbers, agents' passwords;
@@ -105,6 +107,71 @@ typedef void(voice_var_h)(const char *name, const char *value, void *arg);
  *  voice channel is that contact (any more).  Control loop. */
 int voice_call_vars(const struct voice *v, uint64_t contact, voice_var_h *h,
                     void *arg);
+
+/* --- pop.c: who is calling, for the agent's screen pop ------------------- */
+
+/**
+ * Look callers up in the CRM: from now on every call, callback and voice
+ * message that arrives starts one asynchronous lookup of its caller's
+ * number among its tenant's customers (crm_screen_pop(): the customer,
+ * last interactions, open work orders).  The answer is kept with the call
+ * (voice_contact_pop()) and its customer id goes into the call's
+ * interaction record (or, when the call ended first, is linked to it
+ * afterwards).  Nothing waits for it: the call goes on through the IVR and
+ * the queue meanwhile.  crm NULL stops looking up.  Control loop.
+ */
+void voice_set_crm(struct voice *v, struct crm *crm);
+
+enum voice_pop_state {
+	VOICE_POP_NONE = 0, /* nothing to look up (no crm, no tenant) */
+	VOICE_POP_PENDING,  /* the lookup has not answered yet */
+	VOICE_POP_FOUND,    /* pop holds the customer */
+	VOICE_POP_UNKNOWN,  /* no customer has the caller's identity */
+};
+const char *voice_pop_state_name(enum voice_pop_state s);
+
+struct voice_pop {
+	enum voice_pop_state state;
+	bool by_agent;                      /* linked by an agent */
+	const struct store_screen_pop *pop; /* FOUND: valid until the call
+	                                       changes (use it at once) */
+};
+
+/** The screen pop of an engine contact: 0, or ENOENT (not a call). */
+int voice_contact_pop(const struct voice *v, uint64_t contact,
+                      struct voice_pop *p);
+
+/** Told (on the control loop) when the screen pop of a contact in the
+ *  engine changed: the lookup answered after the call entered its queue,
+ *  or an agent linked it.  One handler (the API); NULL removes it. */
+typedef void(voice_pop_h)(uint64_t contact, void *arg);
+void voice_set_poph(struct voice *v, voice_pop_h *h, void *arg);
+
+/** An agent links the call of contact to customer (an id of the call's
+ *  tenant).  done(err, arg) runs later on the loop: 0 linked (the pop
+ *  is the customer's, voice_pop_h was told), ENOENT no such customer,
+ *  ESRCH the call ended meanwhile, ESHUTDOWN.  Returns 0 when done will
+ *  run, else ENOENT (no call is that contact), ENOSYS (no crm), an errno
+ *  and no call. */
+typedef void(voice_link_h)(int err, void *arg);
+int voice_contact_link(struct voice *v, uint64_t contact, const char *customer,
+                       voice_link_h *done, void *arg);
+
+/** What a variable of the IVR is, from the flow that set it. */
+enum voice_var_kind {
+	VOICE_VAR_CALL = 0, /* caller, called, tenant, flow, language, path */
+	VOICE_VAR_MENU,     /* a menu node's choice: the key pressed */
+	VOICE_VAR_DIGITS,   /* a collect node's digits */
+	VOICE_VAR_LOOKUP,   /* stored by an http node from its answer */
+	VOICE_VAR_OTHER,
+};
+typedef void(voice_ivr_h)(enum voice_var_kind kind, const char *node,
+                          const char *name, const char *value, void *arg);
+/** voice_call_vars() with each variable's kind and the node that set it
+ *  (NULL for VOICE_VAR_CALL/OTHER).  ENODATA when no flow ran for the
+ *  contact, ENOENT when it is no call. */
+int voice_call_ivr(const struct voice *v, uint64_t contact, voice_ivr_h *h,
+                   void *arg);
 
 /** Registered devices of an agent (for the API): number of bindings. */
 unsigned voice_agent_devices(const struct voice *v, const char *tenant,

@@ -153,6 +153,12 @@ struct voice {
 	uint64_t ivr_total; /* calls that ran an IVR flow */
 	uint64_t vm_total;  /* voice messages left */
 	uint64_t cb_total;  /* callbacks requested */
+	/* screen pop (pop.c) */
+	struct crm *crm;  /* borrowed, NULL: no lookups */
+	struct list pops; /* struct pop_req in flight, borrowed (the
+	                     store's jobs own them) */
+	voice_pop_h *poph;
+	void *pop_arg;
 };
 
 /** Count one INVITE-in to agent-INVITE-out latency. */
@@ -306,6 +312,13 @@ struct call {
 	bool desk_held;          /* held from the agent's desktop (control.c) */
 	struct consult *consult; /* consultation in progress (consult.c),
 	                            which holds a reference to the call */
+
+	/* screen pop (pop.c) */
+	enum voice_pop_state pop_state;
+	bool pop_by_agent;
+	uint8_t pop_inflight;         /* lookups pointing to the call */
+	struct store_screen_pop *pop; /* owning: FOUND */
+	char customer[28];            /* linked customer id, "" none */
 };
 
 /** A caller's variable copied into a work item. */
@@ -532,6 +545,16 @@ void work_load_done(struct clip_job *j);
 /** A work item was answered by an agent: tell the agent. */
 void work_preview(struct call *c);
 void work_preview_done(struct call *c);
+
+/* --- pop.c: the caller's customer ---------------------------------------- */
+
+struct pop_req;
+/** Start looking the caller of a new call up (when a crm is set). */
+void pop_start(struct call *c);
+/** The call goes (destructor): a lookup in flight no longer points to it. */
+void pop_call_gone(struct call *c);
+/** The voice goes: lookups in flight answer into nothing. */
+void pop_voice_gone(struct voice *v);
 
 /* --- media glue (call.c) -------------------------------------------------- */
 

@@ -534,6 +534,41 @@ static void pop_cb(int err, const struct store_screen_pop *p, void *arg)
 	*n = (int)p->nworkorders * 100 + (int)p->ninteractions;
 }
 
+/* The screen pop of a customer an agent chose: by id, with the agent's
+ * wrap-up code of each interaction. */
+struct by_id {
+	int err;
+	char wrapup[32];
+	size_t nin, nwo;
+};
+
+static void pop_id_cb(int err, const struct store_screen_pop *p, void *arg)
+{
+	struct by_id *b = arg;
+
+	b->err = err;
+	if (err)
+		return;
+	b->nin = p->ninteractions;
+	b->nwo = p->nworkorders;
+	snprintf(b->wrapup, sizeof(b->wrapup), "%s",
+	         p->ninteractions && p->interactions[0].wrapup_code
+	             ? p->interactions[0].wrapup_code
+	             : "");
+}
+
+static void pop_by_id(const char *tenant, const char *id, struct by_id *b)
+{
+	char err[CRM_ERR_MAX];
+
+	memset(b, 0, sizeof(*b));
+	b->err = -1;
+	assert_int_equal(crm_screen_pop_customer(E.crm, tenant, id, pop_id_cb,
+	                                         b, err, sizeof(err)),
+	                 0);
+	flush();
+}
+
 static void test_customer_pop_export(void **state)
 {
 	struct crm_identity ids[2] = {{STORE_IDENT_PHONE, "138 0013 8000"},
@@ -588,6 +623,28 @@ static void test_customer_pop_export(void **state)
 	    0);
 	flush();
 	assert_int_equal(n, 101);
+
+	/* by id, as when an agent links a contact, with the wrap-up */
+	{
+		struct by_id b;
+
+		assert_int_equal(
+		    store_interaction_wrapup_put(E.store, "t1", "CALL1",
+		                                 "resolved", NULL, NULL, NULL),
+		    0);
+		flush();
+		pop_by_id("t1", o.id, &b);
+		assert_int_equal(b.err, 0);
+		assert_int_equal(b.nin, 1);
+		assert_int_equal(b.nwo, 1);
+		assert_string_equal(b.wrapup, "resolved");
+		pop_by_id("t1", "01NOSUCHCUSTOMER0000000000", &b);
+		assert_int_equal(b.err, ENOENT);
+		assert_int_equal(crm_screen_pop_customer(E.crm, "nope", o.id,
+		                                         pop_id_cb, &b, err,
+		                                         sizeof(err)),
+		                 ENOENT);
+	}
 
 	/* answered: the follow-up call goes to the customer's number */
 	{
