@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <re_types.h>
@@ -104,6 +105,61 @@ static json_t *live_json(struct api_req *req, const struct center_tenant *ct)
 	return o ? o : json_null();
 }
 
+/* {"mon": ["08:00-20:00"], ..., "sun": []}, or null: open around the
+ * clock. */
+static json_t *hours_json(const struct center_tenant *ct)
+{
+	static const char *const days[7] = {"mon", "tue", "wed", "thu",
+					    "fri", "sat", "sun"};
+	json_t *o;
+
+	if (!ct->has_hours)
+		return json_null();
+	o = json_object();
+	for (int d = 0; o && d < 7; d++) {
+		const struct center_day *day = &ct->week[d];
+		json_t *arr = json_array();
+
+		for (uint8_t i = 0; arr && i < day->n; i++) {
+			char buf[16];
+
+			snprintf(buf, sizeof(buf), "%02u:%02u-%02u:%02u",
+				 day->r[i].from / 60u, day->r[i].from % 60u,
+				 day->r[i].to / 60u, day->r[i].to % 60u);
+			json_array_append_new(arr, json_string(buf));
+		}
+		json_object_set_new(o, days[d], arr ? arr : json_array());
+	}
+	return o ? o : json_null();
+}
+
+/* ["2026-10-01", "2026-10-02..2026-10-07"] */
+static json_t *holidays_json(const struct center_tenant *ct)
+{
+	json_t *arr = json_array();
+
+	for (size_t i = 0; arr && i < ct->nholidays; i++) {
+		time_t a = (time_t)(ct->holidays[i].first * 86400);
+		time_t b = (time_t)(ct->holidays[i].last * 86400);
+		struct tm ta, tb;
+		char buf[32];
+
+		gmtime_r(&a, &ta);
+		gmtime_r(&b, &tb);
+		if (a == b)
+			strftime(buf, sizeof(buf), "%Y-%m-%d", &ta);
+		else {
+			char tail[12];
+
+			strftime(buf, sizeof(buf), "%Y-%m-%d..", &ta);
+			strftime(tail, sizeof(tail), "%Y-%m-%d", &tb);
+			strncat(buf, tail, sizeof(buf) - strlen(buf) - 1);
+		}
+		json_array_append_new(arr, json_string(buf));
+	}
+	return arr ? arr : json_array();
+}
+
 static json_t *tenant_json(struct api_req *req, const struct center_tenant *ct)
 {
 	json_t *numbers = json_array(), *langs = json_array(), *o;
@@ -131,6 +187,10 @@ static json_t *tenant_json(struct api_req *req, const struct center_tenant *ct)
 		      (json_int_t)ct->nqueues, "skills",
 		      (json_int_t)ct->nskills, "flows", (json_int_t)ct->nflows,
 		      "users", (json_int_t)users, "live", live_json(req, ct));
+	if (o) {
+		json_object_set_new(o, "hours", hours_json(ct));
+		json_object_set_new(o, "holidays", holidays_json(ct));
+	}
 	return o;
 }
 
