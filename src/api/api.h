@@ -68,6 +68,12 @@ struct sa;
 
 /* --- server.c: the HTTP server ------------------------------------------ */
 
+struct center_tenant;
+/** A tenant the operator added at run time (tenants.c), once the engine,
+ *  the voice channel and the users have it: for the daemon's other
+ *  subsystems (work orders and appointments). */
+typedef void(api_tenant_h)(const struct center_tenant *ct, void *arg);
+
 struct api_cfg {
 	const char *listen;           /* "ADDR:PORT" */
 	struct acd *acd;              /* borrowed, required */
@@ -77,6 +83,8 @@ struct api_cfg {
 	struct voice *voice;          /* borrowed; NULL: no device counts */
 	const char *web_dir;          /* static files at /, or NULL */
 	uint32_t session_ttl_s;       /* 0: AUTH_SESSION_TTL_S */
+	api_tenant_h *tenanth;        /* may be NULL */
+	void *tenant_arg;
 };
 
 #define API_LAT_BUCKETS 24 /* request latency: 2^i us buckets */
@@ -122,6 +130,8 @@ struct store *api_store_of(const struct api *api);
 const struct center *api_center_of(const struct api *api);
 /** The center model to change (tenants.c only, on the loop). */
 struct center *api_center_rw(const struct api_req *req);
+/** Tell api_cfg.tenanth of a tenant added at run time. */
+void api_tenant_added(const struct api_req *req, const struct center_tenant *ct);
 struct api_live *api_live_of(const struct api *api);
 /** Decoded value of a {param} of the route, by name; NULL if none. */
 const char *api_req_param(const struct api_req *req, const char *name);

@@ -37,6 +37,8 @@ struct api {
 					 tenant lifecycle (tenants.c) */
 	struct store *store;          /* borrowed, may be NULL */
 	struct voice *voice;          /* borrowed, may be NULL */
+	api_tenant_h *tenanth;        /* may be NULL */
+	void *tenant_arg;
 	struct auth *auth;            /* owning */
 	struct api_live *live;        /* owning: event stream */
 	struct api_web *web;          /* owning, NULL without --web */
@@ -749,6 +751,8 @@ int api_alloc(struct api **apip, const struct api_cfg *cfg)
 		return ENOMEM;
 	api->acd = cfg->acd;
 	api->center = cfg->center;
+	api->tenanth = cfg->tenanth;
+	api->tenant_arg = cfg->tenant_arg;
 	api->store = cfg->store;
 	api->voice = cfg->voice;
 	api->started = hl_mono_ms();
@@ -829,6 +833,12 @@ struct store *api_store_of(const struct api *api)
 struct center *api_center_rw(const struct api_req *req)
 {
 	return req->api->center;
+}
+
+void api_tenant_added(const struct api_req *req, const struct center_tenant *ct)
+{
+	if (req->api->tenanth)
+		req->api->tenanth(ct, req->api->tenant_arg);
 }
 
 const struct center *api_center_of(const struct api *api)

@@ -442,6 +442,7 @@ void api_tenant_create(struct api_req *req)
 		api_reply_error(req, 400, "invalid_definition", "%s", err);
 		goto out;
 	}
+	api_tenant_added(req, ct);
 	store_state(req, ct->name, "active", text);
 	HL_INFO("api", "tenant %s created by %s (%zu queues, %zu agents, "
 		       "numbers %s%s)",
@@ -544,6 +545,7 @@ void api_tenant_config_put(struct api_req *req)
 				*err ? err : strerror(e));
 		goto out;
 	}
+	api_tenant_added(req, ct);
 	store_state(req, ct->name, "suspended", text);
 	HL_INFO("api", "tenant %s: definition replaced by %s (stays "
 		       "suspended until resumed)",

@@ -458,6 +458,18 @@ static int recordings_dir(struct daemon *d)
 			   (size_t)(slash - d->db_path));
 }
 
+/* A tenant the operator added at run time (src/api/tenants.c): work
+ * orders and appointments for it too. */
+static void tenant_added(const struct center_tenant *ct, void *arg)
+{
+	struct daemon *d = arg;
+	int err = d->crm ? crm_tenant_added(d->crm, ct) : 0;
+
+	if (err)
+		HL_WARN("daemon", "tenant %s: no work orders until a restart: "
+				  "%s", ct->name, strerror(err));
+}
+
 /* The media relay on the SIP address's IP, then the voice channel. */
 static int start_voice(struct daemon *d)
 {
@@ -633,6 +645,8 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 					 .store = d->store,
 					 .voice = d->voice,
 					 .web_dir = web,
+					 .tenanth = tenant_added,
+					 .tenant_arg = d,
 				 });
 	if (err) {
 		fprintf(stderr, "hotline serve: cannot listen for HTTP on %s: "
