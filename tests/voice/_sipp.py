@@ -197,7 +197,7 @@ class Phone:
             if rc != 0:
                 raise AssertionError("agent %s did not register (sipp %s)"
                                      % (agent, rc))
-            hl.wait_log(r"register: agent %s \(demo\) device .*:%d .*"
+            hl.wait_log(r"register: agent %s \(demo\) device .*:%d\b.*"
                         r"registered" % (agent, self.port), 5)
 
     def wait(self, timeout=40):
