@@ -45,6 +45,7 @@
 struct json_t;
 struct acd;
 struct store;
+struct crm;
 struct voice;
 struct center;
 struct api;
@@ -81,6 +82,7 @@ struct api_cfg {
 					 lifecycle (tenants.c) changes it */
 	struct store *store;          /* borrowed; NULL: interactions 503 */
 	struct voice *voice;          /* borrowed; NULL: no device counts */
+	struct crm *crm;              /* borrowed; NULL: CRM routes 503 */
 	const char *web_dir;          /* static files at /, or NULL */
 	uint32_t session_ttl_s;       /* 0: AUTH_SESSION_TTL_S */
 	api_tenant_h *tenanth;        /* may be NULL */
@@ -111,6 +113,8 @@ struct acd *api_acd(const struct api_req *req);
 const struct center *api_center(const struct api_req *req);
 struct store *api_store(const struct api_req *req);
 struct voice *api_voice(const struct api_req *req);
+struct crm *api_crm(const struct api_req *req);
+struct crm *api_crm_of(const struct api *api);
 struct auth *api_auth(const struct api_req *req);
 struct api_live *api_live(const struct api_req *req);
 /** The caller's session (tenant, role, agent); NULL on public routes. */
@@ -181,6 +185,9 @@ enum api_role {
 	API_ROLE_AGENT,      /* any signed-in user; agents on themselves */
 	API_ROLE_SUPERVISOR, /* reads and changes within a tenant */
 	API_ROLE_ADMIN,      /* the tenant's configuration and users */
+	API_ROLE_UNIT,       /* any signed-in user, handling units' users
+	                        (AUTH_ROLE_UNIT) too; they may call no
+	                        route of another role */
 	API_ROLE_OPERATOR,   /* the platform: tenants only (an operator
 				calls no other route, and only operators
 				call these) */

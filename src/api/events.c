@@ -47,6 +47,7 @@
 
 #include "acd/acd.h"
 #include "api/api.h"
+#include "api/crmapi.h"
 #include "auth/auth.h"
 #include "core/core.h"
 #include "voice/voice.h"
@@ -79,6 +80,9 @@ struct client {
 	struct auth_session *sess; /* reference */
 	char agent[64];            /* "" for the whole tenant */
 	bool whole;                /* sees the whole tenant */
+	bool unit;                 /* a handling unit's user: work-order
+	                              events of its unit only */
+	char unit_name[65];        /* its unit ("" none) */
 	uint64_t sent;
 };
 
@@ -92,6 +96,8 @@ struct api_live {
 	const struct acd_queue *dirty[DIRTY_MAX];
 	size_t ndirty;
 	bool subscribed;
+	struct crm *crm;           /* borrowed, may be NULL */
+	bool crm_subscribed;
 	struct api_fanout_stats fs;
 };
 
@@ -397,7 +403,7 @@ static void fanout(struct api_live *l, const struct acd_tenant *tenant,
 		le = le->next;
 		bool mine = !cl->whole && agent && !strcmp(cl->agent, agent);
 
-		if (strcmp(cl->sess->tenant, tn))
+		if (strcmp(cl->sess->tenant, tn) || cl->unit)
 			continue;
 		if ((to == TO_WHOLE && !cl->whole && !mine) ||
 		    (to == TO_AGENT && !mine))
@@ -454,6 +460,47 @@ static void publish(struct api_live *l, const struct acd_tenant *tenant,
 		return;
 	fanout(l, tenant, to, agent, text);
 	free(text);
+}
+
+/* --- work orders (src/crm) ---------------------------------------------- */
+
+/* Supervisors and admins of the tenant get every order's events, a unit's
+ * users those of their unit's orders, agents none (their orders reach
+ * them as contacts of the engine). */
+static void crm_event(const struct crm_event *ev, void *arg)
+{
+	struct api_live *l = arg;
+	json_t *msg = api_crm_event_json(ev);
+	char *text = msg ? json_dumps(msg, JSON_COMPACT) : NULL;
+	struct mbuf *mb = text ? frame(text) : NULL;
+	struct le *le = l->clients.head;
+
+	json_decref(msg);
+	free(text);
+	if (!mb)
+		return;
+	while (le) {
+		struct client *cl = le->data;
+
+		le = le->next;
+		if (strcmp(cl->sess->tenant, ev->tenant))
+			continue;
+		if (cl->unit ? !ev->unit || strcmp(cl->unit_name, ev->unit)
+			     : !cl->whole)
+			continue;
+		if (cl->sess->revoked) {
+			client_close(cl, WEBSOCK_POLICY_VIOLATION,
+				     "signed out");
+			continue;
+		}
+		mb->pos = 0;
+		if (tcp_send(websock_tcp(cl->wc), mb)) {
+			mem_deref(cl);
+			continue;
+		}
+		cl->sent++;
+	}
+	mem_deref(mb);
 }
 
 /* --- queue.stats, at most once a second per changed queue --------------- */
@@ -688,19 +735,24 @@ static json_t *snapshot(struct api_live *l, const struct client *cl,
 		json_decref(s.queues);
 		return NULL;
 	}
-	if (cl->whole || *cl->agent)
+	if (!cl->unit && (cl->whole || *cl->agent))
 		acd_agent_foreach(t, snap_agent, &s);
-	acd_queue_foreach(t, snap_queue, &s);
-	return json_pack("{s:s,s:o,s:o,s:o,s:I,s:{s:s,s:s,s:s,s:o}}", "type",
+	if (!cl->unit)
+		acd_queue_foreach(t, snap_queue, &s);
+	return json_pack("{s:s,s:o,s:o,s:o,s:I,s:{s:s,s:s,s:s,s:o,s:o}}", "type",
 			 "snapshot", "agents", s.agents, "queues", s.queues,
 			 "contacts",
-			 api_contacts_json(l, acd_tenant_name(t),
-					   cl->whole ? NULL : cl->agent, NULL),
+			 cl->unit ? json_array()
+				  : api_contacts_json(l, acd_tenant_name(t),
+						      cl->whole ? NULL
+								: cl->agent,
+						      NULL),
 			 "time_ms", (json_int_t)acd_now(l->acd), "user",
 			 "username", cl->sess->username, "role",
 			 auth_role_name(cl->sess->role), "tenant",
 			 cl->sess->tenant, "agent",
-			 api_json_str(cl->sess->agent));
+			 api_json_str(cl->sess->agent), "unit",
+			 api_json_str(cl->unit ? cl->unit_name : NULL));
 }
 
 /* GET /api/v1/events?token=...: upgrade, then the snapshot. */
@@ -723,7 +775,13 @@ void api_events(struct api_req *req)
 	}
 	cl->l = l;
 	cl->sess = mem_ref(sess);
-	cl->whole = sess->role != AUTH_ROLE_AGENT;
+	cl->unit = sess->role == AUTH_ROLE_UNIT;
+	cl->whole = sess->role != AUTH_ROLE_AGENT && !cl->unit;
+	if (cl->unit) {
+		const char *u = api_self_unit(req);
+
+		str_ncpy(cl->unit_name, u ? u : "", sizeof(cl->unit_name));
+	}
 	if (!cl->whole && sess->agent)
 		str_ncpy(cl->agent, sess->agent, sizeof(cl->agent));
 
@@ -764,6 +822,8 @@ static void live_destructor(void *arg)
 	if (l->subscribed)
 		acd_unsubscribe(l->acd, engine_event, l);
 	voice_set_poph(api_voice_of(l->api), NULL, NULL);
+	if (l->crm_subscribed)
+		crm_unsubscribe(l->crm, crm_event, l);
 	tmr_cancel(&l->tmr);
 	while (l->clients.head) {
 		struct client *cl = l->clients.head->data;
@@ -797,6 +857,15 @@ int api_live_alloc(struct api_live **lp, struct api *api)
 	}
 	l->subscribed = true;
 	voice_set_poph(api_voice_of(api), pop_changed, l);
+	l->crm = api_crm_of(api);
+	if (l->crm) {
+		err = crm_subscribe(l->crm, crm_event, l);
+		if (err) {
+			mem_deref(l);
+			return err;
+		}
+		l->crm_subscribed = true;
+	}
 	*lp = l;
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <re_mem.h>
 
 #include "api/api.h"
+#include "api/crmapi.h"
 #include "auth/auth.h"
 #include "core/core.h"
 #include "store/store.h"
@@ -41,13 +42,13 @@ static json_t *recording_url(const struct store_interaction *in)
 	return json_string(url);
 }
 
-static json_t *interaction_json(const struct store_interaction *in)
+json_t *api_interaction_json(const struct store_interaction *in)
 {
 	uint64_t start = in->queued ? in->queued : in->arrived;
 
 	return json_pack(
 		"{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
-		"s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+		"s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 		"id", in->id,
 		"tenant", api_json_str(in->tenant),
 		"channel", api_json_str(in->channel),
@@ -70,6 +71,9 @@ static json_t *interaction_json(const struct store_interaction *in)
 		"recording", recording_url(in),
 		"wrapup_code", api_json_str(in->wrapup_code),
 		"note", api_json_str(in->note),
+		"satisfaction", in->satisfaction
+					? json_integer(in->satisfaction)
+					: json_null(),
 		/* the customer linked (src/voice/pop.c, or an agent) */
 		"customer", api_json_str(in->customer),
 		/* waited until answered, or until the end if never answered */
@@ -101,7 +105,7 @@ static void list_done(int err, const struct store_interaction *v, size_t n,
 	if (!store_failed(req, err)) {
 		arr = json_array();
 		for (size_t i = 0; arr && i < n; i++)
-			json_array_append_new(arr, interaction_json(&v[i]));
+			json_array_append_new(arr, api_interaction_json(&v[i]));
 		api_reply_json(req, 200,
 			       arr ? json_pack("{s:o}", "interactions", arr)
 				   : NULL);
@@ -130,7 +134,7 @@ static void one_done(int err, const struct store_interaction *v, size_t n,
 					"no interaction %s",
 					api_req_param(req, "id"));
 		else
-			api_reply_json(req, 200, interaction_json(&v[0]));
+			api_reply_json(req, 200, api_interaction_json(&v[0]));
 	}
 	mem_deref(req);
 }
@@ -268,7 +272,7 @@ static void wrapup_read(int err, const struct store_interaction *v, size_t n,
 				api_req_param(w->req, "id"));
 		goto out;
 	}
-	w->rec = interaction_json(&v[0]);
+	w->rec = api_interaction_json(&v[0]);
 	if (w->rec) {
 		json_object_set_new(w->rec, "wrapup_code",
 				    api_json_str(w->code));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/crmapi.h"
 #include "core/core.h"
 
 static const struct api_route routes[] = {
@@ -18,13 +19,13 @@ static const struct api_route routes[] = {
 	 "Prometheus metrics: calls, queues, agents, latencies"},
 	{"POST", "/api/v1/login", api_login, API_ROLE_PUBLIC, true,
 	 "Sign in with a password; returns a session token"},
-	{"POST", "/api/v1/logout", api_logout, API_ROLE_AGENT, false,
+	{"POST", "/api/v1/logout", api_logout, API_ROLE_UNIT, false,
 	 "Sign out: the token stops working"},
-	{"GET", "/api/v1/me", api_me_get, API_ROLE_AGENT, false,
+	{"GET", "/api/v1/me", api_me_get, API_ROLE_UNIT, false,
 	 "The signed-in user"},
-	{"PATCH", "/api/v1/me", api_me_patch, API_ROLE_AGENT, true,
+	{"PATCH", "/api/v1/me", api_me_patch, API_ROLE_UNIT, true,
 	 "Change the signed-in user's language"},
-	{"GET", "/api/v1/events", api_events, API_ROLE_AGENT, false,
+	{"GET", "/api/v1/events", api_events, API_ROLE_UNIT, false,
 	 "WebSocket: a snapshot, then the engine's events"},
 	{"GET", "/api/v1/agents", api_agents_list, API_ROLE_AGENT, false,
 	 "List agents with their live state"},
@@ -89,6 +90,63 @@ static const struct api_route routes[] = {
 	 "Create an API key for the tenant's systems"},
 	{"DELETE", "/api/v1/api-keys/{id}", api_key_delete, API_ROLE_ADMIN, false,
 	 "Revoke an API key"},
+	/* crmapi: customers, work orders, units, appointments (crmapi.h) */
+	{"GET", "/api/v1/customers", api_customers_search, API_ROLE_AGENT, false,
+	 "Search customers by name, phone, e-mail or chat id"},
+	{"POST", "/api/v1/customers", api_customer_create, API_ROLE_AGENT, true,
+	 "Create a customer with its identities"},
+	{"GET", "/api/v1/customers/lookup", api_customer_lookup, API_ROLE_AGENT, false,
+	 "The screen pop of an identity: customer, interactions, open orders"},
+	{"POST", "/api/v1/customers/import", api_customers_import, API_ROLE_SUPERVISOR, false,
+	 "Import customers from a CSV file, all or nothing"},
+	{"GET", "/api/v1/customers/{id}", api_customer_get, API_ROLE_AGENT, false,
+	 "One customer with interactions, open orders and bookings"},
+	{"PATCH", "/api/v1/customers/{id}", api_customer_update, API_ROLE_AGENT, true,
+	 "Change a customer's name, language or note"},
+	{"POST", "/api/v1/customers/{id}/identities", api_customer_identity_add, API_ROLE_AGENT, true,
+	 "Give a customer one more identity"},
+	{"DELETE", "/api/v1/customers/{id}/identities/{kind}/{value}", api_customer_identity_remove, API_ROLE_AGENT, false,
+	 "Take an identity from a customer"},
+	{"GET", "/api/v1/exports/interactions", api_export_interactions, API_ROLE_SUPERVISOR, false,
+	 "CSV of the tenant's interactions with their customers"},
+	{"GET", "/api/v1/exports/workorders", api_export_workorders, API_ROLE_SUPERVISOR, false,
+	 "CSV of the tenant's work orders"},
+	{"GET", "/api/v1/workorder-categories", api_wo_categories, API_ROLE_UNIT, false,
+	 "Work-order categories with their form fields"},
+	{"GET", "/api/v1/units", api_units_list, API_ROLE_UNIT, false,
+	 "The tenant's handling units"},
+	{"GET", "/api/v1/workorders", api_workorders_search, API_ROLE_UNIT, false,
+	 "Search work orders; a unit's user gets its unit's inbox"},
+	{"POST", "/api/v1/workorders", api_workorder_create, API_ROLE_AGENT, true,
+	 "Create a work order"},
+	{"GET", "/api/v1/workorders/{id}", api_workorder_get, API_ROLE_UNIT, false,
+	 "One work order with its audit trail"},
+	{"POST", "/api/v1/workorders/{id}/move", api_workorder_move, API_ROLE_UNIT, true,
+	 "Move a work order in its workflow"},
+	{"POST", "/api/v1/workorders/{id}/comments", api_workorder_comment, API_ROLE_UNIT, true,
+	 "Comment on a work order"},
+	{"POST", "/api/v1/workorders/{id}/attachments", api_workorder_attach, API_ROLE_UNIT, false,
+	 "Attach a file to a work order"},
+	{"GET", "/api/v1/workorders/{id}/attachments/{aid}", api_workorder_attachment, API_ROLE_UNIT, false,
+	 "Download an attachment of a work order"},
+	{"PUT", "/api/v1/workorders/{id}/fields", api_workorder_fields, API_ROLE_AGENT, true,
+	 "Replace a work order's form fields"},
+	{"PUT", "/api/v1/workorders/{id}/satisfaction", api_workorder_satisfaction, API_ROLE_AGENT, true,
+	 "Record the customer's satisfaction 1-5"},
+	{"GET", "/api/v1/services", api_services_list, API_ROLE_AGENT, false,
+	 "Appointment services"},
+	{"GET", "/api/v1/services/{name}/slots", api_service_slots, API_ROLE_AGENT, false,
+	 "A service's appointment slots in a date range"},
+	{"GET", "/api/v1/bookings", api_bookings_list, API_ROLE_AGENT, false,
+	 "A customer's bookings"},
+	{"POST", "/api/v1/bookings", api_booking_create, API_ROLE_AGENT, true,
+	 "Book a place in a slot"},
+	{"DELETE", "/api/v1/bookings/{id}", api_booking_cancel, API_ROLE_AGENT, false,
+	 "Cancel a booking"},
+	{"GET", "/api/v1/ivr/slots", api_ivr_slots, API_ROLE_SUPERVISOR, false,
+	 "IVR lookup: the first free slot of a service"},
+	{"POST", "/api/v1/ivr/book", api_ivr_book, API_ROLE_SUPERVISOR, true,
+	 "IVR lookup: book the first free slot for the caller"},
 	/* the platform operator's (tenants.c) */
 	{"GET", "/api/v1/tenants", api_tenants_list, API_ROLE_OPERATOR, false,
 	 "List the tenants with their state and live figures"},
@@ -121,6 +179,7 @@ const char *api_role_name(enum api_role role)
 	case API_ROLE_AGENT:      return "agent";
 	case API_ROLE_SUPERVISOR: return "supervisor";
 	case API_ROLE_ADMIN:      return "admin";
+	case API_ROLE_UNIT:       return "unit";
 	case API_ROLE_OPERATOR:   return "operator";
 	}
 	return "?";

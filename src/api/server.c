@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "api/api.h"
+#include "api/crmapi.h"
 #include "auth/auth.h"
 #include "core/core.h"
 
@@ -36,6 +37,7 @@ struct api {
 	struct center *center;        /* borrowed; changed only by the
 					 tenant lifecycle (tenants.c) */
 	struct store *store;          /* borrowed, may be NULL */
+	struct crm *crm;              /* borrowed, may be NULL */
 	struct voice *voice;          /* borrowed, may be NULL */
 	api_tenant_h *tenanth;        /* may be NULL */
 	void *tenant_arg;
@@ -126,6 +128,16 @@ const struct center *api_center(const struct api_req *req)
 struct store *api_store(const struct api_req *req)
 {
 	return req->api->store;
+}
+
+struct crm *api_crm(const struct api_req *req)
+{
+	return req->api->crm;
+}
+
+struct crm *api_crm_of(const struct api *api)
+{
+	return api->crm;
 }
 
 struct voice *api_voice(const struct api_req *req)
@@ -497,6 +509,17 @@ static int parse_body(struct api_req *req, const struct http_msg *msg)
 
 /* --- who is asking -------------------------------------------------------- */
 
+/* Roles are ordered agent < supervisor < admin; a handling unit's user
+ * stands outside that order and may call the routes open to units only. */
+static bool role_may(enum auth_role have, enum api_role need)
+{
+	if (have == AUTH_ROLE_UNIT)
+		return need == API_ROLE_UNIT || need == API_ROLE_PUBLIC;
+	if (need == API_ROLE_UNIT)
+		need = API_ROLE_AGENT;
+	return have != AUTH_ROLE_NONE && (int)have >= (int)need;
+}
+
 /* The bearer token of Authorization, or of ?token= (a browser cannot set
  * headers on a WebSocket).  Replies 401/403 and returns non-zero when the
  * request may not go on. */
@@ -506,7 +529,9 @@ static int authenticate(struct api_req *req, const struct http_msg *msg)
 	const struct http_hdr *hdr = http_msg_hdr(msg, HTTP_HDR_AUTHORIZATION);
 	/* ?token= only where a header cannot be set (a browser's
 	 * WebSocket): elsewhere it would end up in logs and histories. */
-	const char *qtok = req->route->h == api_events
+	const char *qtok = req->route->h == api_events ||
+				   req->route->h == api_ivr_slots ||
+				   req->route->h == api_ivr_book
 				   ? api_req_query(req, "token")
 				   : NULL;
 	struct auth_session *s = NULL;
@@ -577,7 +602,7 @@ static int authenticate(struct api_req *req, const struct http_msg *msg)
 				"operator", s->tenant);
 		return EPERM;
 	}
-	if ((int)s->role < (int)req->route->role) {
+	if (!role_may(s->role, req->route->role)) {
 		api_reply_error(req, 403, "forbidden",
 				"%s %s needs the role %s (you are %s)",
 				req->route->method, req->route->pattern,
@@ -754,6 +779,7 @@ int api_alloc(struct api **apip, const struct api_cfg *cfg)
 	api->tenanth = cfg->tenanth;
 	api->tenant_arg = cfg->tenant_arg;
 	api->store = cfg->store;
+	api->crm = cfg->crm;
 	api->voice = cfg->voice;
 	api->started = hl_mono_ms();
 	api->stats = mem_zalloc(sizeof(*api->stats), NULL);

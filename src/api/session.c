@@ -33,8 +33,13 @@ static json_t *user_json(const struct center *c, const struct auth_user *u)
 {
 	/* a platform operator belongs to no tenant: null */
 	bool platform = !strcmp(u->tenant, AUTH_PLATFORM);
+	const struct center_unit *unit =
+		u->role == AUTH_ROLE_UNIT
+			? center_unit_of_user(center_tenant(c, u->tenant),
+					      u->username)
+			: NULL;
 
-	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:b}", "username",
+	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:o}", "username",
 			 u->username, "role", auth_role_name(u->role),
 			 "tenant", api_json_str(platform ? NULL : u->tenant),
 			 "agent", api_json_str(u->agent),
@@ -42,7 +47,8 @@ static json_t *user_json(const struct center *c, const struct auth_user *u)
 			 u->language ? u->language
 				     : default_language(c, u->tenant),
 			 "display_name", u->name ? u->name : u->username,
-			 "from_center", u->from_center);
+			 "from_center", u->from_center, "unit",
+			 api_json_str(unit ? unit->name : NULL));
 }
 
 /* An API key's own description, shaped like a user. */

@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "auth/auth.h"
+#include "center/center.h"
 #include "core/core.h"
 
 static json_t *user_json(const struct auth_user *u)
@@ -97,8 +98,19 @@ void api_user_create(struct api_req *req)
 	if (r == AUTH_ROLE_NONE || r == AUTH_ROLE_OPERATOR) {
 		api_reply_error(req, 400, "bad_value",
 				"unknown role '%s' (expected admin, "
-				"supervisor, agent)",
+				"supervisor, agent, unit)",
 				role);
+		return;
+	}
+	if (r == AUTH_ROLE_UNIT &&
+	    !center_unit_of_user(center_tenant(api_center(req),
+					       api_tenant_name(req)),
+				 username)) {
+		api_reply_error(req, 400, "bad_value",
+				"a unit user must be listed in a unit's users "
+				"(workorders.units[].users of the center "
+				"file); '%s' is in none",
+				username);
 		return;
 	}
 	if (r == AUTH_ROLE_AGENT && !agent) {

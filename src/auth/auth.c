@@ -70,6 +70,8 @@ const char *auth_role_name(enum auth_role role)
 		return "supervisor";
 	case AUTH_ROLE_ADMIN:
 		return "admin";
+	case AUTH_ROLE_UNIT:
+		return "unit";
 	case AUTH_ROLE_OPERATOR:
 		return "operator";
 	default:
@@ -87,6 +89,8 @@ enum auth_role auth_role_parse(const char *s)
 		return AUTH_ROLE_SUPERVISOR;
 	if (!strcmp(s, "admin"))
 		return AUTH_ROLE_ADMIN;
+	if (!strcmp(s, "unit"))
+		return AUTH_ROLE_UNIT;
 	if (!strcmp(s, "operator"))
 		return AUTH_ROLE_OPERATOR;
 	return AUTH_ROLE_NONE;

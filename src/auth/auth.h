@@ -49,6 +49,10 @@ enum auth_role {
 	AUTH_ROLE_AGENT,
 	AUTH_ROLE_SUPERVISOR,
 	AUTH_ROLE_ADMIN,
+	/* A handling unit's user (crm): outside the order above; it may use
+	 * only the routes that name it (API_ROLE_UNIT) and sees its unit's
+	 * work orders only. */
+	AUTH_ROLE_UNIT,
 	AUTH_ROLE_OPERATOR, /* the platform above the tenants: manages
 	                       tenants only (tenant AUTH_PLATFORM) */
 };
@@ -107,6 +111,7 @@ int auth_alloc(struct auth **ap, const struct auth_cfg *cfg, char *err,
                size_t errsz);
 
 const char *auth_role_name(enum auth_role role);
+/** "admin", "supervisor", "agent", "unit" -> role; AUTH_ROLE_NONE if unknown. */
 /** "operator", "admin", "supervisor", "agent" -> role; AUTH_ROLE_NONE if
  *  unknown. */
 enum auth_role auth_role_parse(const char *s);

@@ -17,7 +17,8 @@
 #define AT(type, member)                                                       \
 	.off = offsetof(type, member), .size = sizeof(((type *)0)->member)
 
-static const char *const role_names[] = {"admin", "supervisor", "agent", NULL};
+static const char *const role_names[] = {"admin", "supervisor", "agent", "unit",
+                                          NULL};
 /* The languages of the web pages (not the IVR's). */
 static const char *const ui_language_names[] = {"zh", "ko", "en", NULL};
 
@@ -45,7 +46,9 @@ static const struct cfg_field user_fields[] = {
      AT(struct center_user, role),
      .help = "admin (the tenant's configuration, users and API keys), "
              "supervisor (watches and steers the tenant's queues and "
-             "agents) or agent (its own state and contacts)."},
+             "agents), agent (its own state and contacts) or unit (a "
+             "handling unit's user, listed in workorders.units[].users: "
+             "sees and answers its unit's work orders)."},
     {.key = "agent",
      .type = CT_NAME,
      AT(struct center_user, agent),

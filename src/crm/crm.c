@@ -24,6 +24,11 @@ static const char *role_names[] = {
     [CRM_ROLE_SYSTEM] = "system",
 };
 
+const char *crm_country_code(const struct crm *crm)
+{
+	return crm ? crm->cc : NULL;
+}
+
 const char *crm_role_name(enum crm_role r)
 {
 	return (unsigned)r < CRM_ROLE_MAX ? role_names[r] : "";

@@ -139,6 +139,9 @@ uint64_t crm_next_deadline(const struct crm *crm);
  *  of the days that came into reach. */
 void crm_run_timers(struct crm *crm);
 
+/** The country code national numbers get (opts.country_code). */
+const char *crm_country_code(const struct crm *crm);
+
 const char *crm_role_name(enum crm_role r);
 int crm_role_parse(const char *s, enum crm_role *rp);
 const char *crm_move_name(enum crm_move m);

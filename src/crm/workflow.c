@@ -145,7 +145,7 @@ static void pending_done(int err, const struct store_result *r, void *arg)
 			crm_route_drop(crm, r->id);
 		crm_emit(crm, p->create ? CRM_EV_CREATED : CRM_EV_CHANGED,
 		         p->tenant, r->id, r->number, r->status,
-		         p->unit[0] ? p->unit : NULL, r->due);
+		         p->unit[0] ? p->unit : r->unit, r->due);
 	}
 	if (p->h)
 		p->h(err, r, p->arg);
@@ -299,6 +299,8 @@ int crm_workorder_move(struct crm *crm, const char *tenant, const char *id,
 	e = actor_unit(t, a, &c.actor_unit, err, errsz);
 	if (e)
 		return e;
+	if (!unit)
+		unit = c.actor_unit; /* for the event: the unit's own move */
 	if (!md->own_unit)
 		c.actor_unit = NULL;
 
@@ -378,6 +380,8 @@ static int simple_change(struct crm *crm, const char *tenant, const char *id,
 	p = pending_new(crm, tenant, h, arg);
 	if (!p)
 		return ENOMEM;
+	if (c->actor_unit) /* for the event: the unit's own change */
+		snprintf(p->unit, sizeof(p->unit), "%s", c->actor_unit);
 	e = store_workorder_change(crm->o.store, c, pending_done, p);
 	if (e)
 		mem_deref(p);

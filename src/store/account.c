@@ -157,7 +157,8 @@ int store_acct_exec_put(struct store_conn *c, struct store_job *j)
 static bool role_ok(const char *role)
 {
 	return role && (!strcmp(role, "admin") || !strcmp(role, "supervisor") ||
-	                !strcmp(role, "agent") || !strcmp(role, "operator"));
+	                !strcmp(role, "agent") || !strcmp(role, "unit") ||
+	                !strcmp(role, "operator"));
 }
 
 int store_user_put(struct store *s, const struct store_user *u,

@@ -48,6 +48,8 @@ enum crm_slot {
 	CS_BOOK_CANCEL,
 	CS_BOOKS_GET,
 	CS_CUST_INTERACTIONS,
+	CS_CUST_IN_TENANT,
+	CS_INT_IN_TENANT,
 	CS_MAX
 };
 
@@ -77,6 +79,7 @@ struct crm_res {
 	struct store_result r;
 	char detail[512];
 	char code[16];
+	char unit[128]; /* a change's unit (store_result.unit) */
 	struct store_reject *rejects; /* mem, each reason a mem string */
 	size_t nrejects, cap;
 };

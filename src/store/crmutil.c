@@ -142,6 +142,7 @@ void crm_deliver_result(struct store_job *j)
 	}
 	res->r.detail = res->detail[0] ? res->detail : NULL;
 	res->r.code = res->code[0] ? res->code : NULL;
+	res->r.unit = res->unit[0] ? res->unit : NULL;
 	res->r.rejects = res->rejects;
 	res->r.nrejects = res->nrejects;
 	h(j->err, &res->r, j->arg);

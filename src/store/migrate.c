@@ -244,6 +244,22 @@ static const struct migration migrations[] = {
      " ON workorder (tenant, unit, status, due, id);"
      "CREATE INDEX workorder_status"
      " ON workorder (tenant, status, due, id);"},
+    {14, "unit_users",
+     /* Handling units' users (role unit) may be made through the API:
+      * the user table's CHECK is rebuilt to allow them (SQLite cannot
+      * change a CHECK in place). */
+     "CREATE TABLE user_v14 ("
+     " tenant TEXT NOT NULL, username TEXT NOT NULL,"
+     " role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'agent',"
+     "  'unit')),"
+     " agent TEXT, language TEXT, name TEXT,"
+     " password_hash TEXT NOT NULL, created INTEGER NOT NULL,"
+     " PRIMARY KEY (tenant, username));"
+     "INSERT INTO user_v14 (tenant, username, role, agent, language, name,"
+     " password_hash, created) SELECT tenant, username, role, agent,"
+     " language, name, password_hash, created FROM user;"
+     "DROP TABLE user;"
+     "ALTER TABLE user_v14 RENAME TO user;"},
     {15, "platform_tenant",
      /* The tenant lifecycle (src/api/tenants.c): a tenant's state and,
       * when it was created or imported through the API, its definition
@@ -256,6 +272,11 @@ static const struct migration migrations[] = {
      "  ('active', 'suspended', 'deleted')),"
      " definition TEXT,"
      " updated INTEGER NOT NULL);"},
+    {17, "satisfaction_by_interaction",
+     /* a contact's score (the post-call survey) is read with its
+      * interaction record: GET /api/v1/interactions/{id} */
+     "CREATE INDEX satisfaction_interaction"
+     " ON satisfaction (tenant, interaction, seq);"},
 };
 
 unsigned store_schema_latest(void)

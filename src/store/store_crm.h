@@ -54,6 +54,8 @@ struct store_result {
 	const struct store_reject *rejects; /* import */
 	size_t nrejects;
 	const char *code; /* appointment confirmation code */
+	const char *unit; /* work order change: its unit after the change, or
+	                     the one it left (return); NULL none */
 };
 
 typedef void(store_result_h)(int err, const struct store_result *r, void *arg);
@@ -239,6 +241,9 @@ struct store_wo_filter {
 	const char *category;
 	const char *agent;
 	uint32_t limit; /* 0 = STORE_LIMIT_DEFAULT */
+	uint32_t offset;     /* rows skipped (pages) */
+	uint64_t due_before; /* due time before this (ms), 0: any */
+	bool escalated;      /* escalated ones only */
 };
 
 /** Results by due time (none last), then creation (id). */
@@ -401,5 +406,35 @@ int store_booking_cancel(struct store *s, const char *tenant, const char *id,
 int store_bookings_get_sync(struct store *s, const char *tenant,
                             const char *slot, const char *customer,
                             struct store_booking **vp, size_t *np);
+
+/* --- crm_api.c: for the HTTP API ---------------------------------------- */
+
+/** Work run on the store's worker thread: may block on the *_sync reads
+ *  (never on the loop).  Its return value is done's err. */
+typedef int(store_work_h)(struct store *s, void *arg);
+/** Run work on the worker, then done(err, arg) on the owner thread.  arg
+ *  must stay valid until done runs. */
+int store_run(struct store *s, store_work_h *work, store_done_h *done,
+              void *arg);
+
+/** Which customers to find: by identity (kind >= 0, value normalised), by
+ *  name prefix (name), or all of the tenant, by name. */
+struct store_cust_filter {
+	const char *tenant; /* required */
+	int kind;           /* enum store_ident_kind, or -1 */
+	const char *value;
+	const char *name;
+	uint32_t limit, offset;
+};
+/** Ids of the customers found, by name then id; *idsp is a mem array. */
+int store_customers_search_sync(struct store *s,
+                                const struct store_cust_filter *f,
+                                char (**idsp)[27], size_t *np);
+
+/** Take an identity from a customer: ENOENT if the customer does not have
+ *  it, EMLINK when it is the customer's only one (r->detail says so). */
+int store_identity_remove(struct store *s, const char *tenant,
+                          const char *customer, enum store_ident_kind kind,
+                          const char *value, store_result_h *h, void *arg);
 
 #endif

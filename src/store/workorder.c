@@ -122,6 +122,31 @@ struct create_in {
 	const char *actor, *role;
 };
 
+/* ENOENT (with the detail) unless id is a row of tenant; 0 for no id. */
+static int in_tenant(struct store_conn *c, struct store_job *j, unsigned slot,
+                     const char *sql, const char *id, const char *tenant,
+                     const char *what)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!id)
+		return 0;
+	st = crm_stmt(c, slot, sql);
+	if (!st)
+		return EIO;
+	store_bind_text(st, 1, id);
+	store_bind_text(st, 2, tenant);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return store_conn_fail(c, rc, what);
+	crm_res_detail(j, "no %s %s", what, id);
+	return ENOENT;
+}
+
 static int create_exec(struct store_conn *c, struct store_job *j)
 {
 	struct create_in *in = j->u.call.in;
@@ -136,6 +161,19 @@ static int create_exec(struct store_conn *c, struct store_job *j)
 	err = store_savepoint(c);
 	if (err)
 		return err;
+
+	/* The customer and the contact named must be the tenant's (the
+	 * foreign keys check only that they exist). */
+	err = in_tenant(c, j, CS_CUST_IN_TENANT,
+	                "SELECT 1 FROM customer WHERE id = ?1 AND tenant = ?2",
+	                w->customer, w->tenant, "customer");
+	if (!err)
+		err = in_tenant(c, j, CS_INT_IN_TENANT,
+		                "SELECT 1 FROM interaction"
+		                " WHERE id = ?1 AND tenant = ?2",
+		                w->interaction, w->tenant, "interaction");
+	if (err)
+		goto fail;
 
 	/* The next number of the tenant; the row lock (the write lock in
 	 * SQLite) keeps two creations from taking the same one. */
@@ -446,6 +484,9 @@ static int change_apply(struct store_conn *c, struct store_job *j,
 		return EPERM;
 	}
 
+	/* the unit the order is in (or leaves), for the event */
+	snprintf(res->unit, sizeof(res->unit), "%s",
+	         ws.has_unit ? ws.unit : "");
 	if (ch->to != STORE_WO_SAME)
 		ws.status = ch->to;
 	if (ch->unit) {
@@ -498,6 +539,8 @@ static int change_apply(struct store_conn *c, struct store_job *j,
 		    ch->sat_source ? ch->sat_source : "agent", ch->actor, now);
 	if (err)
 		return err;
+	if (ws.has_unit)
+		snprintf(res->unit, sizeof(res->unit), "%s", ws.unit);
 	res->r.status = ws.status;
 	res->r.version = ws.version;
 	res->r.time = now;
@@ -608,6 +651,12 @@ static int search_fn(struct store_conn *c, const void *fv, void **vp,
 	if (f->agent)
 		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
 		                        " AND agent = ?7");
+	if (f->due_before)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+		                        " AND due < ?9");
+	if (f->escalated)
+		len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+		                        " AND escalated IS NOT NULL");
 	if (f->status_mask) {
 		bool first = true;
 
@@ -625,7 +674,7 @@ static int search_fn(struct store_conn *c, const void *fv, void **vp,
 		                        first ? "''" : "");
 	}
 	snprintf(sql + len, sizeof(sql) - len,
-	         " ORDER BY (due IS NULL), due, id LIMIT ?8)"
+	         " ORDER BY (due IS NULL), due, id LIMIT ?8 OFFSET ?10)"
 	         " ORDER BY (due IS NULL), due, id");
 
 	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
@@ -645,6 +694,9 @@ static int search_fn(struct store_conn *c, const void *fv, void **vp,
 	if (f->agent)
 		store_bind_text(st, 7, f->agent);
 	store_bind_u64(st, 8, store_limit(f->limit));
+	if (f->due_before)
+		store_bind_u64(st, 9, f->due_before);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)f->offset);
 	store_rows_init(&rows, sizeof(struct store_workorder));
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		err = crm_read_workorder(&rows, st);

@@ -290,6 +290,66 @@ static void put_interaction(struct store *s, const char *id, const char *caller,
 	assert_int_equal(store_interaction_put(s, &in, NULL, NULL), 0);
 }
 
+static void sat_done(int err, void *arg)
+{
+	*(int *)arg = err;
+}
+
+static uint8_t satisfaction_of(struct store *s, const char *tenant,
+                               const char *id)
+{
+	struct store_interaction_filter f = {.tenant = tenant, .id = id};
+	struct store_interaction *v = NULL;
+	size_t n = 0;
+	uint8_t score;
+
+	assert_int_equal(store_interactions_get_sync(s, &f, &v, &n), 0);
+	assert_int_equal(n, 1);
+	score = v[0].satisfaction;
+	mem_deref(v);
+	return score;
+}
+
+/* The post-call survey's score is read with its interaction (the latest
+ * score of that tenant's contact); none reads 0. */
+static void test_interaction_satisfaction(void **state)
+{
+	struct store *s = open_db("sat.db");
+	struct store_interaction other = {.tenant = "acme", .channel = "voice"};
+	int e1 = -1, e2 = -1, e3 = -1;
+
+	(void)state;
+	put_interaction(s, "S1", "5551", 1000);
+	put_interaction(s, "S2", "5552", 2000);
+	snprintf(other.id, sizeof(other.id), "S3");
+	assert_int_equal(store_interaction_put(s, &other, NULL, NULL), 0);
+	assert_int_equal(store_satisfaction_put(s, "demo", "S1", 4, "ivr", NULL,
+	                                        sat_done, &e1),
+	                 0);
+	/* tenant demo's score for an id "S3" is not acme's S3 */
+	assert_int_equal(store_satisfaction_put(s, "demo", "S3", 2, "ivr", NULL,
+	                                        sat_done, &e2),
+	                 0);
+	(void)store_flush_sync(s);
+	assert_int_equal(e1, 0);
+	assert_int_equal(e2, 0);
+	assert_int_equal(satisfaction_of(s, "demo", "S1"), 4);
+	assert_int_equal(satisfaction_of(s, "demo", "S2"), 0);
+	assert_int_equal(satisfaction_of(s, "acme", "S3"), 0);
+	/* the latest score counts (the agent's after the survey) */
+	assert_int_equal(store_satisfaction_put(s, "demo", "S1", 5, "agent",
+	                                        "1001", sat_done, &e3),
+	                 0);
+	(void)store_flush_sync(s);
+	assert_int_equal(e3, 0);
+	assert_int_equal(satisfaction_of(s, "demo", "S1"), 5);
+	/* the record written after the score (the call ends later) keeps it */
+	put_interaction(s, "S1", "5551", 1000);
+	(void)store_flush_sync(s);
+	assert_int_equal(satisfaction_of(s, "demo", "S1"), 5);
+	close_db(s);
+}
+
 static void test_link_and_pop(void **state)
 {
 	struct store *s = open_db("pop.db");
@@ -808,12 +868,144 @@ static void test_booking_capacity(void **state)
 	close_db(s);
 }
 
+/* What the HTTP API adds: the customer search (name prefix, identity,
+ * pages), taking an identity away, the order filters by due time, page
+ * and escalation, and a customer of another tenant refused at creation. */
+static void test_api_reads(void **state)
+{
+	struct store *s = open_db("api.db");
+	struct store_customer other = {.tenant = "other", .name = "Ann X"};
+	struct store_identity oid = {STORE_IDENT_PHONE, "8613900000009"};
+	struct out ann, anna, bob, o;
+	char(*ids)[27] = NULL;
+	size_t n = 0;
+	struct store_workorder *v = NULL;
+
+	(void)state;
+	add_customer(s, "Ann", "8613900000001", NULL, &ann);
+	add_customer(s, "Anna", "8613900000002", NULL, &anna);
+	add_customer(s, "Bob", "8613900000003", "bob@x.cn", &bob);
+	other.idents = &oid;
+	other.nidents = 1;
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_customer_put(s, &other, on_result, &o), 0);
+	wait_out(s, &o);
+	assert_int_equal(o.err, 0);
+
+	/* by name prefix, by name then id, in the tenant only */
+	struct store_cust_filter f = {
+	    .tenant = "demo", .kind = -1, .name = "Ann", .limit = 10};
+	assert_int_equal(store_customers_search_sync(s, &f, &ids, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(ids[0], ann.id);
+	assert_string_equal(ids[1], anna.id);
+	ids = mem_deref(ids);
+	f.limit = 1;
+	f.offset = 1;
+	assert_int_equal(store_customers_search_sync(s, &f, &ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], anna.id);
+	ids = mem_deref(ids);
+	f = (struct store_cust_filter){.tenant = "demo",
+	                               .kind = STORE_IDENT_EMAIL,
+	                               .value = "bob@x.cn",
+	                               .limit = 10};
+	assert_int_equal(store_customers_search_sync(s, &f, &ids, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], bob.id);
+	ids = mem_deref(ids);
+	f.kind = STORE_IDENT_PHONE;
+	f.value = "8613900000009"; /* the other tenant's */
+	assert_int_equal(store_customers_search_sync(s, &f, &ids, &n), 0);
+	assert_int_equal(n, 0);
+	ids = mem_deref(ids);
+
+	/* taking identities away: not the last one */
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_identity_remove(s, "demo", bob.id,
+	                                       STORE_IDENT_EMAIL, "bob@x.cn",
+	                                       on_result, &o),
+	                 0);
+	wait_out(s, &o);
+	assert_int_equal(o.err, 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_identity_remove(s, "demo", bob.id,
+	                                       STORE_IDENT_EMAIL, "bob@x.cn",
+	                                       on_result, &o),
+	                 0);
+	wait_out(s, &o);
+	assert_int_equal(o.err, ENOENT);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_identity_remove(s, "demo", bob.id,
+	                                       STORE_IDENT_PHONE,
+	                                       "8613900000003", on_result, &o),
+	                 0);
+	wait_out(s, &o);
+	assert_int_equal(o.err, EMLINK);
+	assert_non_null(strstr(o.detail, "only identity"));
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_identity_remove(s, "other", bob.id,
+	                                       STORE_IDENT_PHONE,
+	                                       "8613900000003", on_result, &o),
+	                 0);
+	wait_out(s, &o);
+	assert_int_equal(o.err, ENOENT);
+
+	/* orders: a customer of another tenant is refused */
+	struct store_workorder w = {.tenant = "other",
+	                            .category = "fault",
+	                            .priority = STORE_PRIO_NORMAL,
+	                            .fields = "{}",
+	                            .customer = ann.id,
+	                            .due = 1000};
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(
+	    store_workorder_create(s, &w, "1001", "agent", on_result, &o), 0);
+	wait_out(s, &o);
+	assert_int_equal(o.err, ENOENT);
+	assert_non_null(strstr(o.detail, "no customer"));
+
+	/* due_before, offset */
+	create(s, "demo", 1000, 500, &o);
+	create(s, "demo", 2000, 1500, &o);
+	create(s, "demo", 3000, 2500, &o);
+	struct store_wo_filter wf = {.tenant = "demo", .due_before = 2500};
+	assert_int_equal(store_workorders_get_sync(s, &wf, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].due, 1000);
+	v = mem_deref(v);
+	wf =
+	    (struct store_wo_filter){.tenant = "demo", .limit = 2, .offset = 1};
+	assert_int_equal(store_workorders_get_sync(s, &wf, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].due, 2000);
+	assert_int_equal(v[1].due, 3000);
+	v = mem_deref(v);
+	wf = (struct store_wo_filter){.tenant = "demo", .escalated = true};
+	assert_int_equal(store_workorders_get_sync(s, &wf, &v, &n), 0);
+	assert_int_equal(n, 0);
+	v = mem_deref(v);
+	/* the scan escalates the first (due 1000 <= 1200), flags the second */
+	struct scan_out so = {0};
+	assert_int_equal(store_workorders_scan(s, 1200, on_scan, &so), 0);
+	(void)store_flush_sync(s);
+	assert_true(so.called);
+	assert_int_equal(store_workorders_get_sync(s, &wf, &v, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(v[0].due, 1000);
+	v = mem_deref(v);
+	close_db(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_customers, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_api_reads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_link_and_pop, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_interaction_satisfaction,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workorders, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_immutable, setup,
 	                                    teardown),
