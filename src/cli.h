@@ -22,5 +22,7 @@ int cmd_customers(int argc, char **argv);
 
 /** hotline passwd: an Argon2id hash for password_hash (src/auth/cli.c) */
 int cmd_passwd(int argc, char **argv);
+/* src/center/tenant_cli.c */
+int cmd_tenant(int argc, char **argv);
 
 #endif

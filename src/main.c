@@ -29,6 +29,8 @@ static const struct command commands[] = {
 	{"customers", "import customers from CSV (UTF-8, GB18030, EUC-KR); "
 		      "export interactions and work orders",
 	 cmd_customers},
+	{"tenant", "export a tenant's definition from a center file; check "
+		   "a definition", cmd_tenant},
 	{NULL, NULL, NULL},
 };
 

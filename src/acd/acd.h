@@ -310,6 +310,12 @@ const char *acd_event_name(enum acd_event_type t);
 
 int acd_tenant_add(struct acd *acd, const char *name,
 		   struct acd_tenant **tp);
+/** Drop a tenant with its skills, queues and agents (no events: its
+ *  figures end with it).  ENOENT, EBUSY while a contact of it is in the
+ *  engine or during a callback of the engine. */
+int acd_tenant_remove(struct acd *acd, const char *name);
+/** Has the tenant contacts in the engine (waiting, offered, connected)? */
+bool acd_tenant_busy(const struct acd_tenant *t);
 struct acd_tenant *acd_tenant_find(const struct acd *acd, const char *name);
 const char *acd_tenant_name(const struct acd_tenant *t);
 /** Iterate tenants; h returns true to stop. */

@@ -77,6 +77,38 @@ int acd_tenant_add(struct acd *acd, const char *name, struct acd_tenant **tp)
 	return 0;
 }
 
+bool acd_tenant_busy(const struct acd_tenant *t)
+{
+	if (!t)
+		return false;
+	for (struct le *le = list_head(&t->acd->live); le; le = le->next) {
+		const struct acd_contact *c = le->data;
+
+		if (c->t == t && !c->dead)
+			return true;
+	}
+	return false;
+}
+
+int acd_tenant_remove(struct acd *acd, const char *name)
+{
+	struct acd_tenant *t = acd_tenant_find(acd, name);
+
+	if (!t)
+		return acd ? acd_fail(acd, ENOENT, "no tenant '%s'", name)
+			   : EINVAL;
+	if (acd->depth)
+		return acd_fail(acd, EBUSY, "tenant '%s': the engine is busy",
+				name);
+	/* Contacts point at the tenant's queues and agents: it goes only
+	 * once none is left. */
+	if (acd_tenant_busy(t))
+		return acd_fail(acd, EBUSY, "tenant '%s' still has contacts",
+				name);
+	mem_deref(t);
+	return 0;
+}
+
 struct acd_tenant *acd_tenant_find(const struct acd *acd, const char *name)
 {
 	struct le *le;

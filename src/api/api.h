@@ -69,15 +69,24 @@ struct sa;
 
 /* --- server.c: the HTTP server ------------------------------------------ */
 
+struct center_tenant;
+/** A tenant the operator added at run time (tenants.c), once the engine,
+ *  the voice channel and the users have it: for the daemon's other
+ *  subsystems (work orders and appointments). */
+typedef void(api_tenant_h)(const struct center_tenant *ct, void *arg);
+
 struct api_cfg {
 	const char *listen;           /* "ADDR:PORT" */
 	struct acd *acd;              /* borrowed, required */
-	const struct center *center;  /* borrowed, required */
+	struct center *center;        /* borrowed, required; the tenant
+					 lifecycle (tenants.c) changes it */
 	struct store *store;          /* borrowed; NULL: interactions 503 */
 	struct voice *voice;          /* borrowed; NULL: no device counts */
 	struct crm *crm;              /* borrowed; NULL: CRM routes 503 */
 	const char *web_dir;          /* static files at /, or NULL */
 	uint32_t session_ttl_s;       /* 0: AUTH_SESSION_TTL_S */
+	api_tenant_h *tenanth;        /* may be NULL */
+	void *tenant_arg;
 };
 
 #define API_LAT_BUCKETS 24 /* request latency: 2^i us buckets */
@@ -123,6 +132,10 @@ struct voice *api_voice_of(const struct api *api);
 struct auth *api_auth_of(const struct api *api);
 struct store *api_store_of(const struct api *api);
 const struct center *api_center_of(const struct api *api);
+/** The center model to change (tenants.c only, on the loop). */
+struct center *api_center_rw(const struct api_req *req);
+/** Tell api_cfg.tenanth of a tenant added at run time. */
+void api_tenant_added(const struct api_req *req, const struct center_tenant *ct);
 struct api_live *api_live_of(const struct api *api);
 /** Decoded value of a {param} of the route, by name; NULL if none. */
 const char *api_req_param(const struct api_req *req, const char *name);
@@ -175,6 +188,9 @@ enum api_role {
 	API_ROLE_UNIT,       /* any signed-in user, handling units' users
 	                        (AUTH_ROLE_UNIT) too; they may call no
 	                        route of another role */
+	API_ROLE_OPERATOR,   /* the platform: tenants only (an operator
+				calls no other route, and only operators
+				call these) */
 };
 
 typedef void(api_route_h)(struct api_req *req);
@@ -281,6 +297,25 @@ void api_keys_list(struct api_req *req);
 void api_key_create(struct api_req *req);
 void api_key_delete(struct api_req *req);
 
+/* tenants.c: the platform operator's tenant lifecycle */
+void api_tenants_list(struct api_req *req);
+void api_tenant_get(struct api_req *req);
+void api_tenant_create(struct api_req *req);
+void api_tenant_delete(struct api_req *req);
+void api_tenant_suspend(struct api_req *req);
+void api_tenant_resume(struct api_req *req);
+void api_tenant_config_get(struct api_req *req);
+void api_tenant_config_put(struct api_req *req);
+/** Is the tenant named (a session's) suspended?  false for the platform
+ *  and unknown names. */
+bool api_tenant_suspended(const struct center *c, const char *tenant);
+/** At start, before the engine and the other subsystems are built: the
+ *  stored tenant records (definitions created or imported through the
+ *  API, suspensions, deletions) over the center file's tenants.  A stored
+ *  definition that no longer loads is logged and skipped.  Returns the
+ *  store's error. */
+int api_tenants_restore(struct center *c, struct store *s);
+
 /* --- events.c: the WebSocket event stream and live contacts ------------- */
 
 int api_live_alloc(struct api_live **lp, struct api *api);
@@ -309,6 +344,10 @@ struct api_fanout_stats {
 };
 void api_live_fanout_stats(const struct api_live *l,
 			   struct api_fanout_stats *st);
+/** Close the event streams of a tenant's users (suspended, deleted), and
+ *  forget its queues' pending statistics (call before the engine drops
+ *  the tenant). */
+void api_live_tenant_closed(struct api_live *l, const char *tenant);
 /** Connected WebSocket clients. */
 uint32_t api_live_clients(const struct api_live *l);
 

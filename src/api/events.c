@@ -365,6 +365,31 @@ static void client_close(struct client *cl, enum websock_scode code,
 	mem_deref(cl);
 }
 
+void api_live_tenant_closed(struct api_live *l, const char *tenant)
+{
+	struct le *le;
+
+	if (!l || !tenant)
+		return;
+	/* a deleted tenant's queues are freed next: no stats of them later */
+	for (size_t i = 0; i < l->ndirty;) {
+		if (!strcmp(acd_tenant_name(acd_queue_tenant(l->dirty[i])),
+			    tenant))
+			l->dirty[i] = l->dirty[--l->ndirty];
+		else
+			i++;
+	}
+	le = l->clients.head;
+	while (le) {
+		struct client *cl = le->data;
+
+		le = le->next;
+		if (!strcmp(cl->sess->tenant, tenant))
+			client_close(cl, WEBSOCK_POLICY_VIOLATION,
+				     "tenant suspended");
+	}
+}
+
 /* One unmasked text frame (RFC 6455 5.2) holding text, built once and
  * written to every client's TCP connection as it is: no formatting or
  * allocation per client.  libre's own frames (pings, close) go on the same

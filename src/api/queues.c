@@ -48,7 +48,7 @@ static json_t *numbers_json(const struct center *c, const struct acd_queue *q)
 	for (size_t i = 0; arr && c && i < c->ntenants; i++) {
 		const struct center_tenant *t = &c->tenants[i];
 
-		if (strcmp(t->name, tname))
+		if (t->removed || strcmp(t->name, tname))
 			continue;
 		for (size_t j = 0; j < t->nnumbers; j++) {
 			if (!strcmp(t->numbers[j].queue, acd_queue_name(q)))

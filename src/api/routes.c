@@ -147,6 +147,23 @@ static const struct api_route routes[] = {
 	 "IVR lookup: the first free slot of a service"},
 	{"POST", "/api/v1/ivr/book", api_ivr_book, API_ROLE_SUPERVISOR, true,
 	 "IVR lookup: book the first free slot for the caller"},
+	/* the platform operator's (tenants.c) */
+	{"GET", "/api/v1/tenants", api_tenants_list, API_ROLE_OPERATOR, false,
+	 "List the tenants with their state and live figures"},
+	{"POST", "/api/v1/tenants", api_tenant_create, API_ROLE_OPERATOR, true,
+	 "Create a tenant from its definition (YAML)"},
+	{"GET", "/api/v1/tenants/{id}", api_tenant_get, API_ROLE_OPERATOR, false,
+	 "One tenant with its state and live figures"},
+	{"DELETE", "/api/v1/tenants/{id}", api_tenant_delete, API_ROLE_OPERATOR, false,
+	 "Delete a suspended tenant (its records stay)"},
+	{"POST", "/api/v1/tenants/{id}/suspend", api_tenant_suspend, API_ROLE_OPERATOR, false,
+	 "Suspend a tenant: its calls and users are refused"},
+	{"POST", "/api/v1/tenants/{id}/resume", api_tenant_resume, API_ROLE_OPERATOR, false,
+	 "Resume a suspended tenant"},
+	{"GET", "/api/v1/tenants/{id}/config", api_tenant_config_get, API_ROLE_OPERATOR, false,
+	 "The tenant's definition as center-file YAML"},
+	{"PUT", "/api/v1/tenants/{id}/config", api_tenant_config_put, API_ROLE_OPERATOR, true,
+	 "Replace a suspended tenant's definition (YAML)"},
 };
 
 const struct api_route *api_routes(size_t *np)
@@ -163,6 +180,7 @@ const char *api_role_name(enum api_role role)
 	case API_ROLE_SUPERVISOR: return "supervisor";
 	case API_ROLE_ADMIN:      return "admin";
 	case API_ROLE_UNIT:       return "unit";
+	case API_ROLE_OPERATOR:   return "operator";
 	}
 	return "?";
 }

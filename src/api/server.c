@@ -34,10 +34,13 @@
 struct api {
 	struct http_sock *sock;       /* owning */
 	struct acd *acd;              /* borrowed */
-	const struct center *center;  /* borrowed */
+	struct center *center;        /* borrowed; changed only by the
+					 tenant lifecycle (tenants.c) */
 	struct store *store;          /* borrowed, may be NULL */
 	struct crm *crm;              /* borrowed, may be NULL */
 	struct voice *voice;          /* borrowed, may be NULL */
+	api_tenant_h *tenanth;        /* may be NULL */
+	void *tenant_arg;
 	struct auth *auth;            /* owning */
 	struct api_live *live;        /* owning: event stream */
 	struct api_web *web;          /* owning, NULL without --web */
@@ -571,6 +574,34 @@ static int authenticate(struct api_req *req, const struct http_msg *msg)
 						"in again");
 		return EACCES;
 	}
+	/* A platform operator works on the tenants, not in them: its
+	 * routes are /api/v1/tenants..., plus its own /me and logout. */
+	if (s->role == AUTH_ROLE_OPERATOR &&
+	    req->route->role != API_ROLE_OPERATOR &&
+	    req->route->h != api_me_get && req->route->h != api_me_patch &&
+	    req->route->h != api_logout) {
+		api_reply_error(req, 403, "forbidden",
+				"a platform operator works on /api/v1/tenants "
+				"only (%s %s is a tenant's route)",
+				req->route->method, req->route->pattern);
+		return EPERM;
+	}
+	if (req->route->role == API_ROLE_OPERATOR &&
+	    s->role != AUTH_ROLE_OPERATOR) {
+		api_reply_error(req, 403, "forbidden",
+				"%s %s is for the platform's operators "
+				"(you are %s)",
+				req->route->method, req->route->pattern,
+				auth_role_name(s->role));
+		return EPERM;
+	}
+	if (s->role != AUTH_ROLE_OPERATOR &&
+	    api_tenant_suspended(req->api->center, s->tenant)) {
+		api_reply_error(req, 403, "tenant_suspended",
+				"tenant %s is suspended: ask the platform's "
+				"operator", s->tenant);
+		return EPERM;
+	}
 	if (!role_may(s->role, req->route->role)) {
 		api_reply_error(req, 403, "forbidden",
 				"%s %s needs the role %s (you are %s)",
@@ -745,6 +776,8 @@ int api_alloc(struct api **apip, const struct api_cfg *cfg)
 		return ENOMEM;
 	api->acd = cfg->acd;
 	api->center = cfg->center;
+	api->tenanth = cfg->tenanth;
+	api->tenant_arg = cfg->tenant_arg;
 	api->store = cfg->store;
 	api->crm = cfg->crm;
 	api->voice = cfg->voice;
@@ -821,6 +854,17 @@ struct auth *api_auth_of(const struct api *api)
 struct store *api_store_of(const struct api *api)
 {
 	return api->store;
+}
+
+struct center *api_center_rw(const struct api_req *req)
+{
+	return req->api->center;
+}
+
+void api_tenant_added(const struct api_req *req, const struct center_tenant *ct)
+{
+	if (req->api->tenanth)
+		req->api->tenanth(ct, req->api->tenant_arg);
 }
 
 const struct center *api_center_of(const struct api *api)

@@ -31,15 +31,18 @@ static const char *default_language(const struct center *c, const char *tn)
 
 static json_t *user_json(const struct center *c, const struct auth_user *u)
 {
+	/* a platform operator belongs to no tenant: null */
+	bool platform = !strcmp(u->tenant, AUTH_PLATFORM);
 	const struct center_unit *unit =
 		u->role == AUTH_ROLE_UNIT
 			? center_unit_of_user(center_tenant(c, u->tenant),
 					      u->username)
 			: NULL;
 
-	return json_pack("{s:s,s:s,s:s,s:o,s:s,s:s,s:b,s:o}", "username",
+	return json_pack("{s:s,s:s,s:o,s:o,s:s,s:s,s:b,s:o}", "username",
 			 u->username, "role", auth_role_name(u->role),
-			 "tenant", u->tenant, "agent", api_json_str(u->agent),
+			 "tenant", api_json_str(platform ? NULL : u->tenant),
+			 "agent", api_json_str(u->agent),
 			 "language",
 			 u->language ? u->language
 				     : default_language(c, u->tenant),
@@ -61,6 +64,7 @@ static json_t *key_json(const struct auth_session *s)
 struct login {
 	struct api_req *req;          /* held */
 	const struct center *center;  /* borrowed: lives longer than auth */
+	struct auth *auth;            /* borrowed: calls login_done */
 };
 
 static void login_destructor(void *arg)
@@ -78,6 +82,18 @@ static void login_done(int err, const char *token,
 	struct api_req *req = l->req;
 
 	(void)retry_after_s;
+	if (!err && api_tenant_suspended(l->center, s->tenant)) {
+		/* right password, but the tenant is suspended: no session
+		 * (revoking frees s) */
+		char tenant[128];
+
+		snprintf(tenant, sizeof(tenant), "%s", s->tenant);
+		auth_revoke(l->auth, (struct auth_session *)s);
+		api_reply_error(req, 403, "tenant_suspended",
+				"tenant %s is suspended: ask the platform's "
+				"operator", tenant);
+		return;
+	}
 	switch (err) {
 	case 0:
 		api_reply_json(req, 200,
@@ -124,6 +140,7 @@ void api_login(struct api_req *req)
 	}
 	l->req = api_req_hold(req);
 	l->center = api_center(req);
+	l->auth = api_auth(req);
 	/* auth takes its own reference of l until login_done has run */
 	err = auth_login(api_auth(req), tenant, user, pw, api_req_peer(req),
 			 login_done, l);

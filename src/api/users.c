@@ -94,7 +94,8 @@ void api_user_create(struct api_req *req)
 	    api_json_string(req, body, "language", false, 8, &language))
 		return;
 	r = auth_role_parse(role);
-	if (r == AUTH_ROLE_NONE) {
+	/* operators belong to the platform, never to a tenant */
+	if (r == AUTH_ROLE_NONE || r == AUTH_ROLE_OPERATOR) {
 		api_reply_error(req, 400, "bad_value",
 				"unknown role '%s' (expected admin, "
 				"supervisor, agent, unit)",
@@ -219,7 +220,7 @@ void api_key_create(struct api_req *req)
 		return;
 	if (role) {
 		r = auth_role_parse(role);
-		if (r == AUTH_ROLE_NONE) {
+		if (r == AUTH_ROLE_NONE || r == AUTH_ROLE_OPERATOR) {
 			api_reply_error(req, 400, "bad_value",
 					"unknown role '%s' (expected admin, "
 					"supervisor, agent)",

@@ -72,6 +72,8 @@ const char *auth_role_name(enum auth_role role)
 		return "admin";
 	case AUTH_ROLE_UNIT:
 		return "unit";
+	case AUTH_ROLE_OPERATOR:
+		return "operator";
 	default:
 		return "none";
 	}
@@ -89,6 +91,8 @@ enum auth_role auth_role_parse(const char *s)
 		return AUTH_ROLE_ADMIN;
 	if (!strcmp(s, "unit"))
 		return AUTH_ROLE_UNIT;
+	if (!strcmp(s, "operator"))
+		return AUTH_ROLE_OPERATOR;
 	return AUTH_ROLE_NONE;
 }
 
@@ -674,7 +678,7 @@ int auth_user_add(struct auth *a, const struct auth_user_new *n,
 	if (!plen || plen > AUTH_PW_MAX)
 		return EINVAL;
 	ct = center_tenant(a->center, n->tenant);
-	if (!ct || n->role == AUTH_ROLE_NONE ||
+	if (!ct || n->role == AUTH_ROLE_NONE || n->role == AUTH_ROLE_OPERATOR ||
 	    (n->language && !valid_language(n->language)))
 		return EINVAL;
 	if ((n->role == AUTH_ROLE_AGENT) != (n->agent != NULL))
@@ -761,7 +765,8 @@ int auth_apikey_create(struct auth *a, const char *tenant, const char *name,
 	struct sess *s;
 	int err;
 
-	if (!a || !tenant || !token || !sp || role == AUTH_ROLE_NONE)
+	if (!a || !tenant || !token || !sp || role == AUTH_ROLE_NONE ||
+	    role == AUTH_ROLE_OPERATOR)
 		return EINVAL;
 	ct = center_tenant(a->center, tenant);
 	if (!ct || (role == AUTH_ROLE_AGENT) != (agent != NULL) ||
@@ -857,38 +862,64 @@ static void hash_done(struct pw_job *job)
 		        (unsigned long long)(hl_mono_ms() - a->started));
 }
 
-/* Users of the center file; plain passwords go to the worker. */
+/* One user of the center file; a plain password goes to the worker. */
+static int load_user(struct auth *a, const char *tenant,
+                     const struct center_tenant *t,
+                     const struct center_user *cu, enum auth_role role)
+{
+	const struct center_agent *ca =
+	    t && cu->agent ? center_agent(t, cu->agent) : NULL;
+	const char *name = cu->name ? cu->name : ca ? ca->cfg.name : NULL;
+	struct user *u;
+
+	u = user_new(a, tenant, cu->username, role, cu->agent, name,
+	             cu->language);
+	if (!u)
+		return ENOMEM;
+	u->u.from_center = true;
+	u->u.automatic = cu->automatic;
+	if (cu->password_hash)
+		str_ncpy(u->hash, cu->password_hash, sizeof(u->hash));
+	else if (str_dup(&u->plain, cu->password))
+		return ENOMEM;
+	else if (!cu->automatic)
+		a->hashes_pending++;
+	return 0;
+}
+
+static int load_tenant(struct auth *a, const struct center_tenant *t)
+{
+	for (size_t j = 0; j < t->nusers; j++) {
+		const struct center_user *cu = &t->users[j];
+		int err = load_user(a, t->name, t, cu,
+		                    auth_role_parse(cu->role));
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Users of the center file: the platform's operators, then every
+ * tenant's. */
 static int load_center(struct auth *a)
 {
 	const struct center *c = a->center;
 
+	for (size_t i = 0; i < c->noperators; i++) {
+		int err = load_user(a, AUTH_PLATFORM, NULL, &c->operators[i],
+		                    AUTH_ROLE_OPERATOR);
+		if (err)
+			return err;
+	}
 	for (size_t i = 0; i < c->ntenants; i++) {
-		const struct center_tenant *t = &c->tenants[i];
+		int err;
 
-		for (size_t j = 0; j < t->nusers; j++) {
-			const struct center_user *cu = &t->users[j];
-			const struct center_agent *ca =
-			    cu->agent ? center_agent(t, cu->agent) : NULL;
-			const char *name = cu->name ? cu->name
-			                   : ca     ? ca->cfg.name
-			                            : NULL;
-			struct user *u;
-
-			u = user_new(a, t->name, cu->username,
-			             auth_role_parse(cu->role), cu->agent, name,
-			             cu->language);
-			if (!u)
-				return ENOMEM;
-			u->u.from_center = true;
-			u->u.automatic = cu->automatic;
-			if (cu->password_hash)
-				str_ncpy(u->hash, cu->password_hash,
-				         sizeof(u->hash));
-			else if (str_dup(&u->plain, cu->password))
-				return ENOMEM;
-			else if (!cu->automatic)
-				a->hashes_pending++;
-		}
+		if (c->tenants[i].removed)
+			continue;
+		err = load_tenant(a, &c->tenants[i]);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -956,7 +987,8 @@ static int load_store(struct auth *a, char *errbuf, size_t errsz)
 		    key ? NULL : user_find(a, t->tenant, t->username);
 
 		if ((t->expires && t->expires <= now) || (!key && !u) ||
-		    !center_tenant(a->center, t->tenant)) {
+		    (!center_tenant(a->center, t->tenant) &&
+		     strcmp(t->tenant, AUTH_PLATFORM))) {
 			dropped++;
 			continue;
 		}
@@ -981,6 +1013,85 @@ out:
 	mem_deref(prefs);
 	mem_deref(toks);
 	return err;
+}
+
+/* Hash the center's plain passwords (of one tenant, or all) in the
+ * background. */
+static int hash_plain(struct auth *a, const char *tenant)
+{
+	for (struct le *le = a->users.head; le; le = le->next) {
+		struct user *u = le->data;
+		struct pw_job *job;
+		int err;
+
+		/* An agent's automatic user shares the phone's password,
+		 * which the center keeps for SIP digests anyway: it is
+		 * hashed at its first sign-in, not here (a center of 500
+		 * agents would cost 30 s of a core at every start). */
+		if (!u->plain || u->u.automatic ||
+		    (tenant && strcmp(u->u.tenant, tenant)))
+			continue;
+		job = pw_job_alloc(PW_HASH);
+		if (!job || !(job->cand[0].plain = strdup(u->plain))) {
+			mem_deref(job);
+			return ENOMEM;
+		}
+		job->ncand = 1;
+		job->cand[0].user = mem_ref(u);
+		job->auth = a;
+		job->done = hash_done;
+		err = pw_submit(a->pw, job, false);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int auth_tenant_add(struct auth *a, const struct center_tenant *t)
+{
+	int err;
+
+	if (!a || !t || !t->name)
+		return EINVAL;
+	for (struct le *le = a->users.head; le; le = le->next) {
+		struct user *u = le->data;
+
+		if (!strcmp(u->u.tenant, t->name))
+			return EEXIST;
+	}
+	err = load_tenant(a, t);
+	if (!err)
+		a->hashes_total += (uint32_t)t->nusers;
+	return err ? err : hash_plain(a, t->name);
+}
+
+static bool sess_of_tenant(struct le *le, void *arg)
+{
+	struct sess *s = le->data;
+
+	return !strcmp(s->s.tenant, arg);
+}
+
+void auth_tenant_remove(struct auth *a, const char *tenant)
+{
+	struct le *le;
+
+	if (!a || !tenant)
+		return;
+	while ((le = hash_apply(a->sessions, sess_of_tenant, (void *)tenant)))
+		sess_drop(a, le->data, true);
+	le = a->users.head;
+	while (le) {
+		struct user *u = le->data;
+
+		le = le->next;
+		if (strcmp(u->u.tenant, tenant))
+			continue;
+		u->deleted = true;
+		list_unlink(&u->le);
+		mem_deref(u);
+	}
+	HL_INFO("auth", "tenant %s: users and sessions removed", tenant);
 }
 
 static void auth_destructor(void *arg)
@@ -1029,31 +1140,7 @@ int auth_alloc(struct auth **ap, const struct auth_cfg *cfg, char *errbuf,
 	a->hashes_total = a->hashes_pending;
 	a->started = hl_mono_ms();
 
-	/* Hash the center's plain passwords in the background. */
-	for (struct le *le = a->users.head; le; le = le->next) {
-		struct user *u = le->data;
-		struct pw_job *job;
-
-		/* An agent's automatic user shares the phone's password,
-		 * which the center keeps for SIP digests anyway: it is
-		 * hashed at its first sign-in, not here (a center of 500
-		 * agents would cost 30 s of a core at every start). */
-		if (!u->plain || u->u.automatic)
-			continue;
-		job = pw_job_alloc(PW_HASH);
-		if (!job || !(job->cand[0].plain = strdup(u->plain))) {
-			mem_deref(job);
-			err = ENOMEM;
-			goto out;
-		}
-		job->ncand = 1;
-		job->cand[0].user = mem_ref(u);
-		job->auth = a;
-		job->done = hash_done;
-		err = pw_submit(a->pw, job, false);
-		if (err)
-			goto out;
-	}
+	err = hash_plain(a, NULL);
 
 out:
 	if (err) {

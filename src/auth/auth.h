@@ -37,6 +37,7 @@
 #include <stdint.h>
 
 struct center;
+struct center_tenant;
 struct store;
 struct sa;
 struct auth;
@@ -52,7 +53,13 @@ enum auth_role {
 	 * only the routes that name it (API_ROLE_UNIT) and sees its unit's
 	 * work orders only. */
 	AUTH_ROLE_UNIT,
+	AUTH_ROLE_OPERATOR, /* the platform above the tenants: manages
+	                       tenants only (tenant AUTH_PLATFORM) */
 };
+
+/** The tenant name of the platform operators' users and sessions: never a
+ *  tenant's name ('@' is not allowed in one). */
+#define AUTH_PLATFORM "@platform"
 
 #define AUTH_SESSION_TTL_S (12 * 3600) /* idle time before a session ends */
 #define AUTH_TOKEN_TEXT    44          /* base64url of 32 bytes, with NUL */
@@ -105,6 +112,8 @@ int auth_alloc(struct auth **ap, const struct auth_cfg *cfg, char *err,
 
 const char *auth_role_name(enum auth_role role);
 /** "admin", "supervisor", "agent", "unit" -> role; AUTH_ROLE_NONE if unknown. */
+/** "operator", "admin", "supervisor", "agent" -> role; AUTH_ROLE_NONE if
+ *  unknown. */
 enum auth_role auth_role_parse(const char *s);
 
 /** Result of a sign-in, on the loop.  err: 0, EACCES (wrong name or
@@ -179,6 +188,15 @@ void auth_apikey_foreach(const struct auth *a, const char *tenant,
 /** The API key of a tenant by id, or NULL. */
 struct auth_session *auth_apikey_find(const struct auth *a, const char *tenant,
                                       const char *id);
+
+/** A tenant added at run time (src/center/lifecycle.c): its users of the
+ *  center model t, plain passwords hashed on the worker.  EEXIST if users
+ *  of that tenant are there already, ENOMEM. */
+int auth_tenant_add(struct auth *a, const struct center_tenant *t);
+/** A tenant deleted: every session and API key of it ends and its users
+ *  are forgotten (the store keeps users made through the API: a tenant
+ *  made again with the same name finds them). */
+void auth_tenant_remove(struct auth *a, const char *tenant);
 
 /** Figures for /metrics. */
 struct auth_stats {

@@ -89,10 +89,22 @@ int center_apply(const struct center *c, struct acd *acd, char *err,
 		return EINVAL;
 	}
 	for (size_t i = 0; i < c->ntenants; i++) {
-		int e = apply_tenant(c, i, acd, err, errsz);
+		int e = c->tenants[i].removed ? 0
+		                              : apply_tenant(c, i, acd, err, errsz);
 
 		if (e)
 			return e;
 	}
 	return 0;
+}
+
+int center_apply_tenant(const struct center *c, const struct center_tenant *t,
+                        struct acd *acd, char *err, size_t errsz)
+{
+	if (err && errsz)
+		err[0] = '\0';
+	if (!c || !t || !acd || t < c->tenants ||
+	    t >= c->tenants + c->ntenants)
+		return EINVAL;
+	return apply_tenant(c, (size_t)(t - c->tenants), acd, err, errsz);
 }

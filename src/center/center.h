@@ -365,6 +365,12 @@ struct center_tenant {
 					  ones of agent_users */
 	size_t nusers;
 	struct center_dialout dialout; /* calls to outside numbers */
+	/* Run-time state, not read from the file: written on the control
+	 * loop only, by the tenant lifecycle (src/center/lifecycle.c) */
+	bool suspended;                /* calls refused, users locked out */
+	bool removed;                  /* deleted: lookups skip it */
+	char *source;                  /* the tenant's YAML text as written
+					  (for export), or NULL */
 };
 
 /** A carrier's SIP trunk: calls from this address are accepted. */
@@ -395,9 +401,15 @@ struct center {
 	struct center_server server;
 	struct center_trunk *trunks;
 	size_t ntrunks;
-	struct center_tenant *tenants;
-	size_t ntenants;
+	struct center_tenant *tenants; /* room for CENTER_TENANTS_MAX: a
+					  tenant added at run time never
+					  moves the others */
+	size_t ntenants;               /* used slots, removed ones too */
+	struct center_user *operators; /* platform.users: role "operator" */
+	size_t noperators;
 };
+
+#define CENTER_TENANTS_MAX 64 /* tenant slots, removed ones included */
 
 /* --- load.c -------------------------------------------------------------- */
 
@@ -423,6 +435,36 @@ void center_outside_dial(const struct center_trunk *tr, const char *number,
  *  trunk's, else the tenant's first number, else "anonymous". */
 const char *center_outside_caller_id(const struct center_tenant *t,
 				     const struct center_trunk *tr);
+/** The same from text in memory; name stands for the file in errors
+ *  ("definition:12: tenants[0].queues[1]...").  text need not end in NUL. */
+int center_load_text(struct center **cp, const char *name, const char *text,
+		     size_t len, char *err, size_t errsz);
+
+/* --- tenants.c: tenants added and removed at run time -------------------- */
+
+/** A tenant definition: the center format with only tenants: and exactly
+ *  one tenant (as center_tenant_export() writes it).  EINVAL with the
+ *  message in err. */
+int center_definition_load(struct center **cp, const char *name,
+			   const char *text, size_t len, char *err,
+			   size_t errsz);
+/** May def's tenant join c (replaces NULL), or take the place of the live
+ *  tenant replaces (same name)?  0, EEXIST (name or a number taken),
+ *  ENOENT (no tenant replaces), EINVAL (another name), ENOSPC (no slot);
+ *  the reason in err. */
+int center_tenant_check_new(const struct center *c, const struct center *def,
+			    const char *replaces, char *err, size_t errsz);
+/** Move def's one tenant into c's next slot (def keeps nothing of it). On
+ *  the control loop only: readers of the model run there too. */
+int center_tenant_adopt(struct center *c, struct center *def,
+			const struct center_tenant **tp);
+/** Mark a tenant removed: lookups skip it from now on; its memory stays
+ *  until c is freed (calls in progress may point at it).  ENOENT. */
+int center_tenant_remove(struct center *c, const char *name);
+/** The tenant's definition as YAML text a definition load accepts (its
+ *  text as written, comments kept) into *textp (mem string).  ENOTSUP if
+ *  the model has no text of it (built without a file). */
+int center_tenant_export(const struct center_tenant *t, char **textp);
 
 /* --- apply.c ------------------------------------------------------------- */
 
@@ -432,6 +474,9 @@ const char *center_outside_caller_id(const struct center_tenant *t,
  *  the engine's reason) the engine holds part of the center: discard it. */
 int center_apply(const struct center *c, struct acd *acd, char *err,
 		 size_t errsz);
+/** The same for one tenant of c (added at run time). */
+int center_apply_tenant(const struct center *c, const struct center_tenant *t,
+			struct acd *acd, char *err, size_t errsz);
 
 /* --- lookup.c ------------------------------------------------------------ */
 
@@ -447,6 +492,9 @@ const struct center_number *center_number(const struct center *c,
 /** A user of a tenant by name, or NULL. */
 const struct center_user *center_user(const struct center_tenant *t,
 				      const char *username);
+/** A platform operator by name, or NULL. */
+const struct center_user *center_operator(const struct center *c,
+					  const char *username);
 /** A flow of a tenant by name, or NULL. */
 const struct center_flow *center_flow(const struct center_tenant *t,
 				      const char *name);

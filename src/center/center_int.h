@@ -89,6 +89,8 @@ struct cfg_ctx {
 	size_t plen;
 	char *err;
 	size_t errsz;
+	const char *text; /* the whole document as read, or NULL */
+	size_t textlen;
 };
 
 /* --- schema.c ------------------------------------------------------------ */
@@ -153,6 +155,10 @@ extern const struct cfg_schema cfg_user_schema;
 /** After the tenant is parsed: the automatic users of agent_users. */
 int cfg_users_finish(struct cfg_ctx *cx, yaml_node_t *node);
 void cfg_users_free(struct center_tenant *t);
+/** platform: (users: the operators). */
+extern const struct cfg_schema cfg_platform_schema;
+extern const struct cfg_schema cfg_operator_schema;
+void cfg_platform_free(struct center *c);
 
 /* --- outbound.c: calls out through a trunk --------------------------------- */
 
@@ -172,7 +178,14 @@ size_t cfg_push(struct cfg_ctx *cx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void cfg_pop(struct cfg_ctx *cx, size_t len);
 
+/** center_load_text() of a tenant definition: only tenants: at the top. */
+int cfg_load_definition(struct center **cp, const char *name,
+                        const char *text, size_t len, char *err,
+                        size_t errsz);
 unsigned cfg_line(const yaml_node_t *node);
+/** The text of node as written (first line at column 0, the rest moved
+ *  left by as much), NUL-terminated, into *textp (NULL without text). */
+int cfg_source(struct cfg_ctx *cx, const yaml_node_t *node, char **textp);
 yaml_node_t *cfg_node(struct cfg_ctx *cx, int index);
 /** The value of key in a mapping, NULL if absent or null. */
 yaml_node_t *cfg_get(struct cfg_ctx *cx, yaml_node_t *map, const char *key);

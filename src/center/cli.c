@@ -74,6 +74,10 @@ static void summary(const struct center *c)
 			printf("trunk %s: %s (any port)\n", t->name,
 			       t->address);
 	}
+	for (size_t i = 0; i < c->noperators; i++)
+		printf("platform operator %s%s%s\n", c->operators[i].username,
+		       c->operators[i].name ? ": " : "",
+		       c->operators[i].name ? c->operators[i].name : "");
 	for (size_t i = 0; i < c->ntenants; i++) {
 		const struct center_tenant *t = &c->tenants[i];
 

@@ -23,6 +23,7 @@
 static void tenant_free(struct center_tenant *t)
 {
 	mem_deref(t->name);
+	mem_deref(t->source);
 	mem_deref(t->description);
 	mem_deref(t->timezone);
 	for (size_t i = 0; i < t->nskills; i++)
@@ -79,6 +80,7 @@ static void center_destructor(void *arg)
 		mem_deref(c->trunks[i].address);
 	}
 	mem_deref(c->trunks);
+	cfg_platform_free(c);
 	for (size_t i = 0; i < c->ntenants; i++)
 		tenant_free(&c->tenants[i]);
 	mem_deref(c->tenants);
@@ -768,8 +770,8 @@ int cfg_map(struct cfg_ctx *cx, yaml_node_t *node, const struct cfg_schema *s,
 
 /* --- center_load ---------------------------------------------------------- */
 
-static int syntax_error(const char *path, FILE *f, const yaml_parser_t *p,
-                        char *err, size_t errsz)
+static int syntax_error(const char *path, const char *text, size_t len,
+                        const yaml_parser_t *p, char *err, size_t errsz)
 {
 	if (p->error == YAML_MEMORY_ERROR) {
 		snprintf(err, errsz, "%s: out of memory", path);
@@ -777,12 +779,11 @@ static int syntax_error(const char *path, FILE *f, const yaml_parser_t *p,
 	}
 	if (p->error == YAML_READER_ERROR) {
 		/* the reader knows only the byte offset: count the lines */
-		size_t line = 1, off = 0;
-		int ch;
+		size_t line = 1;
 
-		rewind(f);
-		while (off++ < p->problem_offset && (ch = getc(f)) != EOF)
-			line += ch == '\n';
+		for (size_t off = 0; off < p->problem_offset && off < len;
+		     off++)
+			line += text[off] == '\n';
 		snprintf(err, errsz, "%s:%zu: %s (byte %zu)", path, line,
 		         p->problem ? p->problem : "cannot read",
 		         p->problem_offset);
@@ -801,42 +802,60 @@ static int syntax_error(const char *path, FILE *f, const yaml_parser_t *p,
 	return EINVAL;
 }
 
-int center_load(struct center **cp, const char *path, char *err, size_t errsz)
+/* The text of a YAML node as written, its first line at column 0 and the
+ * others moved left by the column it starts at (its own indentation), so
+ * that it can be placed at any depth again (center_tenant_export()). */
+int cfg_source(struct cfg_ctx *cx, const yaml_node_t *node, char **textp)
 {
-	char ebuf[16];
+	size_t from = node->start_mark.index, to = node->end_mark.index;
+	size_t col = node->start_mark.column, n = 0;
+	char *out;
+
+	*textp = NULL;
+	if (!cx->text || to > cx->textlen || from >= to)
+		return 0;
+	while (to > from && (cx->text[to - 1] == '\n' ||
+	                     cx->text[to - 1] == ' '))
+		to--;
+	out = mem_alloc(to - from + 2, NULL);
+	if (!out)
+		return ENOMEM;
+	for (size_t i = from; i < to; i++) {
+		out[n++] = cx->text[i];
+		if (cx->text[i] != '\n')
+			continue;
+		/* drop up to col spaces of the next line's indentation */
+		for (size_t k = 0; k < col && i + 1 < to &&
+		                   cx->text[i + 1] == ' ';
+		     k++)
+			i++;
+	}
+	out[n++] = '\n';
+	out[n] = '\0';
+	*textp = out;
+	return 0;
+}
+
+static int load_text(struct center **cp, const char *path, const char *text,
+                     size_t len, bool definition, char *err, size_t errsz)
+{
 	yaml_parser_t parser;
 	yaml_document_t doc, doc2;
 	bool have_doc = false;
 	struct cfg_ctx cx;
 	struct center *c = NULL;
 	yaml_node_t *root;
-	FILE *f;
 	int e;
 
-	if (!err || !errsz) {
-		err = ebuf;
-		errsz = sizeof(ebuf);
-	}
-	err[0] = '\0';
-	if (!cp || !path) {
-		snprintf(err, errsz, "center_load: no file");
-		return EINVAL;
-	}
-	f = fopen(path, "rb");
-	if (!f) {
-		e = errno;
-		snprintf(err, errsz, "%s: %s", path, strerror(e));
-		return e;
-	}
 	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
 		snprintf(err, errsz, "%s: out of memory", path);
 		return ENOMEM;
 	}
-	yaml_parser_set_input_file(&parser, f);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
+	                             len);
 
 	if (!yaml_parser_load(&parser, &doc)) {
-		e = syntax_error(path, f, &parser, err, errsz);
+		e = syntax_error(path, text, len, &parser, err, errsz);
 		goto out;
 	}
 	have_doc = true;
@@ -848,7 +867,7 @@ int center_load(struct center **cp, const char *path, char *err, size_t errsz)
 		goto out;
 	}
 	if (!yaml_parser_load(&parser, &doc2)) {
-		e = syntax_error(path, f, &parser, err, errsz);
+		e = syntax_error(path, text, len, &parser, err, errsz);
 		goto out;
 	}
 	if (yaml_document_get_root_node(&doc2)) {
@@ -875,16 +894,110 @@ int center_load(struct center **cp, const char *path, char *err, size_t errsz)
 	cx.err = err;
 	cx.errsz = errsz;
 	cx.line = 1;
+	cx.text = text;
+	cx.textlen = len;
+	if (definition && root->type == YAML_MAPPING_NODE) {
+		/* a tenant's definition: nothing of the center around it */
+		for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
+		     p < root->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = cfg_node(&cx, p->key);
+
+			if (k->type == YAML_SCALAR_NODE &&
+			    strcmp(cfg_text(k), "tenants")) {
+				e = cfg_err(&cx, cfg_line(k),
+				            "%s: a tenant definition holds "
+				            "only tenants:",
+				            cfg_text(k));
+				goto out;
+			}
+		}
+	}
 	e = cfg_map(&cx, root, &cfg_root_schema, c);
 
 out:
 	if (have_doc)
 		yaml_document_delete(&doc);
 	yaml_parser_delete(&parser);
-	fclose(f);
 	if (e)
 		mem_deref(c);
 	else
 		*cp = c;
+	return e;
+}
+
+int cfg_load_definition(struct center **cp, const char *name,
+                        const char *text, size_t len, char *err, size_t errsz)
+{
+	err[0] = '\0';
+	return load_text(cp, name, text, len, true, err, errsz);
+}
+
+int center_load_text(struct center **cp, const char *name, const char *text,
+                     size_t len, char *err, size_t errsz)
+{
+	char ebuf[16];
+
+	if (!err || !errsz) {
+		err = ebuf;
+		errsz = sizeof(ebuf);
+	}
+	err[0] = '\0';
+	if (!cp || !name || !text) {
+		snprintf(err, errsz, "center_load_text: no text");
+		return EINVAL;
+	}
+	return load_text(cp, name, text, len, false, err, errsz);
+}
+
+int center_load(struct center **cp, const char *path, char *err, size_t errsz)
+{
+	char ebuf[16];
+	struct mbuf *mb = NULL;
+	FILE *f;
+	int e;
+
+	if (!err || !errsz) {
+		err = ebuf;
+		errsz = sizeof(ebuf);
+	}
+	err[0] = '\0';
+	if (!cp || !path) {
+		snprintf(err, errsz, "center_load: no file");
+		return EINVAL;
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		e = errno;
+		snprintf(err, errsz, "%s: %s", path, strerror(e));
+		return e;
+	}
+	mb = mbuf_alloc(8192);
+	if (!mb) {
+		fclose(f);
+		snprintf(err, errsz, "%s: out of memory", path);
+		return ENOMEM;
+	}
+	for (;;) {
+		uint8_t buf[8192];
+		size_t n = fread(buf, 1, sizeof(buf), f);
+
+		if (n && mbuf_write_mem(mb, buf, n)) {
+			e = ENOMEM;
+			snprintf(err, errsz, "%s: out of memory", path);
+			goto out;
+		}
+		if (n < sizeof(buf))
+			break;
+	}
+	if (ferror(f)) {
+		e = EIO;
+		snprintf(err, errsz, "%s: cannot read", path);
+		goto out;
+	}
+	e = load_text(cp, path, (const char *)mb->buf, mb->end, false, err,
+	              errsz);
+out:
+	fclose(f);
+	mem_deref(mb);
 	return e;
 }

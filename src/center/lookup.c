@@ -13,7 +13,7 @@ const struct center_tenant *center_tenant(const struct center *c,
 	if (!c || !name)
 		return NULL;
 	for (size_t i = 0; i < c->ntenants; i++) {
-		if (!strcmp(c->tenants[i].name, name))
+		if (!c->tenants[i].removed && !strcmp(c->tenants[i].name, name))
 			return &c->tenants[i];
 	}
 	return NULL;
@@ -40,7 +40,7 @@ const struct center_number *center_number(const struct center *c,
 	for (size_t i = 0; i < c->ntenants; i++) {
 		const struct center_tenant *t = &c->tenants[i];
 
-		for (size_t j = 0; j < t->nnumbers; j++) {
+		for (size_t j = 0; !t->removed && j < t->nnumbers; j++) {
 			if (strcmp(t->numbers[j].number, number))
 				continue;
 			if (tp)

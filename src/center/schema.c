@@ -1730,6 +1730,26 @@ static int parse_tenants(struct cfg_ctx *cx, const struct cfg_field *f,
 		return cfg_err(cx, cfg_line(node),
 		               "at least one tenant is "
 		               "needed");
+	if (n > CENTER_TENANTS_MAX) {
+		mem_deref(arr);
+		return cfg_err(cx, cfg_line(node),
+		               "at most %d tenants are allowed",
+		               CENTER_TENANTS_MAX);
+	}
+	/* room for every slot: tenants added at run time
+	 * (src/center/lifecycle.c) never move the others */
+	{
+		void *big = mem_realloc(arr, CENTER_TENANTS_MAX *
+		                                 sizeof(*c->tenants));
+
+		if (!big) {
+			mem_deref(arr);
+			return cfg_err(cx, cfg_line(node), "out of memory");
+		}
+		arr = big;
+		memset((struct center_tenant *)arr + n, 0,
+		       (CENTER_TENANTS_MAX - n) * sizeof(*c->tenants));
+	}
 	c->tenants = arr;
 	c->ntenants = n;
 	for (size_t i = 0; i < n && !err; i++) {
@@ -1748,6 +1768,8 @@ static int parse_tenants(struct cfg_ctx *cx, const struct cfg_field *f,
 				              "on line %u",
 				              t->name, c->tenants[j].line);
 		}
+		if (!err && cfg_source(cx, item, &t->source))
+			err = cfg_err(cx, t->line, "out of memory");
 		cx->tenant = NULL;
 		cfg_pop(cx, old);
 	}
@@ -1765,6 +1787,11 @@ static const struct cfg_field root_fields[] = {
      .sub = &trunk_schema,
      .doc_type = "list of trunk",
      .help = "Carriers allowed to send calls (see below)."},
+    {.key = "platform",
+     .type = CT_GROUP,
+     .sub = &cfg_platform_schema,
+     .help = "The platform's operators, above the tenants (see "
+             "platform)."},
     {.key = "tenants",
      .type = CT_CUSTOM,
      .parse = parse_tenants,

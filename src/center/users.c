@@ -197,10 +197,10 @@ int cfg_users_finish(struct cfg_ctx *cx, yaml_node_t *node)
 	return 0;
 }
 
-void cfg_users_free(struct center_tenant *t)
+static void users_free(struct center_user *v, size_t n)
 {
-	for (size_t i = 0; i < t->nusers; i++) {
-		struct center_user *u = &t->users[i];
+	for (size_t i = 0; i < n; i++) {
+		struct center_user *u = &v[i];
 
 		mem_deref(u->username);
 		mem_deref(u->password);
@@ -210,8 +210,149 @@ void cfg_users_free(struct center_tenant *t)
 		mem_deref(u->language);
 		mem_deref(u->name);
 	}
-	t->users = mem_deref(t->users);
+	mem_deref(v);
+}
+
+void cfg_users_free(struct center_tenant *t)
+{
+	users_free(t->users, t->nusers);
+	t->users = NULL;
 	t->nusers = 0;
+}
+
+/* --- platform.users: the platform's operators ---------------------------- */
+
+static const char *const platform_role_names[] = {"operator", NULL};
+
+static const struct cfg_field operator_fields[] = {
+    {.key = "username",
+     .type = CT_NAME,
+     .required = true,
+     AT(struct center_user, username),
+     .help = "What the operator types to sign in; unique among the "
+             "operators (a tenant's user of the same name then signs in "
+             "as name@tenant)."},
+    {.key = "password",
+     .type = CT_STRING,
+     AT(struct center_user, password),
+     .help = "The password, in plain text (hashed at start).  Give this "
+             "or password_hash."},
+    {.key = "password_hash",
+     .type = CT_STRING,
+     AT(struct center_user, password_hash),
+     .help = "The password as an Argon2 hash (`hotline passwd`)."},
+    {.key = "role",
+     .type = CT_ENUM,
+     .as_text = true,
+     .names = platform_role_names,
+     .def = "operator",
+     AT(struct center_user, role),
+     .help = "operator: creates, suspends, resumes, exports, imports and "
+             "deletes tenants (the /api/v1/tenants routes only; it sees "
+             "no tenant's calls, agents or records)."},
+    {.key = "language",
+     .type = CT_ENUM,
+     .as_text = true,
+     .names = ui_language_names,
+     AT(struct center_user, language),
+     .help = "Language of the web pages (zh, ko or en)."},
+    {.key = "name",
+     .type = CT_STRING,
+     AT(struct center_user, name),
+     .help = "Display name (default: the username)."},
+    {0},
+};
+
+const struct cfg_schema cfg_operator_schema = {
+    .name = "operator",
+    .where = "platform.users[]",
+    .help = "A platform operator: above the tenants, manages them through "
+            "/api/v1/tenants (docs/api/openapi.yaml).",
+    .fields = operator_fields,
+};
+
+static int parse_operators(struct cfg_ctx *cx, const struct cfg_field *f,
+                           yaml_node_t *node, void *base)
+{
+	struct center *c = base;
+	void *arr;
+	size_t n;
+	int err = cfg_list_alloc(cx, node, "a list of operators",
+	                         sizeof(*c->operators), &arr, &n);
+
+	(void)f;
+	if (err)
+		return err;
+	c->operators = arr;
+	c->noperators = n;
+	for (size_t i = 0; i < n && !err; i++) {
+		struct center_user *u = &c->operators[i];
+		yaml_node_t *item = cfg_seq_at(cx, node, i);
+		size_t old = cfg_push(cx, "[%zu]", i);
+
+		u->line = cfg_line(item);
+		err = cfg_item_map(cx, item, &cfg_operator_schema, u);
+		if (!err && !u->password == !u->password_hash)
+			err = cfg_key_err(cx, item, "password",
+			                  "give exactly one of password and "
+			                  "password_hash");
+		if (!err && u->password && !*u->password)
+			err = cfg_key_err(cx, item, "password",
+			                  "an empty password is not allowed");
+		if (!err && u->password_hash &&
+		    strncmp(u->password_hash, "$argon2", 7))
+			err = cfg_key_err(cx, item, "password_hash",
+			                  "not an Argon2 hash (see `hotline "
+			                  "passwd`)");
+		for (size_t j = 0; j < i && !err; j++) {
+			if (!strcmp(c->operators[j].username, u->username))
+				err = cfg_key_err(cx, item, "username",
+				                  "operator '%s' is already "
+				                  "defined on line %u",
+				                  u->username,
+				                  c->operators[j].line);
+		}
+		cfg_pop(cx, old);
+	}
+	return err;
+}
+
+static const struct cfg_field platform_fields[] = {
+    {.key = "users",
+     .type = CT_CUSTOM,
+     .parse = parse_operators,
+     .sub = &cfg_operator_schema,
+     .doc_type = "list of operator",
+     .help = "The platform operators (see operator)."},
+    {0},
+};
+
+const struct cfg_schema cfg_platform_schema = {
+    .name = "platform",
+    .where = "platform",
+    .help = "Who runs the platform above the tenants.  Its operators "
+            "sign in like any user and manage the tenants; a tenant's "
+            "own users never see another tenant nor the platform.",
+    .fields = platform_fields,
+};
+
+void cfg_platform_free(struct center *c)
+{
+	users_free(c->operators, c->noperators);
+	c->operators = NULL;
+	c->noperators = 0;
+}
+
+const struct center_user *center_operator(const struct center *c,
+                                          const char *username)
+{
+	if (!c || !username)
+		return NULL;
+	for (size_t i = 0; i < c->noperators; i++) {
+		if (!strcmp(c->operators[i].username, username))
+			return &c->operators[i];
+	}
+	return NULL;
 }
 
 const struct center_user *center_user(const struct center_tenant *t,

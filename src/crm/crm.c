@@ -65,7 +65,8 @@ uint64_t crm_now(const struct crm *crm)
 struct crm_tenant *crm_tenant_get(const struct crm *crm, const char *name)
 {
 	for (size_t i = 0; name && i < crm->ntenants; i++) {
-		if (!strcmp(crm->tenants[i].cfg->name, name))
+		if (!crm->tenants[i].cfg->removed &&
+		    !strcmp(crm->tenants[i].cfg->name, name))
 			return &crm->tenants[i];
 	}
 	return NULL;
@@ -85,6 +86,41 @@ static void crm_destructor(void *arg)
 	mem_deref(crm->tenants);
 	mem_deref(crm->attach_dir);
 	mem_deref(crm->cc);
+}
+
+static void tenant_init(struct crm *crm, struct crm_tenant *t,
+                        const struct center_tenant *ct)
+{
+	const struct crm_opts *o = &crm->o;
+
+	t->cfg = ct;
+	/* Reading the zone file blocks: once, at start-up (or when the
+	 * operator adds the tenant).  A zone that cannot be read leaves
+	 * slots in UTC (logged). */
+	if (ct->timezone && strcmp(ct->timezone, "UTC") &&
+	    ivr_tz_load(&t->tz, NULL, ct->timezone))
+		HL_WARN(CRM_LOG,
+		        "tenant %s: time zone %s unreadable; "
+		        "appointments in UTC",
+		        ct->name, ct->timezone);
+	if (o->acd && ct->workorders.queue) {
+		struct acd_tenant *at = acd_tenant_find(o->acd, ct->name);
+		t->queue =
+		    at ? acd_queue_find(at, ct->workorders.queue) : NULL;
+	}
+}
+
+int crm_tenant_added(struct crm *crm, const struct center_tenant *ct)
+{
+	if (!crm || !ct)
+		return EINVAL;
+	if (crm->ntenants >= CENTER_TENANTS_MAX)
+		return ENOSPC;
+	tenant_init(crm, &crm->tenants[crm->ntenants], ct);
+	crm->ntenants++;
+	HL_INFO(CRM_LOG, "tenant %s: work orders and appointments on",
+	        ct->name);
+	return 0;
 }
 
 int crm_alloc(struct crm **crmp, const struct crm_opts *o)
@@ -112,33 +148,17 @@ int crm_alloc(struct crm **crmp, const struct crm_opts *o)
 		err = hash_alloc(&crm->routes, 256);
 	if (err)
 		goto out;
-	crm->tenants = mem_zalloc(
-	    (c->ntenants ? c->ntenants : 1) * sizeof(*crm->tenants), NULL);
+	/* room for tenants added at run time (crm_tenant_added): entries
+	 * never move */
+	crm->tenants =
+	    mem_zalloc(CENTER_TENANTS_MAX * sizeof(*crm->tenants), NULL);
 	if (!crm->tenants) {
 		err = ENOMEM;
 		goto out;
 	}
 	crm->ntenants = c->ntenants;
-	for (size_t i = 0; i < c->ntenants; i++) {
-		struct crm_tenant *t = &crm->tenants[i];
-		const struct center_tenant *ct = &c->tenants[i];
-
-		t->cfg = ct;
-		/* Reading the zone file blocks: once, at start-up.  A zone
-		 * that cannot be read leaves slots in UTC (logged). */
-		if (ct->timezone && strcmp(ct->timezone, "UTC") &&
-		    ivr_tz_load(&t->tz, NULL, ct->timezone))
-			HL_WARN(CRM_LOG,
-			        "tenant %s: time zone %s unreadable; "
-			        "appointments in UTC",
-			        ct->name, ct->timezone);
-		if (o->acd && ct->workorders.queue) {
-			struct acd_tenant *at =
-			    acd_tenant_find(o->acd, ct->name);
-			t->queue = at ? acd_queue_find(at, ct->workorders.queue)
-			              : NULL;
-		}
-	}
+	for (size_t i = 0; i < c->ntenants && i < CENTER_TENANTS_MAX; i++)
+		tenant_init(crm, &crm->tenants[i], &c->tenants[i]);
 	if (o->acd) {
 		err = acd_subscribe(o->acd, crm_acd_event, crm);
 		if (err)

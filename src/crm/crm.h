@@ -97,6 +97,9 @@ struct crm_opts {
 
 /** Make a crm; subscribes to the engine's events when opts.acd is set. */
 int crm_alloc(struct crm **crmp, const struct crm_opts *opts);
+/** A tenant added to the center at run time (after the engine has it):
+ *  its work orders, appointments and customers from now on.  ENOSPC. */
+int crm_tenant_added(struct crm *crm, const struct center_tenant *ct);
 
 /**
  * Bring the store in line with the configuration and the engine with the

@@ -491,6 +491,22 @@ static int recordings_dir(struct daemon *d)
 			   (size_t)(slash - d->db_path));
 }
 
+/* A tenant the operator added at run time (src/api/tenants.c): work
+ * orders and appointments for it too. */
+static void tenant_added(const struct center_tenant *ct, void *arg)
+{
+	struct daemon *d = arg;
+	int err = d->crm ? crm_tenant_added(d->crm, ct) : 0;
+
+	if (err)
+		HL_WARN("daemon", "tenant %s: no work orders until a restart: "
+				  "%s", ct->name, strerror(err));
+	err = daemon_days_add(d->days, ct->name, ct->timezone);
+	if (err)
+		HL_WARN("daemon", "tenant %s: its statistics day does not end "
+				  "until a restart: %s", ct->name, strerror(err));
+}
+
 /* The relay's RTP ports: DAEMON_RTP_MIN..MAX, or for tests the range in
  * HOTLINE_RTP_PORTS ("MIN-MAX"), so that daemons started by tests keep out
  * of the port blocks the C tests bind (tests/common/testnet.c). */
@@ -613,6 +629,30 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	d->db_path = pick(opts->db_path, d->center->server.database,
 			  DAEMON_DB_DEFAULT);
 
+	err = make_parent_dirs(d->db_path);
+	if (err) {
+		fprintf(stderr, "hotline serve: %s: cannot create its "
+				"directory: %s\n",
+			d->db_path, strerror(err));
+		return err;
+	}
+	err = store_open(&d->store, d->db_path, errbuf, sizeof(errbuf));
+	if (err) {
+		fprintf(stderr, "hotline serve: %s\n",
+			*errbuf ? errbuf : strerror(err));
+		return err;
+	}
+
+	/* Tenants created, imported, suspended or deleted through the API
+	 * (src/api/tenants.c) over the file's, before anything is built
+	 * from the model. */
+	err = api_tenants_restore(d->center, d->store);
+	if (err) {
+		fprintf(stderr, "hotline serve: stored tenants: %s\n",
+			strerror(err));
+		return err;
+	}
+
 	err = acd_alloc(&d->acd, &(struct acd_opts){
 					 .clock = engine_clock,
 					 .clock_arg = d,
@@ -637,19 +677,6 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	}
 	engine_deadline(acd_next_deadline(d->acd), d);
 
-	err = make_parent_dirs(d->db_path);
-	if (err) {
-		fprintf(stderr, "hotline serve: %s: cannot create its "
-				"directory: %s\n",
-			d->db_path, strerror(err));
-		return err;
-	}
-	err = store_open(&d->store, d->db_path, errbuf, sizeof(errbuf));
-	if (err) {
-		fprintf(stderr, "hotline serve: %s\n",
-			*errbuf ? errbuf : strerror(err));
-		return err;
-	}
 
 	err = start_crm(d);
 	if (err)
@@ -667,6 +694,8 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	for (size_t i = 0; !err && i < d->center->ntenants; i++) {
 		const struct center_tenant *ct = &d->center->tenants[i];
 
+		if (ct->removed)
+			continue;
 		err = daemon_days_add(d->days, ct->name, ct->timezone);
 		if (err)
 			fprintf(stderr, "hotline serve: tenant %s: time zone "
@@ -699,6 +728,8 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 					 .crm = d->crm,
 					 .voice = d->voice,
 					 .web_dir = web,
+					 .tenanth = tenant_added,
+					 .tenant_arg = d,
 				 });
 	if (err) {
 		fprintf(stderr, "hotline serve: cannot listen for HTTP on %s: "

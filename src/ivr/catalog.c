@@ -24,6 +24,7 @@ static const char *const sentences[] = {
     "transfer/operator",
     "transfer/connecting",
     "closed/message",
+    "service/suspended", /* the tenant is suspended (src/api/tenants.c) */
     "voicemail/offer",
     "voicemail/record",
     "voicemail/thanks",

@@ -107,6 +107,32 @@ out:
 	return e;
 }
 
+int ivr_tenant_added(struct ivr *ivr, const struct center_tenant *t)
+{
+	size_t i, n;
+	struct ivr_tz **tz;
+
+	if (!ivr || !t || t < ivr->center->tenants)
+		return EINVAL;
+	i = (size_t)(t - ivr->center->tenants);
+	if (i >= CENTER_TENANTS_MAX)
+		return EINVAL;
+	if (i >= ivr->ntz) {
+		n = i + 1;
+		tz = ivr->tz ? mem_realloc(ivr->tz, n * sizeof(*tz))
+		             : mem_zalloc(n * sizeof(*tz), NULL);
+		if (!tz)
+			return ENOMEM;
+		memset(tz + ivr->ntz, 0, (n - ivr->ntz) * sizeof(*tz));
+		ivr->tz = tz;
+		ivr->ntz = n;
+	}
+	if (ivr->tz[i])
+		return 0; /* sessions may hold it: a slot keeps its zone */
+	return ivr_tz_load(&ivr->tz[i], NULL,
+	                   t->timezone ? t->timezone : "UTC");
+}
+
 uint64_t ivr_now(const struct ivr *ivr)
 {
 	return ivr->clock(ivr->clock_arg);

@@ -36,6 +36,7 @@
 #include <stdint.h>
 
 struct center;
+struct center_tenant;
 struct acd_skill_req;
 struct dnsc;
 
@@ -224,6 +225,10 @@ struct ivr;
  *  control loop (it becomes the IVR's loop); reads files: at start-up. */
 int ivr_alloc(struct ivr **ivrp, const struct center *c,
               const struct ivr_cfg *cfg, char *err, size_t errsz);
+
+/** A tenant added to the center at run time: its time zone (the
+ *  system's zoneinfo; UTC until then).  ENOMEM, or the zone's error. */
+int ivr_tenant_added(struct ivr *ivr, const struct center_tenant *t);
 
 /** Current time of the IVR's clock, in ms since the epoch. */
 uint64_t ivr_now(const struct ivr *ivr);

@@ -26,6 +26,8 @@ enum acct_kind {
 	K_TOKEN_PURGE,
 	K_WRAPUP,
 	K_SKILLS_PUT,
+	K_TENANT_STATE,
+	K_TENANT_DEF,
 	K_MAX
 };
 
@@ -79,6 +81,20 @@ static const struct acct_def defs[K_MAX] = {
     [K_SKILLS_PUT] = {"agent skills put",
                       {"INSERT OR REPLACE INTO agent_skills (tenant, agent,"
                        " skills, updated) VALUES (?1, ?2, ?3, ?9)",
+                       NULL},
+                      false},
+    [K_TENANT_STATE] = {"tenant state put",
+                        {"INSERT INTO platform_tenant (tenant, state,"
+                         " updated) VALUES (?1, ?2, ?9)"
+                         " ON CONFLICT (tenant) DO UPDATE SET"
+                         " state = excluded.state,"
+                         " updated = excluded.updated",
+                         NULL},
+                        false},
+    [K_TENANT_DEF] = {"tenant definition put",
+                      {"INSERT OR REPLACE INTO platform_tenant (tenant,"
+                       " state, definition, updated)"
+                       " VALUES (?1, ?2, ?3, ?9)",
                        NULL},
                       false},
 };
@@ -141,7 +157,8 @@ int store_acct_exec_put(struct store_conn *c, struct store_job *j)
 static bool role_ok(const char *role)
 {
 	return role && (!strcmp(role, "admin") || !strcmp(role, "supervisor") ||
-	                !strcmp(role, "agent") || !strcmp(role, "unit"));
+	                !strcmp(role, "agent") || !strcmp(role, "unit") ||
+	                !strcmp(role, "operator"));
 }
 
 int store_user_put(struct store *s, const struct store_user *u,
@@ -405,6 +422,52 @@ int store_agent_skills_get_sync(struct store *s, struct store_agent_skills **vp,
 	    num,
 	    ARRAY_LEN(num),
 	    "agent skills get"};
+
+	if (!s || !vp || !np)
+		return EINVAL;
+	return store_read_sync(s, read_rows, &d, (void **)vp, np);
+}
+
+static bool tenant_state_ok(const char *st)
+{
+	return st && (!strcmp(st, "active") || !strcmp(st, "suspended") ||
+	              !strcmp(st, "deleted"));
+}
+
+int store_tenant_put(struct store *s, const struct store_tenant *t,
+                     store_done_h *done, void *arg)
+{
+	if (!t || !t->tenant || !*t->tenant || !tenant_state_ok(t->state))
+		return EINVAL;
+	if (!t->definition)
+		return submit(s, K_TENANT_STATE,
+		              (const char *[]){t->tenant, t->state}, 2,
+		              t->updated, 0, done, arg);
+	return submit(s, K_TENANT_DEF,
+	              (const char *[]){t->tenant, t->state, t->definition}, 3,
+	              t->updated, 0, done, arg);
+}
+
+int store_tenants_get_sync(struct store *s, struct store_tenant **vp,
+                           size_t *np)
+{
+	static const size_t str[] = {
+	    offsetof(struct store_tenant, tenant),
+	    offsetof(struct store_tenant, state),
+	    offsetof(struct store_tenant, definition),
+	};
+	static const size_t num[] = {
+	    offsetof(struct store_tenant, updated),
+	};
+	static const struct read_def d = {
+	    "SELECT tenant, state, definition, updated FROM platform_tenant"
+	    " ORDER BY updated",
+	    sizeof(struct store_tenant),
+	    str,
+	    ARRAY_LEN(str),
+	    num,
+	    ARRAY_LEN(num),
+	    "tenants get"};
 
 	if (!s || !vp || !np)
 		return EINVAL;

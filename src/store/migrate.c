@@ -260,6 +260,18 @@ static const struct migration migrations[] = {
      " language, name, password_hash, created FROM user;"
      "DROP TABLE user;"
      "ALTER TABLE user_v14 RENAME TO user;"},
+    {15, "platform_tenant",
+     /* The tenant lifecycle (src/api/tenants.c): a tenant's state and,
+      * when it was created or imported through the API, its definition
+      * (center-file YAML).  Applied over the center file at start: a
+      * definition replaces the file's tenant of that name (or adds one),
+      * "deleted" hides it.  A deleted tenant's records stay. */
+     "CREATE TABLE platform_tenant ("
+     " tenant TEXT PRIMARY KEY,"
+     " state TEXT NOT NULL CHECK (state IN"
+     "  ('active', 'suspended', 'deleted')),"
+     " definition TEXT,"
+     " updated INTEGER NOT NULL);"},
     {17, "satisfaction_by_interaction",
      /* a contact's score (the post-call survey) is read with its
       * interaction record: GET /api/v1/interactions/{id} */

@@ -399,6 +399,22 @@ int store_agent_skills_put(struct store *s, const struct store_agent_skills *k,
 int store_agent_skills_get_sync(struct store *s, struct store_agent_skills **vp,
                                 size_t *np);
 
+/** A tenant's lifecycle record (migration 15): its state, and its
+ *  definition when created or imported through the API. */
+struct store_tenant {
+	const char *tenant;     /* required */
+	const char *state;      /* "active", "suspended" or "deleted" */
+	const char *definition; /* center-file YAML; NULL: keep the stored
+	                           one (or none: the center file's) */
+	uint64_t updated;       /* ms; 0 = now */
+};
+/** Store a tenant's state (and definition, when given). */
+int store_tenant_put(struct store *s, const struct store_tenant *t,
+                     store_done_h *done, void *arg);
+/** Every tenant record, oldest change first (at start). */
+int store_tenants_get_sync(struct store *s, struct store_tenant **vp,
+                           size_t *np);
+
 /** Set the agent's wrap-up of an interaction (code and note; NULL clears
  *  one).  done(ENOENT) when the tenant has no such interaction. */
 int store_interaction_wrapup_put(struct store *s, const char *tenant,

@@ -128,7 +128,9 @@ const struct center_agent *voice_agent_lookup(const struct voice *v,
 
 	for (size_t i = 0; i < c->ntenants; i++) {
 		const struct center_tenant *t = &c->tenants[i];
-		const struct center_agent *ca = center_agent(t, id);
+		const struct center_agent *ca = t->removed
+		                                    ? NULL
+		                                    : center_agent(t, id);
 
 		if (!ca)
 			continue;
@@ -377,6 +379,32 @@ static void arm(struct registrar *r)
 	r->armed_for = b->expires;
 	tmr_start(&r->tmr, b->expires > now ? b->expires - now : 0, tmr_handler,
 	          r);
+}
+
+static bool aor_of_tenant(struct le *le, void *arg)
+{
+	const struct reg_aor *aor = le->data;
+
+	return aor->ct == arg;
+}
+
+void registrar_tenant_drop(struct registrar *r, const struct center_tenant *ct)
+{
+	struct le *le;
+	uint32_t n = 0;
+
+	/* the engine's agents go with the tenant: forget the phones
+	 * without telling it (no state changes of a tenant being removed) */
+	while ((le = hash_apply(r->aors, aor_of_tenant, (void *)ct))) {
+		struct reg_aor *aor = le->data;
+
+		n += list_count(&aor->bindings);
+		mem_deref(aor);
+	}
+	r->count = n > r->count ? 0 : r->count - n;
+	arm(r);
+	HL_INFO("voice", "tenant %s: %u phone registrations dropped",
+	        ct->name, n);
 }
 
 static struct binding *binding_find(const struct reg_aor *aor,

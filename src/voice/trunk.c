@@ -121,6 +121,16 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 		return;
 	}
 
+	if (ct->suspended && !v->cfg.prompts) {
+		/* a suspended tenant (src/api/tenants.c) without prompts to
+		 * say so: 480 is about this number only, where 503 would make
+		 * a carrier fail the whole trunk over */
+		HL_INFO("voice", "INVITE from %s to %s refused: tenant %s is "
+		                 "suspended", src, dialed, ct->name);
+		voice_reply(v, msg, 480, "Service Suspended");
+		return;
+	}
+
 	err = call_alloc(&c, v, msg, ct);
 	if (err) {
 		HL_WARN("voice", "INVITE from %s to %s: cannot set up call: %s",
@@ -146,6 +156,23 @@ void trunk_invite(const struct sip_msg *msg, void *arg)
 	}
 
 	call_media_init(c);
+
+	if (ct->suspended) {
+		static const char *const msg_suspended[] = {"service/suspended"};
+
+		/* answered, so that the caller hears why in the tenant's
+		 * language; then BYE.  Recorded as failed, no queue sees it. */
+		HL_INFO("voice", "call %s: tenant %s is suspended", c->id,
+		        ct->name);
+		err = leg_caller_accept(c->a, msg);
+		if (err) {
+			call_end(c, DISP_FAILED, 480, "tenant suspended");
+			return;
+		}
+		call_say_bye(c, msg_suspended, 1, DISP_FAILED,
+		             "tenant suspended");
+		return;
+	}
 
 	if (num && num->flow && v->cfg.ivr && v->cfg.prompts) {
 		/* answered first: the flow speaks to the caller */

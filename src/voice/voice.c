@@ -339,6 +339,28 @@ static void latency_log(const struct voice *v)
 	        (unsigned long long)(v->lat_max_ns / 1000));
 }
 
+void voice_tenant_removed(struct voice *v, const struct center_tenant *ct)
+{
+	if (v && ct)
+		registrar_tenant_drop(v->reg, ct);
+}
+
+unsigned voice_tenant_calls(const struct voice *v, const char *tenant)
+{
+	unsigned n = 0;
+
+	if (!v || !tenant)
+		return 0;
+	for (struct le *le = v->calls.head; le; le = le->next) {
+		const struct call *c = le->data;
+
+		if (c->kind == CALL_INBOUND && c->ct && c->ct->name &&
+		    !strcmp(c->ct->name, tenant))
+			++n;
+	}
+	return n;
+}
+
 void voice_stats(const struct voice *v, struct voice_stats *st)
 {
 	if (!st)

@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 struct center;
+struct center_tenant;
 struct acd;
 struct store;
 struct media;
@@ -84,6 +85,17 @@ struct voice_stats {
 	uint64_t callback_total;  /* callbacks requested */
 };
 void voice_stats(const struct voice *v, struct voice_stats *st);
+/** A tenant added to the center at run time (src/api/tenants.c): its
+ *  queues' music and recordings folder.  Numbers and phones need nothing:
+ *  they are looked up in the center at each INVITE and REGISTER.  EINVAL
+ *  (music unusable: logged), ENOMEM. */
+int voice_tenant_added(struct voice *v, const struct center_tenant *ct);
+/** A tenant about to leave the engine (deleted, or replaced by an
+ *  import): its phones' registrations are forgotten (they point at the
+ *  engine's agents).  Call it with no call of the tenant in progress. */
+void voice_tenant_removed(struct voice *v, const struct center_tenant *ct);
+/** Calls from outside in progress for a tenant (any state). */
+unsigned voice_tenant_calls(const struct voice *v, const char *tenant);
 
 /** One variable of a call, for the agent's screen pop. */
 typedef void(voice_var_h)(const char *name, const char *value, void *arg);

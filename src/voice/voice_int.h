@@ -108,6 +108,8 @@ const struct binding *registrar_find_addr(const struct registrar *r,
 uint32_t registrar_count(const struct registrar *r);
 /** A call of the agent ended: log it out if available_on_register and its
  *  last device went away during the call. */
+/** Forget every registration of a tenant being removed. */
+void registrar_tenant_drop(struct registrar *r, const struct center_tenant *ct);
 void registrar_agent_idle(struct registrar *r, struct acd_agent *agent,
                           const struct center_tenant *ct);
 /** Tenant and agent of the center for a user (and optional domain, which

@@ -477,7 +477,7 @@ static const struct broken broken[] = {
      "5: tenants[0].queues[0].stratgy: unknown key (did you mean "
      "'strategy'?)"},
     {"unknown key, nothing alike", "colour: red\n" BASE,
-     "1: colour: unknown key (expected server, trunks, tenants)"},
+     "1: colour: unknown key (expected server, trunks, platform, tenants)"},
     {"unknown strategy",
      "tenants:\n  - name: t\n    queues:\n      - name: a\n"
      "      - name: b\n        strategy: fastest\n",
