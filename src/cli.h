@@ -22,5 +22,7 @@ int cmd_customers(int argc, char **argv);
 
 /** hotline passwd: an Argon2id hash for password_hash (src/auth/cli.c) */
 int cmd_passwd(int argc, char **argv);
+/** hotline apikey: a new API key and its key_hash (src/auth/cli.c) */
+int cmd_apikey(int argc, char **argv);
 
 #endif

@@ -154,6 +154,12 @@ extern const struct cfg_schema cfg_user_schema;
 int cfg_users_finish(struct cfg_ctx *cx, yaml_node_t *node);
 void cfg_users_free(struct center_tenant *t);
 
+/* --- apikeys.c: API keys declared in the file ----------------------------- */
+
+cfg_parse_h cfg_parse_apikeys;
+extern const struct cfg_schema cfg_apikey_schema;
+void cfg_apikeys_free(struct center_tenant *t);
+
 /* --- load.c: the walker -------------------------------------------------- */
 
 /** Write "file:line: path: message" and return EINVAL. */
