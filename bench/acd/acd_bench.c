@@ -784,6 +784,14 @@ static void process_events(struct sim *s)
 			if (!c || ai < 0)
 				break;
 			if (s->lin_on) {
+				if (c->expect == -1 && s->ag[ai].expect != -2) {
+					/* The contact found no agent when it
+					 * became routable; an agent freed
+					 * later in the same call took it: the
+					 * agent's decision made this offer. */
+					judge_contact(s, c, -1, -1);
+					c->expect = -2;
+				}
 				if (c->expect != -2) {
 					judge_contact(s, c, c->expect, ai);
 					c->expect = -2;

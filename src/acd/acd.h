@@ -12,11 +12,13 @@
  * interface, which the API, wallboard and reports use too.  It knows nothing
  * of SIP or HTTP.
  *
- * How it decides: every distinct (tenant, channel, requirement set, strategy)
- * is interned as a *pool*.  A pool keeps a binary heap of the available
- * agents that satisfy it, ordered by the strategy's key, and a heap of the
- * waiting contacts whose current relaxation step maps to it, ordered by
- * priority then original arrival.  A decision is made only when something
+ * How it decides: every distinct (tenant, channel, requirement set) is
+ * interned as a *pool*.  A pool keeps binary heaps of the available agents
+ * that satisfy it, one per strategy order in use, and a heap of the waiting
+ * contacts whose current relaxation step maps to it, ordered by priority
+ * then original arrival.  A set of several skills keeps no agents of its
+ * own: it searches one of its skills' heaps, best first, for agents with
+ * the others (see acd_int.h).  A decision is made only when something
  * changes (contact arrives, agent frees up, relaxation step or deadline falls
  * due) and costs O(log n) heap work plus a peek at each of the agent's pools;
  * nothing polls and nothing scans all agents.
@@ -95,9 +97,11 @@ enum acd_presence {
 /** Agent selection strategies, per queue. */
 enum acd_strategy {
 	ACD_STRAT_LONGEST_IDLE = 0, /* default */
-	ACD_STRAT_FEWEST_CONTACTS,  /* fewest contacts today, then idle */
+	ACD_STRAT_FEWEST_CONTACTS,  /* fewest contacts today, then longest
+				       idle to the second */
 	ACD_STRAT_ROUND_ROBIN,      /* least recently offered by this queue */
-	ACD_STRAT_BEST_SKILL,       /* highest sum of required levels */
+	ACD_STRAT_BEST_SKILL,       /* highest sum of required levels, then
+				       longest idle to the second */
 	ACD_STRAT_RANDOM,
 	ACD_STRAT_RING_ALL,         /* offer to many, first accept wins */
 	ACD_STRAT_MAX
@@ -182,7 +186,10 @@ struct acd_agent_cfg {
 	/* blocks[c]: bit mask (1 << channel) of channels whose active contacts
 	 * stop new offers of channel c.  Unless use_blocks is set the default
 	 * is used: a voice-like call (voice, callback, outbound) blocks every
-	 * other channel, and any contact blocks voice-like offers. */
+	 * other channel, and any contact blocks voice-like offers.  Callbacks
+	 * and campaign calls are offered as voice: blocks[ACD_CH_VOICE] rules
+	 * them, and an agent takes none of the three while any of the three
+	 * is at its capacity. */
 	uint16_t blocks[ACD_CH_MAX];
 	bool use_blocks;
 };
@@ -325,7 +332,10 @@ struct acd_tenant *acd_queue_tenant(const struct acd_queue *q);
 const struct acd_queue_cfg *acd_queue_config(const struct acd_queue *q);
 void acd_queue_foreach(const struct acd_tenant *t,
 		       bool (*h)(struct acd_queue *q, void *arg), void *arg);
-/** Check cross references (overflow targets) of every queue of t. */
+/** Check cross references (overflow targets) of every queue of t.  Call it
+ *  after adding a tenant's queues and agents: it also has each requirement
+ *  set of several skills searched from its rarest skill's agents (again at
+ *  every statistics interval). */
 int acd_tenant_check_config(struct acd_tenant *t);
 
 int acd_agent_add(struct acd_tenant *t, const struct acd_agent_cfg *cfg,

@@ -7,9 +7,20 @@
  *           has ten buckets, one per level: an agent sits in the bucket of
  *           its level, and a requirement "skill >= L" looks at buckets
  *           L..10.  So a single-skill pool serves every minimum level with
- *           one membership per agent.  A pool over several skills has the
- *           minimum levels in its identity and one bucket; the empty skill
- *           set ("any agent of the tenant") has one bucket too.
+ *           one membership per agent.  The empty skill set ("any agent of
+ *           the tenant") has one bucket.
+ *   filtered pool  A set of several skills (minimum levels in its
+ *           identity, one bucket) has no members and no agent heaps: it
+ *           searches the heaps of one of its skills' pools (the base: the
+ *           one with the fewest candidates when it was made, chosen again
+ *           by acd_tenant_check_config() and at each interval) for the first
+ *           agent that has the other skills too, best first.  It keeps its
+ *           own contact heap and agent counts; an agent lists the filtered
+ *           pools it meets as 2-byte indexes (for the counts and to look
+ *           at their contacts when it frees up), not as memberships with
+ *           heap slots.  (They were ordinary pools once: with 20% of queues
+ *           needing two skills, most of an agent's memberships and heap
+ *           slots.)
  *   target  (pool, lowest bucket, strategy): what one relaxation step of
  *           one queue (or one contact's own requirements) asks for.
  *
@@ -17,11 +28,20 @@
  *   available member agents in that order (longest-idle, ring-all and random
  *   share the idle order), and one heap of the waiting contacts whose
  *   current target starts at that bucket (priority, then original arrival).
- *   An agent's membership carries one heap node per key class, so strategies
- *   cost a heap slot each but no extra membership.
+ *   An agent's membership carries one heap position per key class, so
+ *   strategies cost a heap slot each but no extra membership.
+ *
+ *   Memory per agent is what bounds the engine's size, so agents' heaps
+ *   take 8-byte slots: a 40-bit key over a 24-bit membership number.
+ *   Memberships live in a per-tenant slab (chunks of 256) and are named by
+ *   that number; the agent keeps an array of the numbers of its own.  The
+ *   keys are exact in milliseconds for 795 days of a tenant's life for the
+ *   idle order; fewest-contacts and best-skill break their ties on idle
+ *   time in seconds (then by membership number).
  *
  * Invariant after every operation: no waiting contact has an available
- * agent in its target.  So an arriving contact only looks at its target's
+ * agent in its target (for a filtered pool: no available agent of its
+ * base's buckets has the other skills).  So an arriving contact only looks at its target's
  * agent heaps, and a freed agent only at the contact heaps of its buckets.
  */
 #ifndef HOTLINE_ACD_INT_H
@@ -64,6 +84,36 @@ static inline uint64_t acd_heap_topkey(const struct acd_heap *h)
 {
 	return h->n ? h->v[0].key : UINT64_MAX;
 }
+/* Agents' heaps: each slot is key << ACD_REF_BITS | membership number;
+ * slots compare as integers (key, then number: no two are equal). */
+#define ACD_REF_BITS 24
+#define ACD_REF_MAX ((1u << ACD_REF_BITS) - 1)
+#define ACD_AKEY_BITS (64 - ACD_REF_BITS)
+
+struct acd_aheap {
+	uint64_t *v; /* owned (malloc) */
+	uint32_t n, cap;
+};
+
+struct acd_tenant;
+void acd_aheap_free(struct acd_aheap *h);
+int acd_aheap_push(struct acd_tenant *t, struct acd_aheap *h, int k,
+		   uint32_t ref, uint64_t key);
+void acd_aheap_remove(struct acd_tenant *t, struct acd_aheap *h, int k,
+		      uint32_t pos);
+void acd_aheap_update(struct acd_tenant *t, struct acd_aheap *h, int k,
+		      uint32_t pos, uint64_t key);
+int acd_aheap_check(const struct acd_tenant *t, const struct acd_aheap *h,
+		    int k);
+static inline uint32_t acd_aslot_ref(uint64_t slot)
+{
+	return (uint32_t)(slot & ACD_REF_MAX);
+}
+static inline uint64_t acd_aslot_key(uint64_t slot)
+{
+	return slot >> ACD_REF_BITS;
+}
+
 /** A node in the engine's deadline heap, tagged with what it belongs to. */
 enum acd_tmr_kind { ACD_TMR_CONTACT = 1, ACD_TMR_AGENT, ACD_TMR_INTERVAL };
 struct acd_tmr {
@@ -97,7 +147,7 @@ enum acd_key {
 };
 
 struct acd_bucket {
-	struct acd_heap agents[ACD_NKEYS]; /* available members per order */
+	struct acd_aheap agents[ACD_NKEYS]; /* available members per order */
 	struct acd_heap contacts; /* waiting contacts targeting this bucket */
 	uint32_t by_state[ACD_AGENT_NSTATES];
 	uint64_t state_ms[ACD_AGENT_NSTATES]; /* integrated since day start */
@@ -112,19 +162,31 @@ struct acd_pool {
 				     when nreqs > 1 */
 	uint16_t nreqs;
 	uint8_t nbuckets;         /* 10 for one skill, else 1 */
-	uint8_t keys;             /* bit per acd_key some target orders by */
+	uint8_t keys;             /* bit per acd_key some target orders by
+				     (filtered: that it asks of its base) */
+	uint8_t base_lo;          /* filtered: lowest bucket of base taken */
 	struct acd_bucket *b;     /* owned, nbuckets */
+	struct acd_pool *base;    /* filtered: the one-skill pool searched
+				     (borrowed); NULL for an ordinary pool */
+	struct list filtered;     /* one-skill pool: the filtered pools that
+				     search it (borrowed) */
+	struct le fle;            /* filtered: in base->filtered */
+	uint16_t fidx;            /* filtered: index in tenant->fpools */
 };
 
-/** An agent's membership in one pool. */
+/** An agent's membership in one pool, in its tenant's slab. */
 struct acd_member {
 	struct acd_hnode hn[ACD_NKEYS]; /* in p->b[bucket].agents[key] */
 	uint8_t bucket;
 	uint8_t state;            /* state counted in p->b[bucket].by_state */
 	uint16_t skill_sum;       /* best-skill: sum of required levels */
+	uint32_t ref;             /* its number in the slab (when free,
+				     hn[0].pos is the next free one + 1) */
 	struct acd_pool *p;       /* borrowed */
-	struct acd_agent *a;      /* borrowed, the owner */
+	struct acd_agent *a;      /* borrowed, the owner; NULL when free */
 };
+
+#define ACD_MCHUNK_BITS 8 /* 256 memberships per slab chunk */
 
 struct acd_target {
 	struct acd_pool *p;       /* borrowed (pools live as long as tenant) */
@@ -145,6 +207,15 @@ struct acd_tenant {
 	struct hash *agenth;      /* id -> agent */
 	uint32_t nagents;
 	struct list pools;        /* owned acd_pool */
+	struct acd_pool **fpools; /* owned array (malloc) of the filtered
+				     pools, borrowed; agents name them by
+				     index */
+	uint16_t nfpools;
+	struct acd_member **mchunks; /* owned (malloc) slab of memberships,
+					each chunk owned (malloc) */
+	uint32_t nmchunks;
+	uint32_t mfree;           /* first free membership + 1, 0: none */
+	uint64_t epoch;           /* ms: agents' heap keys count from it */
 	/* tenant-wide statistics: agents counted once */
 	uint32_t by_state[ACD_AGENT_NSTATES];
 	uint64_t state_ms[ACD_AGENT_NSTATES];
@@ -179,12 +250,17 @@ struct acd_agent {
 	struct le le;             /* in tenant->agents */
 	struct le he;             /* in tenant->agenth */
 	struct acd_tenant *t;     /* borrowed */
-	char *id;                 /* owned */
-	char *name;               /* owned, may be NULL */
+	char *id;                 /* in the agent's allocation */
+	char *name;               /* in the agent's allocation, may be NULL */
 	struct skill_lvl *skills; /* owned, sorted by skill */
 	uint16_t nskills;
 	uint16_t nmem;
-	struct acd_member *mem;   /* owned (malloc), nmem */
+	uint16_t nfv;
+	uint32_t *mi;             /* owned (malloc): its memberships' numbers
+				     in t's slab, nmem */
+	uint16_t *fv;             /* the filtered pools the agent meets
+				     (indexes in t->fpools), nfv; in mi's
+				     allocation, after the numbers */
 	uint8_t cap[ACD_CH_MAX];
 	uint16_t blocks[ACD_CH_MAX];
 	uint8_t active[ACD_CH_MAX];
@@ -289,10 +365,36 @@ int acd_target_make(struct acd_tenant *t, enum acd_channel ch,
 bool acd_agent_in_target(const struct acd_agent *a,
 			 const struct acd_target *tg,
 			 const struct acd_member **mp);
+bool acd_agent_meets(const struct acd_agent *a, const struct acd_pool *p,
+		     uint16_t *sum);
+bool acd_agent_in_filtered(const struct acd_agent *a,
+			   const struct acd_member *m,
+			   const struct acd_pool *v);
+void acd_filtered_count(struct acd_agent *a, enum acd_agent_state old,
+			enum acd_agent_state st, uint64_t now);
+void acd_filtered_rebase(struct acd_tenant *t);
+static inline struct acd_pool *acd_agent_fpool(const struct acd_agent *a,
+					       uint16_t i)
+{
+	return a->t->fpools[a->fv[i]];
+}
+static inline struct acd_member *acd_member_at(const struct acd_tenant *t,
+					       uint32_t ref)
+{
+	return &t->mchunks[ref >> ACD_MCHUNK_BITS]
+			  [ref & ((1u << ACD_MCHUNK_BITS) - 1)];
+}
+/** The i-th membership of a. */
+static inline struct acd_member *acd_agent_mem(const struct acd_agent *a,
+					       uint16_t i)
+{
+	return acd_member_at(a->t, a->mi[i]);
+}
 
 /* --- agent.c ------------------------------------------------------------- */
 bool acd_agent_can_take(const struct acd_agent *a, enum acd_channel ch);
 void acd_agent_refresh(struct acd_agent *a);
+void acd_agent_rekey(struct acd_agent *a);
 void acd_agent_unlink_all(struct acd_agent *a);
 void acd_agent_wrapup_due(struct acd_agent *a);
 void acd_member_count(struct acd_member *m, enum acd_agent_state st,
@@ -301,6 +403,8 @@ void acd_member_count(struct acd_member *m, enum acd_agent_state st,
 /* --- route.c ------------------------------------------------------------- */
 uint64_t acd_contact_key(const struct acd_contact *c);
 uint64_t acd_member_key(const struct acd_member *m, enum acd_key key);
+uint64_t acd_agent_key(const struct acd_agent *a, enum acd_channel ch,
+		       enum acd_key key, uint16_t skill_sum);
 enum acd_key acd_strategy_key(enum acd_strategy s);
 void acd_member_place(struct acd_member *m, bool available);
 void acd_route_contact(struct acd *acd, struct acd_contact *c);

@@ -7,12 +7,22 @@
 
 #include "acd/acd_int.h"
 
+/* ch is a pool's channel.  Callbacks and campaign calls are routed through
+ * the voice pools, so a voice pool member must have room for any of the
+ * three: each voice-like channel below its capacity, and the voice blocking
+ * rule applies to all of them.  (Checking voice alone let an agent on a
+ * callback take a second call when a center's blocks let other channels
+ * through to voice, as etc/demo.yaml does for work orders.) */
 bool acd_agent_can_take(const struct acd_agent *a, enum acd_channel ch)
 {
 	if (a->presence != ACD_PRESENCE_AVAILABLE || a->offer ||
 	    a->wrapup_until)
 		return false;
 	if (a->active[ch] >= a->cap[ch])
+		return false;
+	if (ch == ACD_CH_VOICE &&
+	    (a->active[ACD_CH_CALLBACK] >= a->cap[ACD_CH_CALLBACK] ||
+	     a->active[ACD_CH_OUTBOUND] >= a->cap[ACD_CH_OUTBOUND]))
 		return false;
 	return !(a->blocks[ch] & a->active_mask);
 }
@@ -59,7 +69,8 @@ void acd_agent_refresh(struct acd_agent *a)
 		a->t->by_state[old]--;
 		a->t->by_state[st]++;
 		for (uint16_t i = 0; i < a->nmem; i++)
-			acd_member_count(&a->mem[i], st, now);
+			acd_member_count(acd_agent_mem(a, i), st, now);
+		acd_filtered_count(a, old, st, now);
 		a->state = st;
 		a->state_since = now;
 		if (st == ACD_AGENT_AVAILABLE || st == ACD_AGENT_NOT_READY)
@@ -70,7 +81,7 @@ void acd_agent_refresh(struct acd_agent *a)
 	}
 
 	for (uint16_t i = 0; i < a->nmem; i++) {
-		struct acd_member *m = &a->mem[i];
+		struct acd_member *m = acd_agent_mem(a, i);
 		bool can = acd_agent_can_take(a, m->p->ch);
 
 		acd_member_place(m, can);
@@ -81,11 +92,24 @@ void acd_agent_refresh(struct acd_agent *a)
 		acd_route_agent(acd, a);
 }
 
+/* Re-key a's heap entries after something its keys are made of changed
+ * outside a state change (contacts_today at a day reset).  Availability is
+ * unchanged, so no contact can be taken and nothing is routed.  Every
+ * other change to a key (idle_since, offered_seq, load, contacts_today on
+ * accept, skills) goes through acd_agent_refresh(), which re-keys too. */
+void acd_agent_rekey(struct acd_agent *a)
+{
+	for (uint16_t i = 0; i < a->nmem; i++) {
+		struct acd_member *m = acd_agent_mem(a, i);
+		acd_member_place(m, acd_agent_can_take(a, m->p->ch));
+	}
+}
+
 /* Remove the agent from every available heap (before it is freed). */
 void acd_agent_unlink_all(struct acd_agent *a)
 {
 	for (uint16_t i = 0; i < a->nmem; i++)
-		acd_member_place(&a->mem[i], false);
+		acd_member_place(acd_agent_mem(a, i), false);
 }
 
 static void wrapup_finish(struct acd_agent *a, uint64_t now)

@@ -40,10 +40,26 @@ static int check_agent(const struct acd *acd, const struct acd_agent *a)
 	if ((a->wrapup_until != 0) != acd_hnode_linked(&a->tmr.hn))
 		FAIL("agent %s: wrap-up deadline not scheduled", a->id);
 
+	/* the filtered pools listed are exactly those it meets */
+	uint16_t nf = 0;
+	for (uint16_t f = 0; f < a->t->nfpools; f++) {
+		const struct acd_pool *v = a->t->fpools[f];
+		bool meets = a->cap[v->ch] && acd_agent_meets(a, v, NULL);
+		bool listed = false;
+		for (uint16_t i = 0; i < a->nfv; i++)
+			listed |= a->fv[i] == f;
+		if (meets != listed || v->fidx != f)
+			FAIL("agent %s: filtered pool %u %s", a->id, f,
+			     meets ? "not listed" : "listed wrongly");
+		nf += meets;
+	}
+	if (nf != a->nfv)
+		FAIL("agent %s: filtered pools listed twice", a->id);
+
 	for (uint16_t i = 0; i < a->nmem; i++) {
-		const struct acd_member *m = &a->mem[i];
+		const struct acd_member *m = acd_agent_mem(a, i);
 		bool take = acd_agent_can_take(a, m->p->ch);
-		if (m->a != a || m->p->t != a->t)
+		if (m->a != a || m->p->t != a->t || m->ref != a->mi[i])
 			FAIL("agent %s: membership points elsewhere", a->id);
 		if (m->state != a->state)
 			FAIL("agent %s: membership counted as %s, is %s", a->id,
@@ -51,11 +67,11 @@ static int check_agent(const struct acd *acd, const struct acd_agent *a)
 			     acd_agent_state_name(a->state));
 		for (int k = 0; k < ACD_NKEYS; k++) {
 			bool in = take && (m->p->keys & (1u << k));
-			const struct acd_heap *h = &m->p->b[m->bucket].agents[k];
+			const struct acd_aheap *h = &m->p->b[m->bucket].agents[k];
 			if (in != acd_hnode_linked(&m->hn[k]))
 				FAIL("agent %s: %s in pool heap", a->id,
 				     in ? "missing" : "wrongly");
-			if (in && h->v[m->hn[k].pos].key !=
+			if (in && acd_aslot_key(h->v[m->hn[k].pos]) !=
 					  acd_member_key(m, (enum acd_key)k))
 				FAIL("agent %s: stale heap key", a->id);
 		}
@@ -133,9 +149,20 @@ int acd_check(const struct acd *acd)
 
 		for (struct le *le = list_head(&t->pools); le; le = le->next) {
 			const struct acd_pool *p = le->data;
+			if (p->base && (p->base->base || p->base->nreqs != 1 ||
+					p->nreqs < 2 || p->fle.list !=
+						&p->base->filtered))
+				FAIL("tenant %s: filtered pool without a "
+				     "one-skill base", t->name);
+			if (p->base &&
+			    (p->b[0].agents[0].n || p->b[0].agents[1].n ||
+			     p->b[0].agents[2].n || p->b[0].agents[3].n))
+				FAIL("tenant %s: filtered pool with agents",
+				     t->name);
 			for (uint8_t b = 0; b < p->nbuckets; b++) {
 				for (int k = 0; k < ACD_NKEYS; k++)
-					if (acd_heap_check(&p->b[b].agents[k]))
+					if (acd_aheap_check(t, &p->b[b].agents[k],
+							    k))
 						FAIL("pool heap broken");
 				if (acd_heap_check(&p->b[b].contacts))
 					FAIL("pool heap broken");
@@ -150,6 +177,29 @@ int acd_check(const struct acd *acd)
 		if (memcmp(by_state, t->by_state, sizeof(by_state)))
 			FAIL("tenant %s: agents by state disagree", t->name);
 
+		/* the slab: memberships in use are the agents', the rest on
+		 * the free list */
+		uint64_t used = 0, inuse = 0, nfree = 0;
+		for (struct le *le = list_head(&t->agents); le; le = le->next)
+			used += ((const struct acd_agent *)le->data)->nmem;
+		for (uint32_t r = 0; r < t->nmchunks << ACD_MCHUNK_BITS; r++)
+			inuse += acd_member_at(t, r)->a != NULL;
+		uint64_t total = (uint64_t)t->nmchunks << ACD_MCHUNK_BITS;
+		for (uint32_t f = t->mfree; f && nfree <= total;
+		     f = acd_member_at(t, f - 1)->hn[0].pos) {
+			if (acd_member_at(t, f - 1)->a)
+				FAIL("tenant %s: membership in use is free",
+				     t->name);
+			nfree++;
+		}
+		if (used != inuse ||
+		    inuse + nfree != total)
+			FAIL("tenant %s: membership slab: %llu used, %llu in "
+			     "use, %llu free",
+			     t->name, (unsigned long long)used,
+			     (unsigned long long)inuse,
+			     (unsigned long long)nfree);
+
 		/* per bucket counts: recount from memberships */
 		for (struct le *le = list_head(&t->pools); le; le = le->next) {
 			const struct acd_pool *p = le->data;
@@ -158,10 +208,17 @@ int acd_check(const struct acd *acd)
 				for (struct le *al = list_head(&t->agents); al;
 				     al = al->next) {
 					const struct acd_agent *a = al->data;
-					for (uint16_t i = 0; i < a->nmem; i++)
-						if (a->mem[i].p == p &&
-						    a->mem[i].bucket == b)
-							n[a->mem[i].state]++;
+					/* a filtered pool counts the agents
+					   that meet it, from their skills */
+					if (p->base && a->cap[p->ch] &&
+					    acd_agent_meets(a, p, NULL))
+						n[a->state]++;
+					for (uint16_t i = 0; i < a->nmem; i++) {
+						const struct acd_member *m =
+							acd_agent_mem(a, i);
+						if (m->p == p && m->bucket == b)
+							n[m->state]++;
+					}
 				}
 				if (memcmp(n, p->b[b].by_state, sizeof(n)))
 					FAIL("tenant %s: pool counts disagree",

@@ -215,6 +215,8 @@ void acd_interval_due(struct acd *acd)
 
 	for (struct le *tl = list_head(&acd->tenants); tl; tl = tl->next) {
 		struct acd_tenant *t = tl->data;
+		/* skills change: search each set from its rarest skill */
+		acd_filtered_rebase(t);
 		for (struct le *le = list_head(&t->queues); le; le = le->next) {
 			struct acd_queue *q = le->data;
 			struct acd_event *ev;
@@ -239,6 +241,7 @@ void acd_stats_reset_day(struct acd_tenant *t)
 
 	if (!t)
 		return;
+	acd_enter(t->acd); /* acd_check() runs at the end in tests */
 	now = acd_now(t->acd);
 	for (struct le *le = list_head(&t->queues); le; le = le->next) {
 		struct acd_queue *q = le->data;
@@ -254,7 +257,10 @@ void acd_stats_reset_day(struct acd_tenant *t)
 	for (struct le *le = list_head(&t->agents); le; le = le->next) {
 		struct acd_agent *a = le->data;
 		a->contacts_today = 0;
+		/* fewest-contacts heaps are ordered by it */
+		acd_agent_rekey(a);
 	}
 	memset(t->state_ms, 0, sizeof(t->state_ms));
 	t->state_upd = now;
+	acd_leave(t->acd);
 }

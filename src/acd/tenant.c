@@ -15,9 +15,12 @@ static void pool_destructor(void *arg)
 	struct acd_pool *p = arg;
 
 	list_unlink(&p->le);
+	list_unlink(&p->fle);    /* a filtered pool leaves its base */
+	list_clear(&p->filtered); /* a base goes first: its filtered pools
+				     must not unlink from it afterwards */
 	for (uint8_t i = 0; i < p->nbuckets; i++) {
 		for (int k = 0; k < ACD_NKEYS; k++)
-			acd_heap_free(&p->b[i].agents[k]);
+			acd_aheap_free(&p->b[i].agents[k]);
 		acd_heap_free(&p->b[i].contacts);
 	}
 	mem_deref(p->b);
@@ -33,6 +36,10 @@ static void tenant_destructor(void *arg)
 	list_flush(&t->agents);
 	list_flush(&t->queues);
 	list_flush(&t->pools);
+	free(t->fpools);
+	for (uint32_t i = 0; i < t->nmchunks; i++)
+		free(t->mchunks[i]);
+	free(t->mchunks);
 	mem_deref(t->agenth);
 	mem_deref(t->queueh);
 	for (uint16_t i = 0; i < t->nskills; i++)
@@ -56,7 +63,7 @@ int acd_tenant_add(struct acd *acd, const char *name, struct acd_tenant **tp)
 	if (!t)
 		return ENOMEM;
 	t->acd = acd;
-	t->state_upd = acd_now(acd);
+	t->state_upd = t->epoch = acd_now(acd);
 	err = str_dup(&t->name, name);
 	err |= hash_alloc(&t->queueh, 256);
 	err |= hash_alloc(&t->agenth, 4096);
@@ -161,31 +168,62 @@ static int cmp_skill(const void *a, const void *b)
 	return (int)x->skill - (int)y->skill;
 }
 
-/* Where agent a belongs in pool p: bucket index, or -1 if not at all. */
-static int member_bucket(const struct acd_agent *a, const struct acd_pool *p,
-			 uint16_t *sum)
+/* Whether a has every skill of p at its minimum level (for a one-skill
+ * pool: has the skill), and the sum of a's levels in them. */
+bool acd_agent_meets(const struct acd_agent *a, const struct acd_pool *p,
+		     uint16_t *sum)
 {
-	uint16_t i = 0, j = 0, s = 0;
+	uint16_t i, j = 0, s = 0;
 
-	if (!a->cap[p->ch])
-		return -1;
-	if (p->nreqs == 0) {
-		*sum = 0;
-		return 0;
-	}
 	/* both lists are sorted by skill */
-	while (i < p->nreqs) {
+	for (i = 0; i < p->nreqs; i++) {
 		while (j < a->nskills && a->skills[j].skill < p->reqs[i].skill)
 			j++;
 		if (j == a->nskills || a->skills[j].skill != p->reqs[i].skill)
-			return -1;
+			return false;
 		if (p->nreqs > 1 && a->skills[j].level < p->reqs[i].level)
-			return -1;
+			return false;
 		s += a->skills[j].level;
-		i++;
 	}
-	*sum = s;
-	return p->nreqs == 1 ? a->skills[j].level - 1 : 0;
+	if (sum)
+		*sum = s;
+	return true;
+}
+
+/* Where agent a belongs in ordinary pool p: bucket index, or -1 if not at
+ * all (always for a filtered pool: it has no members). */
+static int member_bucket(const struct acd_agent *a, const struct acd_pool *p,
+			 uint16_t *sum)
+{
+	if (!a->cap[p->ch] || p->base || !acd_agent_meets(a, p, sum))
+		return -1;
+	return p->nreqs == 1 ? *sum - 1 : 0;
+}
+
+/* Whether a, through its membership m, is an agent of filtered pool v. */
+bool acd_agent_in_filtered(const struct acd_agent *a,
+			   const struct acd_member *m,
+			   const struct acd_pool *v)
+{
+	return v->base == m->p && m->bucket >= v->base_lo &&
+	       acd_agent_meets(a, v, NULL);
+}
+
+static void bucket_count(struct acd_bucket *b, enum acd_agent_state st,
+			 int delta, uint64_t now);
+
+/* Move a's count in every filtered pool it belongs to from state old to st
+ * (ACD_AGENT_NSTATES: not counted). */
+void acd_filtered_count(struct acd_agent *a, enum acd_agent_state old,
+			enum acd_agent_state st, uint64_t now)
+{
+	for (uint16_t i = 0; i < a->nfv; i++) {
+		struct acd_pool *v = acd_agent_fpool(a, i);
+		if (old < ACD_AGENT_NSTATES)
+			bucket_count(&v->b[0], old, -1, now);
+		if (st < ACD_AGENT_NSTATES)
+			bucket_count(&v->b[0], st, +1, now);
+	}
 }
 
 static void bucket_count(struct acd_bucket *b, enum acd_agent_state st,
@@ -207,44 +245,112 @@ void acd_member_count(struct acd_member *m, enum acd_agent_state st,
 	m->state = st;
 }
 
+/* A free membership from t's slab (a new chunk when none is free), or
+ * NULL. */
+static struct acd_member *member_new(struct acd_tenant *t)
+{
+	const uint32_t per = 1u << ACD_MCHUNK_BITS;
+	struct acd_member *m;
+
+	if (!t->mfree) {
+		uint32_t c = t->nmchunks;
+		struct acd_member **v;
+		if ((uint64_t)(c + 1) * per > (uint64_t)ACD_REF_MAX + 1)
+			return NULL; /* 16 M memberships in one tenant */
+		v = realloc(t->mchunks, (c + 1) * sizeof(*v));
+		if (!v)
+			return NULL;
+		t->mchunks = v;
+		v[c] = calloc(per, sizeof(**v));
+		if (!v[c])
+			return NULL;
+		t->nmchunks++;
+		for (uint32_t i = per; i-- > 0;) {
+			v[c][i].ref = c * per + i;
+			v[c][i].hn[0].pos = t->mfree;
+			t->mfree = c * per + i + 1;
+		}
+	}
+	m = acd_member_at(t, t->mfree - 1);
+	t->mfree = m->hn[0].pos;
+	return m;
+}
+
+static void member_free(struct acd_tenant *t, struct acd_member *m)
+{
+	m->a = NULL;
+	m->p = NULL;
+	m->hn[0].pos = t->mfree;
+	t->mfree = m->ref + 1;
+}
+
 /* Remove every membership of a (heaps and counts). */
 static void members_clear(struct acd_agent *a)
 {
 	uint64_t now = acd_now(a->t->acd);
 
+	acd_filtered_count(a, a->state, ACD_AGENT_NSTATES, now);
 	for (uint16_t i = 0; i < a->nmem; i++) {
-		struct acd_member *m = &a->mem[i];
+		struct acd_member *m = acd_agent_mem(a, i);
 		acd_member_place(m, false);
 		bucket_count(&m->p->b[m->bucket], m->state, -1, now);
+		member_free(a->t, m);
 	}
-	free(a->mem);
-	a->mem = NULL;
+	free(a->mi);
+	a->mi = NULL;
 	a->nmem = 0;
+	a->fv = NULL;
+	a->nfv = 0;
 }
 
 /* Compute a's memberships from scratch over every pool of its tenant. */
 static int members_build(struct acd_agent *a)
 {
 	uint64_t now = acd_now(a->t->acd);
-	struct acd_member *v;
-	uint16_t n = 0, cap = 0, sum;
+	uint32_t *v;
+	uint16_t cap = 0, nf = 0, sum;
 	struct le *le;
 
-	for (le = list_head(&a->t->pools); le; le = le->next) {
-		if (member_bucket(a, le->data, &sum) >= 0)
-			cap++;
-	}
-	if (!cap)
-		return 0;
-	v = calloc(cap, sizeof(*v));
-	if (!v)
-		return ENOMEM;
+	/* The filtered pools searching a pool it joins, whose other skills
+	 * it has, list it too: counted first, for one allocation. */
 	for (le = list_head(&a->t->pools); le; le = le->next) {
 		struct acd_pool *p = le->data;
 		int b = member_bucket(a, p, &sum);
 		if (b < 0)
 			continue;
-		struct acd_member *m = &v[n++];
+		cap++;
+		for (struct le *fl = list_head(&p->filtered); fl; fl = fl->next) {
+			const struct acd_pool *f = fl->data;
+			if (f->base_lo <= b && acd_agent_meets(a, f, NULL))
+				nf++;
+		}
+	}
+	if (!cap)
+		return 0;
+	v = calloc(1, cap * sizeof(*v) + nf * sizeof(*a->fv));
+	if (!v)
+		return ENOMEM;
+	a->mi = v;
+	a->nmem = 0;
+	a->fv = (uint16_t *)(void *)(v + cap);
+	a->nfv = 0;
+	for (le = list_head(&a->t->pools); le; le = le->next) {
+		struct acd_pool *p = le->data;
+		int b = member_bucket(a, p, &sum);
+		if (b < 0)
+			continue;
+		struct acd_member *m = member_new(a->t);
+		if (!m) {
+			a->nfv = 0; /* not counted yet */
+			members_clear(a);
+			return ENOMEM;
+		}
+		a->mi[a->nmem++] = m->ref;
+		for (struct le *fl = list_head(&p->filtered); fl; fl = fl->next) {
+			const struct acd_pool *f = fl->data;
+			if (f->base_lo <= b && acd_agent_meets(a, f, NULL))
+				a->fv[a->nfv++] = f->fidx;
+		}
 		for (int k = 0; k < ACD_NKEYS; k++)
 			m->hn[k].pos = HEAP_NONE;
 		m->bucket = (uint8_t)b;
@@ -254,8 +360,7 @@ static int members_build(struct acd_agent *a)
 		m->state = a->state;
 		bucket_count(&p->b[b], a->state, +1, now);
 	}
-	a->mem = v;
-	a->nmem = n;
+	acd_filtered_count(a, ACD_AGENT_NSTATES, a->state, now);
 	return 0;
 }
 
@@ -307,6 +412,7 @@ static int pool_create(struct acd_tenant *t, enum acd_channel ch,
 	p->ch = ch;
 	p->nreqs = n;
 	p->nbuckets = n == 1 ? ACD_NBUCKETS : 1;
+	/* several skills: a filtered pool, without members (see below) */
 	p->b = mem_zalloc(p->nbuckets * sizeof(*p->b), NULL);
 	if (n) {
 		p->reqs = mem_zalloc(n * sizeof(*p->reqs), NULL);
@@ -318,12 +424,14 @@ static int pool_create(struct acd_tenant *t, enum acd_channel ch,
 		return ENOMEM;
 	}
 	for (uint8_t i = 0; i < p->nbuckets; i++) {
-		for (int k = 0; k < ACD_NKEYS; k++)
-			acd_heap_init(&p->b[i].agents[k]);
 		acd_heap_init(&p->b[i].contacts);
 		p->b[i].state_upd = now;
 	}
 	list_append(&t->pools, &p->le, p);
+	if (n > 1) {
+		*pp = p;
+		return 0;
+	}
 
 	/* Agents that qualify join now.  This scans the tenant's agents, but
 	 * only when a new requirement set first appears (configuration or a
@@ -337,6 +445,100 @@ static int pool_create(struct acd_tenant *t, enum acd_channel ch,
 		}
 	}
 	*pp = p;
+	return 0;
+}
+
+/* Orders some target of ordinary pool p now sorts by: its available
+ * members join the new heaps (configuration time, not per decision). */
+static void pool_add_keys(struct acd_pool *p, uint8_t keys)
+{
+	keys &= (uint8_t)~p->keys;
+	if (!keys)
+		return;
+	p->keys |= keys;
+	for (struct le *le = list_head(&p->t->agents); le; le = le->next) {
+		struct acd_agent *a = le->data;
+		for (uint16_t i = 0; i < a->nmem; i++) {
+			if (acd_agent_mem(a, i)->p == p)
+				acd_member_place(acd_agent_mem(a, i),
+						 acd_agent_can_take(a, p->ch));
+		}
+	}
+}
+
+/* Agents of pool p's buckets lo.. now, in any state (logged out too). */
+static uint32_t pool_size(const struct acd_pool *p, uint8_t lo)
+{
+	uint32_t n = 0;
+
+	for (uint8_t b = lo; b < p->nbuckets; b++)
+		for (int s = 0; s < ACD_AGENT_NSTATES; s++)
+			n += p->b[b].by_state[s];
+	return n;
+}
+
+static int pool_get(struct acd_tenant *t, enum acd_channel ch,
+		    const struct skill_lvl *reqs, uint16_t n,
+		    struct acd_pool **pp)
+{
+	*pp = pool_find(t, ch, reqs, n);
+	return *pp ? 0 : pool_create(t, ch, reqs, n, pp);
+}
+
+/* A requirement set of several skills: a filtered pool searching the pool
+ * of the skill with the fewest agents at the level asked (the fewest to
+ * pass over when the others lack a skill), counting the agents that meet
+ * it.  Configuration time: scans the tenant's agents once. */
+static int filtered_create(struct acd_tenant *t, enum acd_channel ch,
+			   const struct skill_lvl *reqs, uint16_t n,
+			   struct acd_pool **pp)
+{
+	struct acd_pool *v, *base = NULL;
+	uint32_t best = UINT32_MAX;
+	int err;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct skill_lvl one = {reqs[i].skill, 0};
+		struct acd_pool *p;
+		uint32_t size;
+		err = pool_get(t, ch, &one, 1, &p);
+		if (err)
+			return err;
+		size = pool_size(p, (uint8_t)(reqs[i].level - 1));
+		if (size < best) {
+			best = size;
+			base = p;
+		}
+	}
+	if (t->nfpools == UINT16_MAX)
+		return acd_fail(t->acd, EINVAL,
+				"too many requirement sets of several skills");
+	struct acd_pool **fp =
+		realloc(t->fpools, (t->nfpools + 1u) * sizeof(*fp));
+	if (!fp)
+		return ENOMEM;
+	t->fpools = fp;
+	err = pool_create(t, ch, reqs, n, &v);
+	if (err)
+		return err;
+	v->base = base;
+	v->fidx = t->nfpools;
+	t->fpools[t->nfpools++] = v;
+	for (uint16_t i = 0; i < n; i++) {
+		if (reqs[i].skill == base->reqs[0].skill)
+			v->base_lo = (uint8_t)(reqs[i].level - 1);
+	}
+	list_append(&base->filtered, &v->fle, v);
+	/* The agents that meet it list it (and are counted). */
+	for (struct le *le = list_head(&t->agents); le; le = le->next) {
+		struct acd_agent *a = le->data;
+		if (a->cap[ch] && acd_agent_meets(a, v, NULL)) {
+			err = members_rebuild(a);
+			if (err)
+				return err;
+		}
+	}
+	*pp = v;
 	return 0;
 }
 
@@ -380,7 +582,8 @@ int acd_target_make(struct acd_tenant *t, enum acd_channel ch,
 
 	p = pool_find(t, ch, v, (uint16_t)n);
 	if (!p) {
-		err = pool_create(t, ch, v, (uint16_t)n, &p);
+		err = n > 1 ? filtered_create(t, ch, v, (uint16_t)n, &p)
+			    : pool_create(t, ch, v, (uint16_t)n, &p);
 		if (err)
 			return err;
 	}
@@ -389,33 +592,64 @@ int acd_target_make(struct acd_tenant *t, enum acd_channel ch,
 	tg->key = (uint8_t)acd_strategy_key(strat);
 	tg->strat = (uint8_t)strat;
 
-	if (!(p->keys & (1u << tg->key))) {
-		/* A new order for this pool: its available members join the
-		 * new heap (configuration time, not per decision). */
+	if (p->base) {
+		/* the heaps searched are the base's; the filtered pool keeps
+		 * the orders asked of it for a change of base */
 		p->keys |= (uint8_t)(1u << tg->key);
-		for (struct le *le = list_head(&t->agents); le; le = le->next) {
-			struct acd_agent *a = le->data;
-			for (uint16_t i = 0; i < a->nmem; i++) {
-				if (a->mem[i].p == p)
-					acd_member_place(
-						&a->mem[i],
-						acd_agent_can_take(a, p->ch));
+		p = p->base;
+	}
+	pool_add_keys(p, (uint8_t)(1u << tg->key));
+	return 0;
+}
+
+/* Search each filtered pool of t from the pool of its skill with the fewest
+ * agents now: made before the agents came (a center's configuration adds
+ * queues first), a filtered pool took its first skill.  Called when the
+ * configuration is checked and at each interval; costs a few additions per
+ * filtered pool, and the agents' lists of filtered pools stay as they are. */
+void acd_filtered_rebase(struct acd_tenant *t)
+{
+	for (uint16_t f = 0; f < t->nfpools; f++) {
+		struct acd_pool *v = t->fpools[f], *best = v->base;
+		uint32_t size = pool_size(v->base, v->base_lo);
+		uint8_t lo = v->base_lo;
+
+		for (uint16_t i = 0; i < v->nreqs; i++) {
+			struct skill_lvl one = {v->reqs[i].skill, 0};
+			struct acd_pool *p = pool_find(t, v->ch, &one, 1);
+			uint8_t l = (uint8_t)(v->reqs[i].level - 1);
+			if (p && pool_size(p, l) < size) {
+				size = pool_size(p, l);
+				best = p;
+				lo = l;
 			}
 		}
+		if (best == v->base)
+			continue;
+		list_unlink(&v->fle);
+		list_append(&best->filtered, &v->fle, v);
+		v->base = best;
+		v->base_lo = lo;
+		pool_add_keys(best, v->keys);
 	}
-	return 0;
 }
 
 bool acd_agent_in_target(const struct acd_agent *a,
 			 const struct acd_target *tg,
 			 const struct acd_member **mp)
 {
+	const struct acd_pool *p = tg->p->base ? tg->p->base : tg->p;
+
 	for (uint16_t i = 0; i < a->nmem; i++) {
-		if (a->mem[i].p == tg->p && a->mem[i].bucket >= tg->lo) {
-			if (mp)
-				*mp = &a->mem[i];
-			return true;
-		}
+		const struct acd_member *m = acd_agent_mem(a, i);
+		if (m->p != p)
+			continue;
+		if (tg->p->base ? !acd_agent_in_filtered(a, m, tg->p)
+				: m->bucket < tg->lo)
+			return false;
+		if (mp)
+			*mp = m;
+		return true;
 	}
 	return false;
 }
@@ -635,6 +869,7 @@ int acd_tenant_check_config(struct acd_tenant *t)
 
 	if (!t)
 		return EINVAL;
+	acd_filtered_rebase(t);
 	for (le = list_head(&t->queues); le; le = le->next) {
 		struct acd_queue *q = le->data, *tq;
 		if (q->cfg.overflow != ACD_OVERFLOW_QUEUE)
@@ -666,8 +901,6 @@ static void agent_destructor(void *arg)
 	list_unlink(&a->le);
 	hash_unlink(&a->he);
 	mem_deref(a->skills);
-	mem_deref(a->id);
-	mem_deref(a->name);
 }
 
 static bool agent_cmp(struct le *le, void *arg)
@@ -748,9 +981,19 @@ int acd_agent_add(struct acd_tenant *t, const struct acd_agent_cfg *cfg,
 		return acd_fail(acd, EEXIST, "agent '%s' exists in '%s'",
 				cfg->id, t->name);
 
-	a = mem_zalloc(sizeof(*a), agent_destructor);
+	/* id and name live in the agent's own allocation (memory per agent
+	 * is what bounds the engine's size) */
+	size_t idlen = strlen(cfg->id) + 1;
+	size_t namelen = cfg->name ? strlen(cfg->name) + 1 : 0;
+	a = mem_zalloc(sizeof(*a) + idlen + namelen, agent_destructor);
 	if (!a)
 		return ENOMEM;
+	a->id = (char *)(a + 1);
+	memcpy(a->id, cfg->id, idlen);
+	if (cfg->name) {
+		a->name = a->id + idlen;
+		memcpy(a->name, cfg->name, namelen);
+	}
 	a->t = t;
 	a->tmr.hn.pos = HEAP_NONE;
 	a->tmr.kind = ACD_TMR_AGENT;
@@ -770,13 +1013,6 @@ int acd_agent_add(struct acd_tenant *t, const struct acd_agent_cfg *cfg,
 		a->blocks[c] &= (uint16_t) ~(1u << c);
 	}
 
-	err = str_dup(&a->id, cfg->id);
-	if (!err && cfg->name)
-		err = str_dup(&a->name, cfg->name);
-	if (err) {
-		mem_deref(a);
-		return ENOMEM;
-	}
 	err = skills_resolve(t, cfg->skills, cfg->nskills, &a->skills);
 	if (err) {
 		mem_deref(a);
@@ -857,10 +1093,10 @@ int acd_agent_set_skills(struct acd_agent *a,
 	acd_enter(a->t->acd);
 	err = skills_resolve(a->t, skills, n, &v);
 	if (!err) {
+		members_clear(a); /* with the old skills: filtered counts */
 		mem_deref(a->skills);
 		a->skills = v;
 		a->nskills = (uint16_t)n;
-		members_clear(a);
 		err = members_build(a);
 		/* An offer the agent no longer qualifies for goes back. */
 		if (a->offer && !acd_agent_in_target(a, &a->offer->c->cur, NULL))

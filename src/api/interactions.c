@@ -48,7 +48,7 @@ json_t *api_interaction_json(const struct store_interaction *in)
 
 	return json_pack(
 		"{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
-		"s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+		"s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 		"id", in->id,
 		"tenant", api_json_str(in->tenant),
 		"channel", api_json_str(in->channel),
@@ -71,6 +71,9 @@ json_t *api_interaction_json(const struct store_interaction *in)
 		"recording", recording_url(in),
 		"wrapup_code", api_json_str(in->wrapup_code),
 		"note", api_json_str(in->note),
+		"satisfaction", in->satisfaction
+					? json_integer(in->satisfaction)
+					: json_null(),
 		/* the customer linked (src/voice/pop.c, or an agent) */
 		"customer", api_json_str(in->customer),
 		/* waited until answered, or until the end if never answered */

@@ -22,6 +22,7 @@
 #include "center/center.h"
 #include "core/core.h"
 #include "daemon/daemon.h"
+#include "daemon/daemon_int.h"
 #include "ivr/ivr.h"
 #include "media/media.h"
 #include "crm/crm.h"
@@ -47,6 +48,7 @@ struct daemon {
 	uint64_t test_mono_ms;   /* ...at this hl_mono_ms() */
 	struct crm *crm;         /* owning: customers, work orders */
 	struct tmr crm_tmr;      /* the work-order deadline watch's timer */
+	struct daemon_days *days; /* owning: each tenant's midnight (days.c) */
 	char attach_dir[512];    /* beside the database */
 	struct tmr acd_tmr;      /* the engine's one deadline timer */
 	uint64_t acd_armed;      /* the deadline acd_tmr is armed for */
@@ -353,6 +355,29 @@ static uint64_t ivr_clock(void *arg)
 	return hl_wall_ms();
 }
 
+/* Whether any folder of a ':'-separated list exists: prompts were
+ * installed (a problem in them is an error), or not at all (`make prompts`
+ * was never run: the daemon runs without IVR and says so). */
+static bool any_dir(const char *dirs)
+{
+	char buf[1024];
+	struct stat st;
+
+	for (const char *p = dirs; p && *p;) {
+		const char *end = strchr(p, ':');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		if (n && n < sizeof(buf)) {
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+			if (!stat(buf, &st) && S_ISDIR(st.st_mode))
+				return true;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return false;
+}
+
 /* "var/prompts:<folder of the binary>/../prompts": an operator's
  * recordings first, then the prompts `make prompts` generated beside the
  * build (build/asan/hotline -> build/prompts). */
@@ -421,6 +446,14 @@ static int start_ivr(struct daemon *d)
 
 	e = ivr_prompts_load(&d->prompts, dirs, langs, nlangs, err,
 			     sizeof(err));
+	if (e && any_dir(dirs)) {
+		/* a set is there but a file is missing, unreadable or of the
+		 * wrong format: a configuration error, not silence at call
+		 * time */
+		fprintf(stderr, "hotline serve: prompts (%s): %s\n", dirs,
+			*err ? err : strerror(e));
+		return EINVAL;
+	}
 	if (e) {
 		HL_ERROR("daemon",
 			 "prompts (%s): %s; IVR flows are off (their numbers "
@@ -458,10 +491,36 @@ static int recordings_dir(struct daemon *d)
 			   (size_t)(slash - d->db_path));
 }
 
+/* The relay's RTP ports: DAEMON_RTP_MIN..MAX, or for tests the range in
+ * HOTLINE_RTP_PORTS ("MIN-MAX"), so that daemons started by tests keep out
+ * of the port blocks the C tests bind (tests/common/testnet.c). */
+static void rtp_range(uint16_t *minp, uint16_t *maxp)
+{
+	const char *env = getenv("HOTLINE_RTP_PORTS");
+	unsigned lo, hi;
+
+	*minp = DAEMON_RTP_MIN;
+	*maxp = DAEMON_RTP_MAX;
+	if (!env || !*env)
+		return;
+	if (sscanf(env, "%u-%u", &lo, &hi) != 2 || lo < 1024 || hi > 65535 ||
+	    lo + 3 > hi) {
+		HL_WARN("daemon", "HOTLINE_RTP_PORTS='%s' is not MIN-MAX "
+				  "(1024..65535, 4 ports at least): ignored",
+			env);
+		return;
+	}
+	HL_WARN("daemon", "RTP ports %u-%u from HOTLINE_RTP_PORTS (tests only)",
+		lo, hi);
+	*minp = (uint16_t)lo;
+	*maxp = (uint16_t)hi;
+}
+
 /* The media relay on the SIP address's IP, then the voice channel. */
 static int start_voice(struct daemon *d)
 {
 	struct sa laddr;
+	uint16_t rtp_min, rtp_max;
 	char ip[64];
 	int err;
 
@@ -473,10 +532,11 @@ static int start_voice(struct daemon *d)
 		return EINVAL;
 	}
 
+	rtp_range(&rtp_min, &rtp_max);
 	err = media_alloc(&d->media, &(struct media_cfg){
 					     .ip = ip,
-					     .port_min = DAEMON_RTP_MIN,
-					     .port_max = DAEMON_RTP_MAX,
+					     .port_min = rtp_min,
+					     .port_max = rtp_max,
 					     .threads = 1,
 					     .rt_prio = (int)d->center->server
 								.media_priority,
@@ -601,6 +661,22 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	/* each caller looked up among the tenant's customers */
 	voice_set_crm(d->voice, d->crm);
 
+	/* statistics "today" in each tenant's own day, on the IVR's clock
+	 * (which tests can set) */
+	err = daemon_days_alloc(&d->days, d->acd, ivr_clock, d);
+	for (size_t i = 0; !err && i < d->center->ntenants; i++) {
+		const struct center_tenant *ct = &d->center->tenants[i];
+
+		err = daemon_days_add(d->days, ct->name, ct->timezone);
+		if (err)
+			fprintf(stderr, "hotline serve: tenant %s: time zone "
+					"%s: %s\n",
+				ct->name, ct->timezone ? ct->timezone : "UTC",
+				strerror(err));
+	}
+	if (err)
+		return err;
+
 	/* Agents' skills changed through the API outlive restarts. */
 	err = api_skills_restore(d->store, d->acd);
 	if (err)
@@ -647,6 +723,7 @@ static void daemon_free(struct daemon *d)
 	tmr_cancel(&d->acd_tmr);
 	tmr_cancel(&d->stop_tmr);
 	tmr_cancel(&d->crm_tmr);
+	d->days = mem_deref(d->days);
 	d->api = mem_deref(d->api);
 	/* Before the engine and the store it reports to. */
 	d->voice = mem_deref(d->voice);

@@ -191,7 +191,10 @@ static void build_query(unsigned mask, char *sql, size_t sz)
 	    sql, sz,
 	    "SELECT id, tenant, channel, caller, dialed, queue, agent,"
 	    " arrived, queued, offered, answered, ended, disposition,"
-	    " sip_code, reason, recording, customer, wrapup_code, note"
+	    " sip_code, reason, recording, customer, wrapup_code, note,"
+	    " (SELECT score FROM satisfaction s WHERE s.tenant ="
+	    " interaction.tenant AND s.interaction = interaction.id"
+	    " ORDER BY s.seq DESC LIMIT 1)"
 	    " FROM interaction");
 	for (unsigned i = 0, first = 1; i < ARRAY_LEN(conds); i++) {
 		if (!(mask & (1u << i)))
@@ -224,7 +227,7 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 	unsigned mask = filter_mask(f);
 	struct store_rows rows;
 	sqlite3_stmt *st;
-	char sql[512];
+	char sql[1024];
 	int rc, err = 0;
 
 	build_query(mask, sql, sizeof(sql));
@@ -284,6 +287,7 @@ static int query(struct store_conn *c, const void *fv, void **vp, size_t *np)
 		                      sqlite3_column_text(st, 17));
 		err |= store_rows_str(&rows, &r->note,
 		                      sqlite3_column_text(st, 18));
+		r->satisfaction = (uint8_t)store_col_u64(st, 19);
 		if (err) {
 			err = ENOMEM;
 			break;

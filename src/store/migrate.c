@@ -260,6 +260,11 @@ static const struct migration migrations[] = {
      " language, name, password_hash, created FROM user;"
      "DROP TABLE user;"
      "ALTER TABLE user_v14 RENAME TO user;"},
+    {17, "satisfaction_by_interaction",
+     /* a contact's score (the post-call survey) is read with its
+      * interaction record: GET /api/v1/interactions/{id} */
+     "CREATE INDEX satisfaction_interaction"
+     " ON satisfaction (tenant, interaction, seq);"},
 };
 
 unsigned store_schema_latest(void)

@@ -186,6 +186,9 @@ struct store_interaction {
 	/* Read only (written by store_interaction_wrapup_put): */
 	const char *wrapup_code; /* the agent's outcome code, or NULL */
 	const char *note;        /* the agent's note, or NULL */
+	/* Read only: the contact's latest satisfaction score 1..5 (the
+	 * post-call survey or the agent, store_satisfaction_put), 0 none */
+	uint8_t satisfaction;
 };
 
 /**

@@ -706,6 +706,7 @@ void call_leg_closed(struct leg *leg, int err, const struct sip_msg *msg)
 			if (c->state != CALL_ENDED)
 				call_end(c,
 				         c->cm == CM_BYE       ? c->bye_disp
+				         : c->surveyed         ? DISP_ANSWERED
 				         : c->queue_overflowed ? DISP_OVERFLOWED
 				                               : DISP_ABANDONED,
 				         0,
@@ -735,6 +736,8 @@ void call_leg_closed(struct leg *leg, int err, const struct sip_msg *msg)
 	if (leg == c->b) {
 		HL_INFO("voice", "call %s: agent %s hung up (%s)", c->id,
 		        c->agent_id, why);
+		if (survey_start(c))
+			return;
 		call_end(c, DISP_ANSWERED, 0, "agent hung up");
 		return;
 	}
@@ -878,6 +881,42 @@ int call_transfer_queue(struct call *c, struct acd_queue *q)
 	return 0;
 }
 
+void call_agent_done(struct call *c)
+{
+	struct voice *v = c->v;
+	struct acd_agent *agent = c->agent;
+	uint64_t contact = c->contact;
+	struct acd_tenant *at;
+	struct sa off;
+
+	call_set_contact(c, ACD_NONE);
+	if (contact != ACD_NONE && acd_contact_complete(v->cfg.acd, contact))
+		HL_WARN("voice", "call %s: engine: %s", c->id,
+		        acd_last_error(v->cfg.acd));
+
+	at = c->ct ? acd_tenant_find(v->cfg.acd, c->ct->name) : NULL;
+	if (c->direct_agent && at)
+		direct_presence(c, acd_agent_find(at, c->direct_agent), false);
+	c->direct_agent = mem_deref(c->direct_agent);
+	if (c->counted_bridged) {
+		c->counted_bridged = false;
+		--v->calls_bridged;
+	}
+	c->agent = NULL;
+	c->b = mem_deref(c->b); /* BYE unless the agent sent it */
+
+	/* nothing goes to or comes from the agent's address any more */
+	media_relay_laddr(c->relay, 1, &off);
+	if (sa_isset(&off, SA_ADDR)) {
+		sa_set_port(&off, 0);
+		(void)media_relay_set_remote(c->relay, 1, &off);
+	}
+	(void)media_relay_set_hold(c->relay, 1, false);
+
+	if (agent)
+		registrar_agent_idle(v->reg, agent, c->ct);
+}
+
 /* The bridged agent leaves the call (transfer): its leg is kept apart
  * until it hangs up or the transfer is reported. */
 void call_detach_agent(struct call *c)
@@ -967,7 +1006,8 @@ void call_end(struct call *c, enum call_disp disp, uint16_t scode,
 	}
 
 	if (disp == DISP_NONE) /* shutdown */
-		disp = prev == CALL_BRIDGED ? DISP_ANSWERED : DISP_FAILED;
+		disp = prev == CALL_BRIDGED || c->surveyed ? DISP_ANSWERED
+		                                           : DISP_FAILED;
 	c->disp = disp;
 	c->scode = scode;
 	if (reason != c->reason) /* the flow's end may pass c->reason */

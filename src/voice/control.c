@@ -94,7 +94,8 @@ int voice_call_hangup(struct voice *v, const char *tenant, const char *agent)
 		return ENOENT;
 	HL_INFO("voice", "call %s: agent %s hangs up from the desktop", c->id,
 	        c->agent_id);
-	call_end(c, DISP_ANSWERED, 0, "agent hung up");
+	if (!survey_start(c)) /* the caller may be asked to rate it */
+		call_end(c, DISP_ANSWERED, 0, "agent hung up");
 	return 0;
 }
 

@@ -292,6 +292,9 @@ void dlg_play_done(struct call *c)
 	case DLG_VM_TONE:
 		vm_start(c);
 		break;
+	case DLG_SURVEY:
+		survey_play_done(c);
+		break;
 	default:
 		break;
 	}
@@ -365,6 +368,10 @@ void dlg_digit(struct call *c, char d)
 			vm_finish(c, false);
 		break;
 
+	case DLG_SURVEY:
+		survey_digit(c, d);
+		break;
+
 	default:
 		break;
 	}
@@ -410,6 +417,10 @@ void dlg_caller_gone(struct call *c)
 	tmr_cancel(&c->tmr);
 	if (c->dlg == DLG_VM_REC) {
 		vm_finish(c, true);
+		return;
+	}
+	if (c->dlg == DLG_SURVEY) {
+		survey_caller_gone(c);
 		return;
 	}
 	c->dlg = DLG_NONE;

@@ -221,6 +221,7 @@ enum dlg_state {
 	DLG_CB_CONFIRM, /* "you entered ... press 1 to confirm" */
 	DLG_VM_TONE,    /* the beep before the message */
 	DLG_VM_REC,     /* recording the message */
+	DLG_SURVEY,     /* survey.c: "rate the call, press 1 to 5" */
 };
 
 struct codec {
@@ -310,6 +311,8 @@ struct call {
 	bool desk_held;          /* held from the agent's desktop (control.c) */
 	struct consult *consult; /* consultation in progress (consult.c),
 	                            which holds a reference to the call */
+	bool surveyed;           /* the post-call survey ran (survey.c) */
+	uint8_t satisfaction;    /* the caller's score 1..5, 0 none */
 
 	/* screen pop (pop.c) */
 	enum voice_pop_state pop_state;
@@ -367,6 +370,10 @@ int call_transfer_queue(struct call *c, struct acd_queue *q);
 void call_detach_agent(struct call *c);
 /** A direct ring failed: back to the call's queue, or end it. */
 void call_direct_failed(struct call *c, uint16_t scode);
+/** The bridged agent hung up but the caller stays (the survey): the engine
+ *  completes the contact (the agent wraps up), the agent's leg goes, side 1
+ *  of the relay is closed; the call is out of the engine. */
+void call_agent_done(struct call *c);
 /** End the call: BYE or CANCEL what is left, tell the engine, record. */
 void call_end(struct call *c, enum call_disp disp, uint16_t scode,
               const char *reason);
@@ -543,6 +550,17 @@ void work_load_done(struct clip_job *j);
 /** A work item was answered by an agent: tell the agent. */
 void work_preview(struct call *c);
 void work_preview_done(struct call *c);
+
+/* --- survey.c: the post-call survey --------------------------------------- */
+
+/** The bridged agent hung up: ask the caller to rate the call if its queue
+ *  is one of the tenant's survey_queues.  False: no survey (end the call as
+ *  before); true: the survey owns the caller from here. */
+bool survey_start(struct call *c);
+void survey_digit(struct call *c, char digit);
+void survey_play_done(struct call *c);
+/** The caller hung up during the survey: the call ends, answered. */
+void survey_caller_gone(struct call *c);
 
 /* --- pop.c: the caller's customer ---------------------------------------- */
 

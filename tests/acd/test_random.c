@@ -2,8 +2,11 @@
  * @file test_random.c  Randomized property test of the routing engine.
  *
  * A seeded random walk of thousands of operations over a small center (two
- * tenants, every strategy, voice, chat and e-mail queues, capacities,
- * relaxation, overflow by wait and by length, ring-all) runs with the
+ * tenants, every strategy, voice, chat, e-mail and work-order queues (work
+ * orders with every strategy too), capacities, the demo center's channel
+ * blocking (work orders do not stop calls), one- and two-skill requirement
+ * sets, relaxation, overflow by wait and by length, ring-all, day resets)
+ * runs with the
  * engine's own invariant checker on (acd_opts.check) and checks from the
  * outside, after every step, against a model built only from the events:
  *
@@ -41,8 +44,8 @@
 #include "acd/acd.h"
 
 #define NSK    3
-#define MAXQ   12
-#define MAXA   10
+#define MAXQ   20
+#define MAXA   12
 #define MAXC   20000
 #define MAXOFF 8
 #define TRACE  24
@@ -87,6 +90,9 @@ struct mqueue {
 	uint32_t queued, accepted, abandoned, completed, overflowed, removed,
 	    moved_out;
 	uint32_t handled; /* expected handled statistic */
+	/* the counts above at the last day reset: the engine's statistics
+	 * count from there */
+	uint32_t b_queued, b_accepted, b_abandoned, b_overflowed, b_handled;
 };
 
 struct magent {
@@ -142,7 +148,8 @@ struct world {
 	bool deadline_seen;
 	unsigned nevents; /* events during the current operation */
 	unsigned open_offers;
-	uint64_t ops_ok, ops_refused, offers, accepts, relaxed, overflows;
+	uint64_t ops_ok, ops_refused, offers, accepts, relaxed, overflows,
+	    resets;
 	uint64_t silent_relax, multi_relax;
 	char trace[TRACE][96];
 	unsigned ntrace;
@@ -282,8 +289,8 @@ static uint16_t blocks_of(const struct magent *a, int ch)
 {
 	uint16_t vl = (1u << ACD_CH_VOICE) | (1u << ACD_CH_CALLBACK) |
 	              (1u << ACD_CH_OUTBOUND);
-	if (a->use_blocks)
-		return a->blocks[ch];
+	if (a->use_blocks) /* callbacks and campaign calls go as voice */
+		return a->blocks[voice_like(ch) ? ACD_CH_VOICE : ch];
 	return voice_like(ch) ? (uint16_t)((1u << ACD_CH_MAX) - 1) : vl;
 }
 
@@ -340,6 +347,34 @@ static void build_center(void)
 	          0);
 	last_queue()->wrapup_s = 2;
 	def_queue("ring", 1, ACD_CH_VOICE, ACD_STRAT_RING_ALL, -1, 0, -1, 0);
+	/* work orders, every strategy, mixed with the calls above */
+	def_queue("wofew", 0, ACD_CH_WORKORDER, ACD_STRAT_FEWEST_CONTACTS, 1, 1,
+	          0, 1);
+	add_relax(20, 1, 1);
+	add_relax(40, -1, 0);
+	def_queue("worr", 0, ACD_CH_WORKORDER, ACD_STRAT_ROUND_ROBIN, -1, 0, -1,
+	          0);
+	last_queue()->wrapup_s = 4;
+	def_queue("wobest", 0, ACD_CH_WORKORDER, ACD_STRAT_BEST_SKILL, 0, 2, 2,
+	          1);
+	add_relax(25, 0, 1);
+	last_queue()->allow_override = true;
+	def_queue("woidle", 0, ACD_CH_WORKORDER, ACD_STRAT_LONGEST_IDLE, 2, 3,
+	          -1, 0);
+	last_queue()->max_len = 2;
+	last_queue()->overflow = ACD_OVERFLOW_QUEUE;
+	last_queue()->target = "wofew";
+	def_queue("worand", 0, ACD_CH_WORKORDER, ACD_STRAT_RANDOM, 1, 2, -1, 0);
+	last_queue()->max_wait_s = 50;
+	last_queue()->overflow = ACD_OVERFLOW_QUEUE;
+	last_queue()->target = "worr";
+	def_queue("woring", 0, ACD_CH_WORKORDER, ACD_STRAT_RING_ALL, 0, 1, -1,
+	          0);
+	last_queue()->ring_all_max = 3;
+	last_queue()->offer_timeout_s = 6;
+	def_queue("wo", 1, ACD_CH_WORKORDER, ACD_STRAT_FEWEST_CONTACTS, 0, 1, 1,
+	          1);
+	add_relax(15, -1, 0);
 
 	def_agent("100", 0, 5, 3, 0, 0);
 	def_agent("101", 0, 2, 0, 4, 2);
@@ -353,9 +388,30 @@ static void build_center(void)
 		                        : (uint16_t)((1u << ACD_CH_VOICE) |
 		                                     (1u << ACD_CH_CALLBACK) |
 		                                     (1u << ACD_CH_OUTBOUND));
+	def_agent("105", 0, 4, 6, 2, 0);
 	def_agent("100", 1, 3, 3, 0, 0);
 	def_agent("101", 1, 0, 2, 0, 2);
 	def_agent("102", 1, 6, 0, 0, 0);
+	def_agent("103", 1, 2, 5, 0, 0);
+	/* the demo center's agents (etc/demo.yaml agent_defaults): work
+	 * orders do not stop calls, a call stops new work orders */
+	for (i = 0; i < W->na; i++) {
+		struct magent *a = &W->a[i];
+		int k;
+		if (strcmp(a->id, "105") && strcmp(a->id, "103") &&
+		    strcmp(a->id, "101"))
+			continue;
+		a->use_blocks = true;
+		a->cap[ACD_CH_WORKORDER] = (uint8_t)(2 + (i % 3));
+		for (k = 0; k < ACD_CH_MAX; k++)
+			a->blocks[k] =
+			    voice_like(k) ? (uint16_t)((1u << ACD_CH_CHAT) |
+			                               (1u << ACD_CH_EMAIL) |
+			                               (1u << ACD_CH_MESSAGE))
+			                  : (uint16_t)((1u << ACD_CH_VOICE) |
+			                               (1u << ACD_CH_CALLBACK) |
+			                               (1u << ACD_CH_OUTBOUND));
+	}
 
 	for (i = 0; i < 2; i++) {
 		int k;
@@ -891,25 +947,29 @@ static void check_world(void)
 		      "queue %s/%d stats waiting %u, "
 		      "model %u",
 		      q->name, q->tenant, st.waiting, waiting[i]);
-		CHECK(st.offered == q->queued,
+		CHECK(st.offered == q->queued - q->b_queued,
 		      "queue %s/%d stats offered %u, "
 		      "QUEUED events %u",
-		      q->name, q->tenant, st.offered, q->queued);
-		CHECK(st.answered == q->accepted,
+		      q->name, q->tenant, st.offered, q->queued - q->b_queued);
+		CHECK(st.answered == q->accepted - q->b_accepted,
 		      "queue %s/%d stats answered "
 		      "%u, ACCEPTED events %u",
-		      q->name, q->tenant, st.answered, q->accepted);
-		CHECK(st.abandoned == q->abandoned,
+		      q->name, q->tenant, st.answered,
+		      q->accepted - q->b_accepted);
+		CHECK(st.abandoned == q->abandoned - q->b_abandoned,
 		      "queue %s/%d stats abandoned"
 		      " %u, ABANDONED events %u",
-		      q->name, q->tenant, st.abandoned, q->abandoned);
-		CHECK(st.overflowed == q->overflowed,
+		      q->name, q->tenant, st.abandoned,
+		      q->abandoned - q->b_abandoned);
+		CHECK(st.overflowed == q->overflowed - q->b_overflowed,
 		      "queue %s/%d stats overflowed %u, OVERFLOWED events %u",
-		      q->name, q->tenant, st.overflowed, q->overflowed);
-		CHECK(st.handled == q->handled,
+		      q->name, q->tenant, st.overflowed,
+		      q->overflowed - q->b_overflowed);
+		CHECK(st.handled == q->handled - q->b_handled,
 		      "queue %s/%d stats handled "
 		      "%u, expected %u (%u COMPLETED events)",
-		      q->name, q->tenant, st.handled, q->handled, q->completed);
+		      q->name, q->tenant, st.handled, q->handled - q->b_handled,
+		      q->completed);
 	}
 
 	for (i = 0; i < W->na; i++) {
@@ -1117,13 +1177,19 @@ static void op_add(void)
 	p.owner = c;
 	c->ch = p.channel;
 	if (q->allow_override && rnd(4) == 0) {
-		c->novr = 1;
+		/* one skill, or two: a requirement set first seen here makes
+		 * a new (filtered) pool while agents are busy, offered, ... */
+		int k;
+		c->novr = 1 + (int)rnd(2);
 		c->ovr_sk[0] = (int)rnd(NSK);
-		c->ovr_lvl[0] = 1 + (int)rnd(5);
-		ovr[0].skill = skill_names[c->ovr_sk[0]];
-		ovr[0].min_level = (uint8_t)c->ovr_lvl[0];
+		c->ovr_sk[1] = (c->ovr_sk[0] + 1 + (int)rnd(NSK - 1)) % NSK;
+		for (k = 0; k < c->novr; k++) {
+			c->ovr_lvl[k] = 1 + (int)rnd(5);
+			ovr[k].skill = skill_names[c->ovr_sk[k]];
+			ovr[k].min_level = (uint8_t)c->ovr_lvl[k];
+		}
 		p.skills = ovr;
-		p.nskills = 1;
+		p.nskills = (size_t)c->novr;
 	}
 	trace("add %s/%d ch %s prio %u ovr %d", q->name, q->tenant,
 	      acd_channel_name(p.channel), p.priority, c->novr);
@@ -1297,6 +1363,41 @@ static void op_skills(void)
 	for (k = 0; k < NSK; k++)
 		CHECK(acd_agent_skill_level(a->a, skill_names[k]) == a->lvl[k],
 		      "skill level");
+}
+
+/* A new statistics day for one tenant: counters start again, and the
+ * fewest-contacts order starts from zero for everyone (its heap keys must
+ * follow: acd_check() after the operation sees a stale one). */
+static void op_reset_day(void)
+{
+	int ti = (int)rnd(2), i;
+
+	trace("reset day %d", ti);
+	for (i = 0; i < W->nq; i++) {
+		struct mqueue *q = &W->q[i];
+		if (q->tenant != ti)
+			continue;
+		q->b_queued = q->queued;
+		q->b_accepted = q->accepted;
+		q->b_abandoned = q->abandoned;
+		q->b_overflowed = q->overflowed;
+		q->b_handled = q->handled;
+	}
+	acd_stats_reset_day(W->t[ti]);
+	CHECK(W->nevents == 0, "day reset emitted %u events", W->nevents);
+	CHECK(acd_check(W->acd) == 0, "acd_check after a day reset");
+	for (i = 0; i < W->na; i++) {
+		struct acd_agent_info ai;
+		if (W->a[i].tenant != ti)
+			continue;
+		acd_agent_info(W->a[i].a, &ai);
+		CHECK(ai.contacts_today == 0,
+		      "agent %s/%d: %u contacts today "
+		      "after a reset",
+		      W->a[i].id, ti, ai.contacts_today);
+	}
+	W->resets++;
+	W->ops_ok++;
 }
 
 static bool is_due(const struct mcontact *c)
@@ -1555,8 +1656,10 @@ static void one_step(void)
 		op_end_wrapup();
 	else if (r < 74)
 		op_skills();
-	else if (r < 92)
+	else if (r < 91)
 		op_advance();
+	else if (r < 92)
+		op_reset_day();
 	else
 		op_refused();
 }
@@ -1646,13 +1749,15 @@ static void walk(uint32_t seed, unsigned steps)
 		check_world();
 	}
 	drain();
-	print_message(
-	    "seed %u: %u steps, %" PRIu64 " ok, %" PRIu64 " refused, %" PRIu64
-	    " offers, %" PRIu64 " accepted, %" PRIu64 " relaxed, %" PRIu64
-	    " overflows; %" PRIu64 " steps skipped in one RELAXED, %" PRIu64
-	    " relaxed without RELAXED\n",
-	    seed, steps, w->ops_ok, w->ops_refused, w->offers, w->accepts,
-	    w->relaxed, w->overflows, w->multi_relax, w->silent_relax);
+	print_message("seed %u: %u steps, %" PRIu64 " ok, %" PRIu64
+	              " refused, %" PRIu64 " offers, %" PRIu64
+	              " accepted, %" PRIu64 " relaxed, %" PRIu64
+	              " overflows, %" PRIu64 " day resets; %" PRIu64
+	              " steps skipped in one RELAXED, %" PRIu64
+	              " relaxed without RELAXED\n",
+	              seed, steps, w->ops_ok, w->ops_refused, w->offers,
+	              w->accepts, w->relaxed, w->overflows, w->resets,
+	              w->multi_relax, w->silent_relax);
 	CHECK(w->offers > steps / 20 && w->accepts > 0,
 	      "the walk made too few offers to mean anything");
 	mem_deref(w->acd);

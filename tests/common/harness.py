@@ -182,11 +182,24 @@ def sanitizer_problems(text):
     return [l for l in text.splitlines() if _SANITIZER.search(l)]
 
 
+# The RTP ports of daemons started by tests: below the C tests' port blocks
+# (tests/common/testnet.c, 20000-31999) and the kernel's ephemeral ports
+# (32768-), where free_port() and SIPp's media ports come from; the
+# daemon's own default (16384-32767) overlaps both.
+TEST_RTP_PORTS = "10000-19999"
+
+
+def _env(extra):
+    e = dict(os.environ)
+    e.setdefault("HOTLINE_RTP_PORTS", TEST_RTP_PORTS)
+    if extra:
+        e.update(extra)
+    return e
+
+
 def run_hotline(args, timeout=30, cwd=None, env=None):
     """Run `hotline ARGS...` to completion (bounded) and return the result."""
-    e = dict(os.environ)
-    if env:
-        e.update(env)
+    e = _env(env)
     return subprocess.run([hotline_bin()] + list(args), cwd=cwd, env=e,
                           stdin=subprocess.DEVNULL, capture_output=True,
                           text=True, timeout=timeout,
@@ -252,9 +265,7 @@ class Hotline:
         if self.log_level:
             cmd += ["--log-level", self.log_level]
         cmd += self.args
-        e = dict(os.environ)
-        if self.env:
-            e.update(self.env)
+        e = _env(self.env)
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, cwd=self.cwd, env=e,
                                      stdin=subprocess.DEVNULL,

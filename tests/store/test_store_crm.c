@@ -290,6 +290,66 @@ static void put_interaction(struct store *s, const char *id, const char *caller,
 	assert_int_equal(store_interaction_put(s, &in, NULL, NULL), 0);
 }
 
+static void sat_done(int err, void *arg)
+{
+	*(int *)arg = err;
+}
+
+static uint8_t satisfaction_of(struct store *s, const char *tenant,
+                               const char *id)
+{
+	struct store_interaction_filter f = {.tenant = tenant, .id = id};
+	struct store_interaction *v = NULL;
+	size_t n = 0;
+	uint8_t score;
+
+	assert_int_equal(store_interactions_get_sync(s, &f, &v, &n), 0);
+	assert_int_equal(n, 1);
+	score = v[0].satisfaction;
+	mem_deref(v);
+	return score;
+}
+
+/* The post-call survey's score is read with its interaction (the latest
+ * score of that tenant's contact); none reads 0. */
+static void test_interaction_satisfaction(void **state)
+{
+	struct store *s = open_db("sat.db");
+	struct store_interaction other = {.tenant = "acme", .channel = "voice"};
+	int e1 = -1, e2 = -1, e3 = -1;
+
+	(void)state;
+	put_interaction(s, "S1", "5551", 1000);
+	put_interaction(s, "S2", "5552", 2000);
+	snprintf(other.id, sizeof(other.id), "S3");
+	assert_int_equal(store_interaction_put(s, &other, NULL, NULL), 0);
+	assert_int_equal(store_satisfaction_put(s, "demo", "S1", 4, "ivr", NULL,
+	                                        sat_done, &e1),
+	                 0);
+	/* tenant demo's score for an id "S3" is not acme's S3 */
+	assert_int_equal(store_satisfaction_put(s, "demo", "S3", 2, "ivr", NULL,
+	                                        sat_done, &e2),
+	                 0);
+	(void)store_flush_sync(s);
+	assert_int_equal(e1, 0);
+	assert_int_equal(e2, 0);
+	assert_int_equal(satisfaction_of(s, "demo", "S1"), 4);
+	assert_int_equal(satisfaction_of(s, "demo", "S2"), 0);
+	assert_int_equal(satisfaction_of(s, "acme", "S3"), 0);
+	/* the latest score counts (the agent's after the survey) */
+	assert_int_equal(store_satisfaction_put(s, "demo", "S1", 5, "agent",
+	                                        "1001", sat_done, &e3),
+	                 0);
+	(void)store_flush_sync(s);
+	assert_int_equal(e3, 0);
+	assert_int_equal(satisfaction_of(s, "demo", "S1"), 5);
+	/* the record written after the score (the call ends later) keeps it */
+	put_interaction(s, "S1", "5551", 1000);
+	(void)store_flush_sync(s);
+	assert_int_equal(satisfaction_of(s, "demo", "S1"), 5);
+	close_db(s);
+}
+
 static void test_link_and_pop(void **state)
 {
 	struct store *s = open_db("pop.db");
@@ -944,6 +1004,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_api_reads, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_import, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_link_and_pop, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_interaction_satisfaction,
+	                                    setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_workorders, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_immutable, setup,
 	                                    teardown),

@@ -25,10 +25,13 @@ import harness  # noqa: E402
 
 SCENARIOS = os.path.join(HERE, "scenarios")
 _tmp = tempfile.mkdtemp(prefix="hotline-sipp-")
+_owner = os.getpid()
 
 
 def _cleanup():
     if os.environ.get("SIPP_KEEP"):  # keep traces for debugging
+        return
+    if os.getpid() != _owner:  # a forked child must not remove our files
         return
     shutil.rmtree(_tmp, ignore_errors=True)
 
@@ -57,10 +60,15 @@ def free_media_port():
     raise RuntimeError("no free media ports")
 
 
-def demo_text(offer_timeout=3, wrapup=0):
-    """etc/demo.yaml with the general queue's timers shortened for tests."""
+def demo_text(offer_timeout=3, wrapup=0, survey=False):
+    """etc/demo.yaml with the general queue's timers shortened for tests.
+    Without survey, the demo's post-call survey is off (survey_queues
+    removed): a call the agent hangs up ends at once, as most tests
+    expect; tests/voice/survey.test turns it on."""
     with open(os.path.join(harness.repo_root(), "etc", "demo.yaml")) as f:
         text = f.read()
+    if not survey:
+        text = re.sub(r"\n *survey_queues:.*", "", text)
     m = re.search(r"\n      - name: general\n(?:.*\n)*?(?=\n      # |\n      - name:)",
                   text)
     block = m.group(0)
@@ -197,7 +205,7 @@ class Phone:
             if rc != 0:
                 raise AssertionError("agent %s did not register (sipp %s)"
                                      % (agent, rc))
-            hl.wait_log(r"register: agent %s \(demo\) device .*:%d .*"
+            hl.wait_log(r"register: agent %s \(demo\) device \S*:%d\b.*"
                         r"registered" % (agent, self.port), 5)
 
     def wait(self, timeout=40):

@@ -21,6 +21,7 @@
 
 #include "acd/acd.h"
 #include "center/center.h"
+#include "common/testnet.h"
 #include "core/core.h"
 #include "media/media.h"
 #include "store/store.h"
@@ -141,10 +142,11 @@ static int setup(void **state)
 	assert_int_equal(acd_alloc(&f->acd, &ao), 0);
 	assert_int_equal(center_apply(f->center, f->acd, err, sizeof(err)), 0);
 
-	/* 250 port pairs, away from the daemon's default range (benchmarks
-	 * of other subsystems may hold thousands of ports there) */
-	mc.port_min = (uint16_t)(40000 + (getpid() % 20) * 1000);
-	mc.port_max = (uint16_t)(mc.port_min + 999);
+	/* this process's block (tests/common/testnet.c): not the kernel's
+	 * ephemeral ports, where the peers' sockets and other tests' SIPp
+	 * and python peers are bound, nor the ports of daemons started by
+	 * tests (10000-19999) or benchmarks (16384-32767 by default) */
+	testnet_block(&mc.port_min, &mc.port_max);
 	assert_int_equal(media_alloc(&f->media, &mc), 0);
 
 	snprintf(path, sizeof(path), "%s/h.db", f->dir);
