@@ -1208,6 +1208,7 @@ static void test_demo_appointment(void **state)
 
 	load_demo(NULL, NULL);
 	appt_slots = "{\"result\": \"available\", \"count\": 5, "
+	             "\"first\": {\"id\": \"S1\"}, "
 	             "\"first_spoken\": \"2026-11-24 09:30\"}";
 	appt_book = "{\"result\": \"booked\", \"id\": \"x\", \"code\": "
 	            "\"042817\", \"spoken\": \"2026-11-24 10:00\"}";
@@ -1223,9 +1224,10 @@ static void test_demo_appointment(void **state)
 	                     "zh/time/am,zh/num/ten,zh/time/dian,zh/appt/code,"
 	                     "zh/num/0,zh/num/4,zh/num/2,zh/num/8,zh/num/yao,"
 	                     "zh/num/7] P[zh/goodbye] H[0]");
-	assert_non_null(strstr(
-	    last_request, "POST /api/v1/ivr/book?token=demo-ivr-key-"
-	                  "4f1c9a27&service=permit&caller=%2B8613800000000"));
+	assert_non_null(strstr(last_request,
+	                       "POST /api/v1/ivr/book?token=demo-ivr-key-"
+	                       "4f1c9a27&service=permit&caller=%2B8613800000000"
+	                       "&slot=S1"));
 	assert_string_equal(ivr_session_var(a.s, "code"), "042817");
 	done(&a);
 
