@@ -174,6 +174,24 @@ int cfg_parse_apikeys(struct cfg_ctx *cx, const struct cfg_field *f,
 				    "%u",
 				    o->name, o->line);
 		}
+		for (const struct center_tenant *o = cx->c->tenants;
+		     !err && o && o < t; o++) {
+			for (size_t j = 0; !err && j < o->napikeys; j++) {
+				const struct center_apikey *ok = &o->apikeys[j];
+
+				if ((k->key && ok->key &&
+				     !strcmp(k->key, ok->key)) ||
+				    (k->key_hash && ok->key_hash &&
+				     !strcmp(k->key_hash, ok->key_hash)))
+					err = cfg_key_err(
+					    cx, item,
+					    k->key ? "key" : "key_hash",
+					    "the same key as '%s' of tenant %s "
+					    "on line %u (a key belongs to one "
+					    "tenant)",
+					    ok->name, o->name, ok->line);
+			}
+		}
 		cfg_pop(cx, old);
 	}
 	return err;

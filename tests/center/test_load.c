@@ -1165,6 +1165,14 @@ static const struct broken broken[] = {
           "      - {name: ivr, key: abcdefghijklmnop}\n"
           "      - {name: crm, key: abcdefghijklmnop}\n",
      "15: tenants[0].api_keys[1].key: the same key as 'ivr' on line 14"},
+    {"api_keys: one key, two tenants",
+     BASE "    api_keys:\n"
+          "      - {name: ivr, key: abcdefghijklmnop}\n"
+          "  - name: u\n"
+          "    api_keys:\n"
+          "      - {name: crm, key: abcdefghijklmnop}\n",
+     "17: tenants[1].api_keys[0].key: the same key as 'ivr' of tenant t on "
+     "line 14 (a key belongs to one tenant)"},
 };
 
 static void test_broken(void **state)
