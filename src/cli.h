@@ -24,5 +24,7 @@ int cmd_customers(int argc, char **argv);
 int cmd_passwd(int argc, char **argv);
 /* src/center/tenant_cli.c */
 int cmd_tenant(int argc, char **argv);
+/** hotline apikey: a new API key and its key_hash (src/auth/cli.c) */
+int cmd_apikey(int argc, char **argv);
 
 #endif

@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	{"serve", "run the contact center: SIP, HTTP API, routing engine",
 	 cmd_serve},
 	{"passwd", "hash a password for a user's password_hash", cmd_passwd},
+	{"apikey", "make an API key and its key_hash for a tenant's api_keys",
+	 cmd_apikey},
 	{"simulate", "simulate a center: service level, ASA, abandons, "
 		     "occupancy per queue", cmd_simulate},
 	{"prompts", "check the IVR's prompt files; show how numbers are spoken",

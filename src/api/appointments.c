@@ -39,6 +39,7 @@ struct appt_arg {
 	uint64_t from, to;
 	bool free_only;
 	char slot[27];
+	char want[27]; /* the IVR's booking: this slot (the one offered) */
 	char customer[27];
 	char phone[64];
 	char wo_ref[32]; /* work order id or number, or "" */
@@ -488,6 +489,8 @@ static void ivr_first(struct api_work *w)
 	for (size_t i = 0; i < n; i++) {
 		if (v[i].booked >= v[i].capacity)
 			continue;
+		if (a->want[0] && strcmp(v[i].id, a->want))
+			continue; /* the slot the caller was offered, or none */
 		if (first == SIZE_MAX)
 			first = i;
 		count++;
@@ -527,14 +530,22 @@ static void ivr_first(struct api_work *w)
 
 static int ivr_args(struct api_req *req, struct appt_arg **ap, bool book)
 {
-	static const char *const known[] = {"token", "service", "caller"};
+	static const char *const known[] = {"token", "service", "caller",
+					    "slot"};
 	const char *service = api_req_query(req, "service");
 	const char *caller = api_req_query(req, "caller");
+	const char *slot = api_req_query(req, "slot");
 	const struct center_service *sv;
 	struct appt_arg *a;
 
-	if (api_query_check(req, known, 3) || !api_crm_ready(req))
+	if (api_query_check(req, known, book ? 4 : 3) || !api_crm_ready(req))
 		return EINVAL;
+	if (slot && (!book || strlen(slot) > 26)) {
+		api_reply_error(req, 400, "bad_query",
+				"slot is a slot id (the first.id of "
+				"/api/v1/ivr/slots), for booking only");
+		return EINVAL;
+	}
 	if (!service) {
 		api_reply_error(req, 400, "bad_query", "give ?service=NAME");
 		return EINVAL;
@@ -551,6 +562,8 @@ static int ivr_args(struct api_req *req, struct appt_arg **ap, bool book)
 	if (!a)
 		return ENOMEM;
 	snprintf(a->service, sizeof(a->service), "%s", sv->name);
+	if (slot && *slot) /* "" (an unset flow variable): the first free */
+		snprintf(a->want, sizeof(a->want), "%s", slot);
 	a->from = hl_wall_ms();
 	a->to = a->from + (uint64_t)(sv->days_ahead ? sv->days_ahead : 14) *
 				  DAY_MS;
@@ -638,8 +651,8 @@ static void ivr_first_book(struct api_work *w)
 		w->then = ivr_book_now;
 }
 
-/* POST /api/v1/ivr/book?token=&service=&caller= (body: the IVR's
- * variables, not needed) */
+/* POST /api/v1/ivr/book?token=&service=&caller=[&slot=] (body: the IVR's
+ * variables, not needed); with slot, that slot or "full" */
 void api_ivr_book(struct api_req *req)
 {
 	struct appt_arg *a;

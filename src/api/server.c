@@ -723,10 +723,21 @@ static void http_req_handler(struct http_conn *conn,
 
 	if (hl_log_level <= HL_LOG_DEBUG) {
 		/* %J and %r are libre's formats: render with re_snprintf. */
-		char line[300];
+		char line[300], *tok;
 		re_snprintf(line, sizeof(line), "%J %r %r%r",
 			    http_conn_peer(conn), &msg->met, &msg->path,
 			    &msg->prm);
+		/* ?token= is a credential (the IVR's key, a browser's
+		 * session): not in the log */
+		tok = strstr(line, "token=");
+		if (tok && (tok[-1] == '?' || tok[-1] == '&')) {
+			size_t vl = strcspn(tok + 6, "&");
+
+			memset(tok + 6, '*', vl < 3 ? vl : 3);
+			if (vl > 3)
+				memmove(tok + 9, tok + 6 + vl,
+					strlen(tok + 6 + vl) + 1);
+		}
 		HL_DEBUG("api", "%s", line);
 	}
 

@@ -177,10 +177,11 @@ void api_user_delete(struct api_req *req)
 
 static json_t *key_json(const struct auth_session *s)
 {
-	return json_pack("{s:s,s:s,s:s,s:o,s:o}", "id", s->id, "name",
+	return json_pack("{s:s,s:s,s:s,s:o,s:o,s:b}", "id", s->id, "name",
 			 s->username, "role", auth_role_name(s->role), "agent",
 			 api_json_str(s->agent), "created",
-			 api_json_time(s->created));
+			 s->created ? api_json_time(s->created) : json_null(),
+			 "from_center", s->from_center);
 }
 
 static bool list_key(const struct auth_session *s, void *arg)
@@ -255,6 +256,12 @@ void api_key_delete(struct api_req *req)
 		api_reply_error(req, 404, "not_found", "no API key %s", id);
 		return;
 	}
-	auth_revoke(api_auth(req), s);
+	if (auth_apikey_delete(api_auth(req), s) == EPERM) {
+		api_reply_error(req, 409, "conflict",
+				"API key %s (%s) is declared in the center "
+				"file's api_keys: remove it there",
+				id, s->username);
+		return;
+	}
 	api_reply_json(req, 200, json_pack("{s:b}", "ok", true));
 }

@@ -256,7 +256,7 @@ static struct sess *sess_find(const struct auth *a, const char *digest)
 	return le ? le->data : NULL;
 }
 
-static void digest_of(const char *token, char out[AUTH_HASH_TEXT])
+void auth_key_digest(const char *token, char out[AUTH_HASH_TEXT])
 {
 	uint8_t d[32];
 
@@ -328,7 +328,7 @@ static int token_new(struct auth *a, const char *tenant, const char *username,
 	sodium_bin2base64(text, AUTH_TOKEN_TEXT, raw, sizeof(raw),
 	                  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	sodium_memzero(raw, sizeof(raw));
-	digest_of(text, digest);
+	auth_key_digest(text, digest);
 
 	s = sess_add(a, digest, tenant, username, role, agent, apikey, now,
 	             expires);
@@ -370,7 +370,7 @@ int auth_token_check(struct auth *a, const char *token,
 		return EINVAL;
 	if (strlen(token) >= 128)
 		return ENOENT;
-	digest_of(token, digest);
+	auth_key_digest(token, digest);
 	s = sess_find(a, digest);
 	if (!s)
 		return ENOENT;
@@ -397,7 +397,7 @@ int auth_token_check(struct auth *a, const char *token,
 
 void auth_revoke(struct auth *a, struct auth_session *as)
 {
-	if (!a || !as)
+	if (!a || !as || as->from_center) /* the file's keys stay */
 		return;
 	sess_drop(a, (struct sess *)as, true);
 }
@@ -818,6 +818,17 @@ void auth_apikey_foreach(const struct auth *a, const char *tenant,
 		hash_apply(a->sessions, key_apply, &w);
 }
 
+int auth_apikey_delete(struct auth *a, struct auth_session *s)
+{
+	if (!a || !s || !s->apikey)
+		return ENOENT;
+	if (s->from_center)
+		return EPERM;
+	HL_INFO("auth", "API key %s of %s deleted", s->id, s->tenant);
+	sess_drop(a, (struct sess *)s, true);
+	return 0;
+}
+
 struct auth_session *auth_apikey_find(const struct auth *a, const char *tenant,
                                       const char *id)
 {
@@ -862,6 +873,42 @@ static void hash_done(struct pw_job *job)
 		        (unsigned long long)(hl_mono_ms() - a->started));
 }
 
+/* The API keys of a tenant's api_keys: keys without expiry, never
+ * stored (the file is their store) nor deletable through the API. */
+static int load_keys(struct auth *a, const struct center_tenant *t)
+{
+	for (size_t j = 0; j < t->napikeys; j++) {
+		const struct center_apikey *k = &t->apikeys[j];
+		char digest[AUTH_HASH_TEXT];
+		struct sess *s;
+
+		if (k->key_hash)
+			str_ncpy(digest, k->key_hash, sizeof(digest));
+		else
+			auth_key_digest(k->key, digest);
+		if (sess_find(a, digest)) {
+			HL_ERROR("auth",
+			         "API key %s of %s (line %u): the same key is "
+			         "declared for another tenant",
+			         k->name, t->name, k->line);
+			return EINVAL;
+		}
+		s = sess_add(a, digest, t->name, k->name,
+		             auth_role_parse(k->role), k->agent, true, 0, 0);
+		if (!s)
+			return ENOMEM;
+		s->s.from_center = true;
+		if (k->key)
+			HL_WARN("auth",
+			        "API key %s of %s is written in plain text in "
+			        "the center file (line %u): fine for a demo on "
+			        "loopback; otherwise give key_hash (`hotline "
+			        "apikey`)",
+			        k->name, t->name, k->line);
+	}
+	return 0;
+}
+
 /* One user of the center file; a plain password goes to the worker. */
 static int load_user(struct auth *a, const char *tenant,
                      const struct center_tenant *t,
@@ -889,6 +936,10 @@ static int load_user(struct auth *a, const char *tenant,
 
 static int load_tenant(struct auth *a, const struct center_tenant *t)
 {
+	int e = load_keys(a, t);
+
+	if (e)
+		return e;
 	for (size_t j = 0; j < t->nusers; j++) {
 		const struct center_user *cu = &t->users[j];
 		int err = load_user(a, t->name, t, cu,
@@ -986,6 +1037,8 @@ static int load_store(struct auth *a, char *errbuf, size_t errsz)
 		struct user *u =
 		    key ? NULL : user_find(a, t->tenant, t->username);
 
+		if (sess_find(a, t->hash))
+			continue; /* an API key of the center file */
 		if ((t->expires && t->expires <= now) || (!key && !u) ||
 		    (!center_tenant(a->center, t->tenant) &&
 		     strcmp(t->tenant, AUTH_PLATFORM))) {

@@ -89,6 +89,7 @@ struct auth_session {
 	enum auth_role role;
 	char *agent; /* the agent an agent user works as */
 	bool apikey;
+	bool from_center; /* an API key of the center file (not deletable) */
 	bool revoked;
 	uint64_t created; /* wall ms */
 	uint64_t expires; /* wall ms; 0 = never (API keys) */
@@ -142,7 +143,8 @@ int auth_login(struct auth *a, const char *tenant, const char *username,
  *  ETIMEDOUT (expired).  Renews a session's idle expiry.  O(1). */
 int auth_token_check(struct auth *a, const char *token,
                      struct auth_session **sp);
-/** Log out: revoke the session (and forget it in the store). */
+/** Log out: revoke the session (and forget it in the store); an API key
+ *  of the center file stays. */
 void auth_revoke(struct auth *a, struct auth_session *s);
 
 /** The user of a session (NULL for an API key or a deleted user). */
@@ -181,6 +183,10 @@ int auth_apikey_create(struct auth *a, const char *tenant, const char *name,
                        enum auth_role role, const char *agent,
                        char token[AUTH_TOKEN_TEXT],
                        const struct auth_session **sp);
+/** The digest by which auth knows a token (BLAKE2b-256, hex): the
+ *  key_hash of an API key in the center file.  Any thread. */
+void auth_key_digest(const char *token, char out[AUTH_HASH_TEXT]);
+
 /** The API keys of a tenant; h returns true to stop. */
 void auth_apikey_foreach(const struct auth *a, const char *tenant,
                          bool (*h)(const struct auth_session *s, void *arg),
@@ -197,6 +203,9 @@ int auth_tenant_add(struct auth *a, const struct center_tenant *t);
  *  are forgotten (the store keeps users made through the API: a tenant
  *  made again with the same name finds them). */
 void auth_tenant_remove(struct auth *a, const char *tenant);
+/** Delete an API key made through the API: 0, ENOENT, EPERM (declared in
+ *  the center file's api_keys). */
+int auth_apikey_delete(struct auth *a, struct auth_session *s);
 
 /** Figures for /metrics. */
 struct auth_stats {

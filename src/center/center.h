@@ -92,6 +92,8 @@ enum center_say_kind {
 	CENTER_SAY_PROMPT = 0, /* name: a prompt of the catalog */
 	CENTER_SAY_NUMBER,     /* name: a variable read as a number */
 	CENTER_SAY_DIGITS,     /* name: a variable read digit by digit */
+	CENTER_SAY_TIME,       /* name: a variable "2026-11-24 09:30" read
+	                          as a date and time of day */
 };
 
 struct center_say {
@@ -332,6 +334,17 @@ struct center_dialout {
 	size_t ndeny;
 };
 
+/** An API key declared in the center file (see src/auth). */
+struct center_apikey {
+	unsigned line;
+	char *name;     /* unique in the tenant */
+	char *role;     /* "supervisor" (default), "admin", "agent", "unit" */
+	char *agent;    /* role agent: the agent id, else NULL */
+	char *key;      /* plain text (demo), or NULL */
+	char *key_hash; /* BLAKE2b-256 hex of the key, or NULL; exactly one
+	                   of key and key_hash is set */
+};
+
 struct center_tenant {
 	unsigned line;
 	char *name;
@@ -371,6 +384,8 @@ struct center_tenant {
 	bool removed;                  /* deleted: lookups skip it */
 	char *source;                  /* the tenant's YAML text as written
 					  (for export), or NULL */
+	struct center_apikey *apikeys; /* api_keys */
+	size_t napikeys;
 };
 
 /** A carrier's SIP trunk: calls from this address are accepted. */

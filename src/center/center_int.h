@@ -167,6 +167,12 @@ extern const struct cfg_schema cfg_dialout_schema;
 void cfg_outbound_free(struct center *c);
 void cfg_dialout_free(struct center_tenant *t);
 
+/* --- apikeys.c: API keys declared in the file ----------------------------- */
+
+cfg_parse_h cfg_parse_apikeys;
+extern const struct cfg_schema cfg_apikey_schema;
+void cfg_apikeys_free(struct center_tenant *t);
+
 /* --- load.c: the walker -------------------------------------------------- */
 
 /** Write "file:line: path: message" and return EINVAL. */

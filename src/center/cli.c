@@ -119,6 +119,11 @@ static void summary(const struct center *c)
 		if (t->nusers)
 			printf("  %zu users signing in to the API\n",
 			       t->nusers);
+		for (size_t j = 0; j < t->napikeys; j++)
+			printf("  api key %s (%s%s)\n", t->apikeys[j].name,
+			       t->apikeys[j].role,
+			       t->apikeys[j].key ? ", in plain text: demo only"
+			                         : "");
 		nq += t->nqueues;
 		na += t->nagents;
 		nn += t->nnumbers;

@@ -238,19 +238,23 @@ static int say_one(struct cfg_ctx *cx, yaml_node_t *item,
 		yaml_node_t *k, *v;
 
 		if (map_len(item) != 1)
-			return cfg_err(cx, cfg_line(item),
-			               "expected one of {number: VARIABLE} or "
-			               "{digits: VARIABLE}");
+			return cfg_err(
+			    cx, cfg_line(item),
+			    "expected one of {number: VARIABLE}, "
+			    "{digits: VARIABLE} or {time: VARIABLE}");
 		k = cfg_node(cx, map_at(item, 0)->key);
 		v = cfg_node(cx, map_at(item, 0)->value);
 		if (k->type != YAML_SCALAR_NODE ||
 		    (strcmp(cfg_text(k), "number") &&
-		     strcmp(cfg_text(k), "digits")))
+		     strcmp(cfg_text(k), "digits") &&
+		     strcmp(cfg_text(k), "time")))
 			return cfg_err(cx, cfg_line(k),
-			               "expected number or digits (a variable "
-			               "spoken as a number or digit by digit)");
-		say->kind = strcmp(cfg_text(k), "number") ? CENTER_SAY_DIGITS
-		                                          : CENTER_SAY_NUMBER;
+			               "expected number, digits or time (a "
+			               "variable spoken as a number, digit by "
+			               "digit, or as a date and time)");
+		say->kind = !strcmp(cfg_text(k), "number") ? CENTER_SAY_NUMBER
+		            : !strcmp(cfg_text(k), "time") ? CENTER_SAY_TIME
+		                                           : CENTER_SAY_DIGITS;
 		if (v->type != YAML_SCALAR_NODE || !cfg_valid_name(cfg_text(v)))
 			return cfg_err(cx, cfg_line(v),
 			               "expected a variable name");
@@ -1272,8 +1276,10 @@ const struct cfg_schema cfg_flow_schema = {
             "list is a list (or one entry) of prompt names from "
             "docs/prompts.md (`menu/main`), a name in a fixed language "
             "(`ko:lang/option`), or a variable spoken as a number "
-            "(`{number: amount}`) or digit by digit (`{digits: "
-            "account}`).  Variables hold what the caller chose and "
+            "(`{number: amount}`), digit by digit (`{digits: "
+            "account}`) or as a date and time of day (`{time: when}`, "
+            "a value such as 2026-11-24 09:30).  Variables hold what the "
+            "caller chose and "
             "entered and what lookups answered; agents see them with the "
             "call.  The IVR sets caller, called, language, tenant, flow "
             "and path (the nodes passed) itself.  Checked at load: every "

@@ -61,6 +61,7 @@ static void tenant_free(struct center_tenant *t)
 	cfg_workorders_free(t);
 	cfg_users_free(t);
 	cfg_dialout_free(t);
+	cfg_apikeys_free(t);
 }
 
 static void center_destructor(void *arg)

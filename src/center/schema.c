@@ -1695,6 +1695,13 @@ static const struct cfg_field tenant_fields[] = {
      .sub = &cfg_dialout_schema,
      .help = "Transfers to outside numbers: which trunk, which numbers "
              "(see below)."},
+    {.key = "api_keys",
+     .type = CT_CUSTOM,
+     .parse = cfg_parse_apikeys,
+     .sub = &cfg_apikey_schema,
+     .doc_type = "list of api_key",
+     .help = "API keys of the tenant's systems (the IVR's lookups, a CRM), "
+             "usable from the first start (see below)."},
     {0},
 };
 

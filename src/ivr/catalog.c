@@ -67,6 +67,14 @@ static const char *const sentences[] = {
     "num/8",
     "num/9",
     "num/point", /* decimals: 12.5 */
+    /* appointments booked by the IVR (dates: ivr_say_datetime) */
+    "time/am",
+    "time/pm",
+    "appt/offer",
+    "appt/choose",
+    "appt/booked",
+    "appt/code",
+    "appt/none",
 };
 
 /* Words only some languages need (say.c tells where each one goes). */
@@ -113,6 +121,39 @@ static const char *const en_words[] = {
     "num/80",      "num/90",      "num/hundred", "num/thousand",
 };
 
+/* The words of dates and times (ivr_say_datetime), by language. */
+static const char *const zh_dates[] = {
+    "date/yue",  /* 月 */
+    "date/ri",   /* 日 */
+    "time/dian", /* 点: o'clock */
+    "time/fen",  /* 分: past the hour (time/minutes is 分钟, a duration) */
+};
+
+static const char *const ko_dates[] = {
+    "date/wol",   /* 월: month */
+    "date/yuwol", /* 유월: June */
+    "date/siwol", /* 시월: October */
+    "date/il",    /* 일: day */
+    "time/si",    /* 시: o'clock, after native Korean hours */
+};
+
+static const char *const en_dates[] = {
+    "date/month_1",  /* January */
+    "date/month_2",  /* ... */
+    "date/month_3",  /* */
+    "date/month_4",  /* */
+    "date/month_5",  /* */
+    "date/month_6",  /* */
+    "date/month_7",  /* */
+    "date/month_8",  /* */
+    "date/month_9",  /* */
+    "date/month_10", /* */
+    "date/month_11", /* */
+    "date/month_12", /* December */
+    "time/at",       /* November twenty four at nine */
+    "num/oh",        /* 9:05 nine oh five */
+};
+
 static const char *const common_sounds[] = {
     "tone/beep",   /* before voicemail recording */
     "moh/default", /* music on hold, looped */
@@ -124,13 +165,19 @@ struct catalog {
 	size_t nshared;
 	const char *const *own;
 	size_t nown;
+	const char *const *dates; /* after own, or NULL */
+	size_t ndates;
 };
 
 static const struct catalog catalogs[] = {
-    {"zh", sentences, ARRAY_LEN(sentences), zh_words, ARRAY_LEN(zh_words)},
-    {"ko", sentences, ARRAY_LEN(sentences), ko_words, ARRAY_LEN(ko_words)},
-    {"en", sentences, ARRAY_LEN(sentences), en_words, ARRAY_LEN(en_words)},
-    {IVR_LANG_COMMON, NULL, 0, common_sounds, ARRAY_LEN(common_sounds)},
+    {"zh", sentences, ARRAY_LEN(sentences), zh_words, ARRAY_LEN(zh_words),
+     zh_dates, ARRAY_LEN(zh_dates)},
+    {"ko", sentences, ARRAY_LEN(sentences), ko_words, ARRAY_LEN(ko_words),
+     ko_dates, ARRAY_LEN(ko_dates)},
+    {"en", sentences, ARRAY_LEN(sentences), en_words, ARRAY_LEN(en_words),
+     en_dates, ARRAY_LEN(en_dates)},
+    {IVR_LANG_COMMON, NULL, 0, common_sounds, ARRAY_LEN(common_sounds), NULL,
+     0},
 };
 
 static const struct catalog *catalog_get(const char *lang)
@@ -155,7 +202,7 @@ size_t ivr_catalog_count(const char *lang)
 {
 	const struct catalog *c = catalog_get(lang);
 
-	return c ? c->nshared + c->nown : 0;
+	return c ? c->nshared + c->nown + c->ndates : 0;
 }
 
 const char *ivr_catalog_name(const char *lang, size_t i)
@@ -167,7 +214,10 @@ const char *ivr_catalog_name(const char *lang, size_t i)
 	if (i < c->nshared)
 		return c->shared[i];
 	i -= c->nshared;
-	return i < c->nown ? c->own[i] : NULL;
+	if (i < c->nown)
+		return c->own[i];
+	i -= c->nown;
+	return i < c->ndates ? c->dates[i] : NULL;
 }
 
 bool ivr_catalog_has(const char *lang, const char *name)

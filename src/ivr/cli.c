@@ -21,7 +21,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: " PROG " check [--dir PATH] [--lang zh,ko,en]\n"
-"       " PROG " say LANG number|decimal|digits|position|wait VALUE\n"
+"       " PROG " say LANG number|decimal|digits|position|wait|time VALUE\n"
 "\n"
 "check   loads every prompt of the languages (and the common sounds) as the\n"
 "        daemon does and reports each missing or unusable file; then prints\n"
@@ -31,7 +31,8 @@ static void usage(FILE *f)
 "        --lang LIST  languages, comma-separated (default zh,ko,en)\n"
 "say     prints the prompts that speak VALUE in LANG (zh, ko or en), one\n"
 "        name a line: a number (0..%u), an amount (128.50), a string of\n"
-"        digits, a queue position (1..%u) or a wait in seconds (0..%u).\n"
+"        digits, a queue position (1..%u), a wait in seconds (0..%u) or a\n"
+"        date and time (\"2026-11-24 09:30\", as an appointment's).\n"
 "\n"
 "Prompts are 8 kHz mono WAV, mu-law or 16-bit PCM: docs/prompts.md.\n"
 "exit status: 0 ok, 1 a problem (printed), 2 bad usage.\n",
@@ -82,6 +83,8 @@ static int cmd_say(int argc, char **argv)
 		n = ivr_say_digits(lang, value, seq, ARRAY_LEN(seq));
 	} else if (!strcmp(kind, "decimal")) {
 		n = ivr_say_decimal(lang, value, seq, ARRAY_LEN(seq));
+	} else if (!strcmp(kind, "time")) {
+		n = ivr_say_datetime(lang, value, seq, ARRAY_LEN(seq));
 	} else if (parse_u32(value, &v)) {
 		fprintf(stderr, PROG ": '%s' is not a whole number\n", value);
 		return 2;
@@ -94,7 +97,7 @@ static int cmd_say(int argc, char **argv)
 	else {
 		fprintf(stderr,
 		        PROG ": say what? '%s' (number, decimal, digits, "
-		             "position, wait)\n",
+		             "position, wait, time)\n",
 		        kind);
 		return 2;
 	}

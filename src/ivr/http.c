@@ -126,8 +126,34 @@ static void resp_handler(int err, const struct http_msg *msg, void *arg)
 	ivr_session_run(s);
 }
 
+/* The URL for the log, the value of a token= parameter hidden (an API
+ * key of the center file may be in it). */
+static const char *url_for_log(const char *url, char *buf, size_t sz)
+{
+	const char *p = url, *q;
+	size_t n = 0;
+
+	while (n + 1 < sz && *p) {
+		if ((p == url || p[-1] == '?' || p[-1] == '&') &&
+		    !strncmp(p, "token=", 6)) {
+			q = p + 6;
+			while (*q && *q != '&' && *q != '#')
+				q++;
+			n += (size_t)snprintf(buf + n, sz - n, "token=***");
+			if (n >= sz)
+				break;
+			p = q;
+			continue;
+		}
+		buf[n++] = *p++;
+	}
+	buf[n < sz ? n : sz - 1] = '\0';
+	return buf;
+}
+
 int ivr_lookup_start(struct ivr_session *s)
 {
+	char logbuf[512];
 	const struct center_node *n = cur(s);
 	char *url = NULL, *body = NULL;
 	int err;
@@ -162,11 +188,14 @@ int ivr_lookup_start(struct ivr_session *s)
 		                   "\r\n");
 	}
 	HL_DEBUG("ivr", "%s: lookup %s: %s %s", s->id, n->name,
-	         n->method == CENTER_HTTP_POST ? "POST" : "GET", url);
+	         n->method == CENTER_HTTP_POST ? "POST" : "GET",
+	         url_for_log(url, logbuf, sizeof(logbuf)));
 out:
 	if (err)
 		HL_WARN("ivr", "%s: lookup %s: cannot send %s: %s", s->id,
-		        n->name, url ? url : n->url, strerror(err));
+		        n->name,
+		        url_for_log(url ? url : n->url, logbuf, sizeof(logbuf)),
+		        strerror(err));
 	free(body); /* json_dumps uses malloc */
 	mem_deref(url);
 	return err;

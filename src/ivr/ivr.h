@@ -115,6 +115,17 @@ int ivr_say_position(const char *lang, uint32_t pos, const char **out,
 int ivr_say_wait(const char *lang, uint32_t seconds, const char **out,
                  size_t n);
 
+/** A date and time of day as text ("2026-11-24 09:30", also with 'T' and
+ *  seconds, which are not spoken), in the 12-hour clock with morning or
+ *  afternoon, the year not spoken (appointments are days ahead):
+ *  zh 十一月二十四日 上午九点零五分 (两点 for 2 o'clock), ko 십일월 이십사일
+ *  오전 아홉 시 오 분 (유월 and 시월 for June and October; native Korean
+ *  hours, Sino-Korean minutes), en November twenty four at nine oh five
+ *  a.m.  Whole hours have no minutes.  -EINVAL for another form or an
+ *  impossible month, day, hour or minute. */
+int ivr_say_datetime(const char *lang, const char *text, const char **out,
+                     size_t n);
+
 /* --- prompts.c ------------------------------------------------------------ */
 
 /** One prompt: 8 kHz mono mu-law (G.711 u-law) samples. */

@@ -416,3 +416,107 @@ int ivr_say_decimal(const char *lang, const char *text, const char **out,
 	}
 	return len;
 }
+
+/* --- dates and times ------------------------------------------------------ */
+
+/* "2026-11-24 09:30" (or with 'T', seconds ignored) into its parts. */
+static int parse_when(const char *t, unsigned *mo, unsigned *d, unsigned *h,
+                      unsigned *mi)
+{
+	unsigned v[5] = {0};
+	static const struct {
+		size_t at, len;
+	} part[5] = {{0, 4}, {5, 2}, {8, 2}, {11, 2}, {14, 2}};
+	size_t n = strlen(t);
+
+	if (n < 16 || t[4] != '-' || t[7] != '-' ||
+	    (t[10] != ' ' && t[10] != 'T') || t[13] != ':' ||
+	    (n > 16 && (t[16] != ':' || n != 19)))
+		return EINVAL;
+	for (size_t i = 0; i < 5; i++) {
+		for (size_t j = 0; j < part[i].len; j++) {
+			char c = t[part[i].at + j];
+
+			if (c < '0' || c > '9')
+				return EINVAL;
+			v[i] = v[i] * 10 + (unsigned)(c - '0');
+		}
+	}
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
+	    v[4] > 59)
+		return EINVAL;
+	*mo = v[1];
+	*d = v[2];
+	*h = v[3];
+	*mi = v[4];
+	return 0;
+}
+
+int ivr_say_datetime(const char *lang, const char *text, const char **out,
+                     size_t n)
+{
+	static const char *const en_month[12] = {
+	    "date/month_1", "date/month_2",  "date/month_3",  "date/month_4",
+	    "date/month_5", "date/month_6",  "date/month_7",  "date/month_8",
+	    "date/month_9", "date/month_10", "date/month_11", "date/month_12",
+	};
+	unsigned mo, d, h, mi, h12;
+	const char *ampm;
+	struct seq s;
+	enum lang l;
+
+	if (say_start(&s, lang, &l, out, n) || !text ||
+	    parse_when(text, &mo, &d, &h, &mi))
+		return -EINVAL;
+	h12 = h % 12 ? h % 12 : 12;
+	ampm = h < 12 ? "time/am" : "time/pm";
+	switch (l) {
+	case ZH: /* 十一月二十四日 上午九点零五分 */
+		zh_number(&s, mo, ZH_CARDINAL);
+		put(&s, "date/yue");
+		zh_number(&s, d, ZH_CARDINAL);
+		put(&s, "date/ri");
+		put(&s, ampm);
+		zh_number(&s, h12, ZH_MEASURE);
+		put(&s, "time/dian");
+		if (mi) {
+			if (mi < 10)
+				put(&s, "num/0");
+			zh_number(&s, mi, ZH_CARDINAL);
+			put(&s, "time/fen");
+		}
+		break;
+	case KO: /* 십일월 이십사일 오전 아홉 시 오 분; 유월, 시월 */
+		if (mo == 6) {
+			put(&s, "date/yuwol");
+		} else if (mo == 10) {
+			put(&s, "date/siwol");
+		} else {
+			ko_sino(&s, mo);
+			put(&s, "date/wol");
+		}
+		ko_sino(&s, d);
+		put(&s, "date/il");
+		put(&s, ampm);
+		ko_native(&s, h12);
+		put(&s, "time/si");
+		if (mi) {
+			ko_sino(&s, mi);
+			put(&s, "time/minutes"); /* 분 */
+		}
+		break;
+	case EN: /* November twenty four at nine oh five a m */
+		put(&s, en_month[mo - 1]);
+		en_number(&s, d);
+		put(&s, "time/at");
+		en_number(&s, h12);
+		if (mi) {
+			if (mi < 10)
+				put(&s, "num/oh");
+			en_number(&s, mi);
+		}
+		put(&s, ampm);
+		break;
+	}
+	return done(&s);
+}

@@ -136,12 +136,16 @@ static void seq_say(struct seq_build *b, const struct center_say *say,
 		n = -EINVAL;
 	else if (say->kind == CENTER_SAY_NUMBER)
 		n = ivr_say_decimal(lang, v, out, ARRAY_LEN(out));
+	else if (say->kind == CENTER_SAY_TIME)
+		n = ivr_say_datetime(lang, v, out, ARRAY_LEN(out));
 	else
 		n = ivr_say_digits(lang, v, out, ARRAY_LEN(out));
 	if (n < 0) {
 		HL_WARN("ivr", "%s: %s: cannot speak %s '%s' as %s", s->id,
 		        cur(s)->name, say->name, v ? v : "",
-		        say->kind == CENTER_SAY_NUMBER ? "a number" : "digits");
+		        say->kind == CENTER_SAY_NUMBER ? "a number"
+		        : say->kind == CENTER_SAY_TIME ? "a date and time"
+		                                       : "digits");
 		b->bad = true;
 		return;
 	}

@@ -95,7 +95,6 @@ static void test_demo_flow(void **state)
 	const char *queues[][2] = {{"1", "enquiry"},
 	                           {"2", "complaint"},
 	                           {"3", "fault"},
-	                           {"4", "appointment"},
 	                           {"0", "general"}};
 	char err[512];
 
@@ -180,6 +179,22 @@ static void test_demo_flow(void **state)
 		assert_int_equal(q->priority, 0);
 		assert_int_equal(q->prompts.n, 1);
 	}
+
+	/* 4: appointments booked through the API with the file's key */
+	n = node(f, choice(f, n, '4'));
+	assert_int_equal(n->type, CENTER_NODE_HTTP);
+	assert_non_null(strstr(n->url, "/api/v1/ivr/slots?token="));
+	assert_string_equal(to(f, &n->on_error), "appt_queue");
+	n = node(f, "appt_offer");
+	assert_int_equal(n->prompts.n, 3);
+	assert_int_equal(n->prompts.v[1].kind, CENTER_SAY_TIME);
+	assert_string_equal(n->prompts.v[1].name, "when");
+	assert_string_equal(to(f, &node(f, "appt_book")->on_error),
+	                    "appt_queue");
+	assert_int_equal(node(f, "appt_none")->type, CENTER_NODE_QUEUE);
+	assert_int_equal(t->napikeys, 1);
+	assert_string_equal(t->apikeys[0].name, "ivr");
+	assert_non_null(strstr(n->prompts.v[0].name, "appt/offer"));
 	mem_deref(c);
 }
 

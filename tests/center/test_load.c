@@ -1121,7 +1121,58 @@ static const struct broken broken[] = {
      "tenant's skills are general, fault, korean)"},
     {"languages: twice", BASE "    languages: [zh, en, zh]\n",
      "13: tenants[0].languages[2]: language 'zh' is listed twice"},
-
+    /* API keys declared in the file */
+    {"api_keys: neither key nor hash",
+     BASE "    api_keys:\n      - {name: ivr}\n",
+     "14: tenants[0].api_keys[0].key_hash: give exactly one of key_hash "
+     "and key"},
+    {"api_keys: both",
+     BASE "    api_keys:\n"
+          "      - {name: ivr, key: abcdefghijklmnop, key_hash: "
+          "0000000000000000000000000000000000000000000000000000000000000000}\n",
+     "14: tenants[0].api_keys[0].key_hash: give exactly one of key_hash "
+     "and key"},
+    {"api_keys: bad hash",
+     BASE "    api_keys:\n      - {name: ivr, key_hash: \"$argon2id$x\"}\n",
+     "14: tenants[0].api_keys[0].key_hash: not a key digest (64 hex "
+     "digits, see `hotline apikey`)"},
+    {"api_keys: short key",
+     BASE "    api_keys:\n      - {name: ivr, key: short}\n",
+     "14: tenants[0].api_keys[0].key: a key is 16 to 127 characters "
+     "(this one has 5)"},
+    {"api_keys: key with &",
+     BASE "    api_keys:\n      - {name: ivr, key: \"abcdefgh&ijklmnop\"}\n",
+     "14: tenants[0].api_keys[0].key: a key has no spaces and none of & "
+     "# % + ? (it goes into URLs as ?token=)"},
+    {"api_keys: unknown role",
+     BASE "    api_keys:\n"
+          "      - {name: ivr, role: boss, key: abcdefghijklmnop}\n",
+     "14: tenants[0].api_keys[0].role: unknown role 'boss' (expected "
+     "admin, supervisor, agent, unit)"},
+    {"api_keys: agent key without agent",
+     BASE "    api_keys:\n"
+          "      - {name: ivr, role: agent, key: abcdefghijklmnop}\n",
+     "14: tenants[0].api_keys[0].agent: a key with the role agent needs "
+     "the agent id it works as"},
+    {"api_keys: name twice",
+     BASE "    api_keys:\n"
+          "      - {name: ivr, key: abcdefghijklmnop}\n"
+          "      - {name: ivr, key: abcdefghijklmnopq}\n",
+     "15: tenants[0].api_keys[1].name: API key 'ivr' is already defined "
+     "on line 14"},
+    {"api_keys: same key twice",
+     BASE "    api_keys:\n"
+          "      - {name: ivr, key: abcdefghijklmnop}\n"
+          "      - {name: crm, key: abcdefghijklmnop}\n",
+     "15: tenants[0].api_keys[1].key: the same key as 'ivr' on line 14"},
+    {"api_keys: one key, two tenants",
+     BASE "    api_keys:\n"
+          "      - {name: ivr, key: abcdefghijklmnop}\n"
+          "  - name: u\n"
+          "    api_keys:\n"
+          "      - {name: crm, key: abcdefghijklmnop}\n",
+     "17: tenants[1].api_keys[0].key: the same key as 'ivr' of tenant t on "
+     "line 14 (a key belongs to one tenant)"},
 };
 
 static void test_broken(void **state)

@@ -260,6 +260,9 @@ static uint64_t clock_ms;
 static struct http_sock *httpd;
 static uint16_t http_port;
 static char last_request[1024]; /* "GET /path?query" and the body */
+/* What the demo's appointment lookups answer (NULL: 500). */
+static const char *appt_slots, *appt_book;
+#define SLOTS_NONE "{\"result\": \"none\", \"count\": 0, \"first\": null}"
 
 static uint64_t test_clock(void *arg)
 {
@@ -293,7 +296,17 @@ static void httpd_handler(struct http_conn *conn, const struct http_msg *msg,
 	         (const char *)mbuf_buf(msg->mb));
 	acct = strstr(prm, "account=");
 	acct = acct ? acct + 8 : "";
-	if (!strncmp(acct, "1001", 4))
+	if (!pl_strcmp(&msg->path, "/api/v1/ivr/slots") ||
+	    !pl_strcmp(&msg->path, "/api/v1/ivr/book")) {
+		const char *a = msg->path.p[msg->path.l - 1] == 's' ? appt_slots
+		                                                    : appt_book;
+		if (a)
+			http_creply(conn, 200, "OK", "application/json", "%s",
+			            a);
+		else
+			http_creply(conn, 500, "Internal Server Error",
+			            "application/json", "%s", "{}");
+	} else if (!strncmp(acct, "1001", 4))
 		http_creply(
 		    conn, 200, "OK", "application/json", "%s",
 		    "{\"state\": \"due\", \"bill\": {\"amount\": 128.5, "
@@ -372,8 +385,18 @@ static void load_demo(const char *from, const char *to)
 	fclose(f);
 	text[n] = '\0';
 	while ((p = strstr(text, "timeout: 4s")) ||
+	       (p = strstr(text, "timeout: 5s")) ||
 	       (p = strstr(text, "timeout: 6s")))
 		memcpy(p, "timeout: 1 ", 11);
+	/* the appointment lookups go to the test's server */
+	while ((p = strstr(text, "127.0.0.1:8080"))) {
+		n = strlen(p + 14);
+		assert_true(p + 16 + n < text + sizeof(text));
+		memmove(p + 16, p + 14, n + 1);
+		memcpy(p + 10, "{PORT}", 6);
+	}
+	appt_slots = SLOTS_NONE;
+	appt_book = NULL;
 	if (from) {
 		p = strstr(text, from);
 		assert_non_null(p);
@@ -505,7 +528,7 @@ static void test_demo_each_queue(void **state)
 	    {'1', "enquiry", "enquiry:5", "transfer/connecting"},
 	    {'2', "complaint", "complaint:6", "transfer/connecting"},
 	    {'3', "fault", "fault:4", "transfer/connecting"},
-	    {'4', "appointment", "appointment:3", "transfer/connecting"},
+	    {'4', "appointment", "appointment:3", "appt/none"},
 	    {'0', "general", "general:3", "transfer/operator"},
 	};
 	static const struct {
@@ -565,11 +588,15 @@ static void test_demo_each_queue(void **state)
 			         l == 0   ? "mandarin"
 			         : l == 1 ? "korean"
 			                  : "english",
-			         t == 4 ? "operator" : topics[t].q);
+			         t == 4   ? "operator"
+			         : t == 3 ? "appointment>appt_none"
+			                  : topics[t].q);
 			assert_string_equal(ivr_session_var(fakes[n].s, "path"),
 			                    path);
 			assert_string_equal(ivr_session_node(fakes[n].s),
-			                    t == 4 ? "operator" : topics[t].q);
+			                    t == 4   ? "operator"
+			                    : t == 3 ? "appt_none"
+			                             : topics[t].q);
 			done(&fakes[n]);
 		}
 	}
@@ -664,7 +691,7 @@ static void test_demo_barge_in(void **state)
 	/* a: each key stops its prompt */
 	log_is(&a, LANG_MENU "S P*[en/notice/recording] "
 	                     "P*[en/menu/main,en/menu/repeat] S "
-	                     "P[en/transfer/connecting] "
+	                     "P[en/appt/none] "
 	                     "Q[appointment/0/appointment:3,english:1]");
 	/* b: "20" in one go: Korean, the notice cut at once, the operator */
 	log_is(&b, LANG_MENU "S P*[ko/notice/recording] S "
@@ -705,7 +732,7 @@ static void test_demo_flood(void **state)
 	/* a: the first key is no language: the apology (the flood waits,
 	 * 32 keys of it), Chinese, and the first waiting key that is a
 	 * choice of the main menu: 4 */
-	log_is(&a, LANG_MENU "S P[zh/error/invalid] P[zh/transfer/connecting] "
+	log_is(&a, LANG_MENU "S P[zh/error/invalid] P[zh/appt/none] "
 	                     "Q[appointment/0/appointment:3,mandarin:1]");
 	assert_int_equal(ivr_session_state(a.s), IVR_QUEUED);
 	/* b: 1,000 nines at the main menu: each wrong key clears what waits
@@ -1163,9 +1190,74 @@ static void test_sync_play_done(void **state)
 	run1(&f, "demo", "main");
 	log_is(&f, LANG_MENU "P*[zh/notice/recording] "
 	                     "P*[zh/menu/main,zh/menu/repeat] "
-	                     "P[zh/transfer/connecting] "
+	                     "P[zh/appt/none] "
 	                     "Q[appointment/0/appointment:3,mandarin:1]");
 	done(&f);
+}
+
+/* Option 4 of the demo: the first free slot offered with its date and
+ * time, 1 books it (the caller's number sent), the time and the code
+ * spoken; 2 is an agent; a lookup that fails or answers garbage is the
+ * appointment queue after an apology, never silence. */
+static void test_demo_appointment(void **state)
+{
+	struct fake a = {.presses = {{1, 5, "1"}, {3, 5, "4"}, {4, 5, "1"}}};
+	struct fake b = {.presses = {{1, 5, "3"}, {3, 5, "4"}, {4, 5, "2"}}};
+	struct fake c = {.presses = {{1, 5, "1"}, {3, 5, "4"}, {4, 5, "1"}}};
+	struct fake d = {.presses = {{1, 5, "2"}, {3, 5, "4"}}};
+
+	load_demo(NULL, NULL);
+	appt_slots = "{\"result\": \"available\", \"count\": 5, "
+	             "\"first\": {\"id\": \"S1\"}, "
+	             "\"first_spoken\": \"2026-11-24 09:30\"}";
+	appt_book = "{\"result\": \"booked\", \"id\": \"x\", \"code\": "
+	            "\"042817\", \"spoken\": \"2026-11-24 10:00\"}";
+	run1(&a, "demo", "main");
+	log_is(&a, LANG_MENU "S P*[zh/notice/recording] "
+	                     "P*[zh/menu/main,zh/menu/repeat] S "
+	                     "P*[zh/appt/offer,zh/num/ten,zh/num/1,zh/date/yue,"
+	                     "zh/num/2,zh/num/ten,zh/num/4,zh/date/ri,"
+	                     "zh/time/am,zh/num/9,zh/time/dian,zh/num/3,"
+	                     "zh/num/ten,zh/time/fen,zh/appt/choose] S "
+	                     "P[zh/appt/booked,zh/num/ten,zh/num/1,zh/date/yue,"
+	                     "zh/num/2,zh/num/ten,zh/num/4,zh/date/ri,"
+	                     "zh/time/am,zh/num/ten,zh/time/dian,zh/appt/code,"
+	                     "zh/num/0,zh/num/4,zh/num/2,zh/num/8,zh/num/yao,"
+	                     "zh/num/7] P[zh/goodbye] H[0]");
+	assert_non_null(strstr(last_request,
+	                       "POST /api/v1/ivr/book?token=demo-ivr-key-"
+	                       "4f1c9a27&service=permit&caller=%2B8613800000000"
+	                       "&slot=S1"));
+	assert_string_equal(ivr_session_var(a.s, "code"), "042817");
+	done(&a);
+
+	/* 2: an agent, in English */
+	run1(&b, "demo", "main");
+	assert_non_null(strstr(b.log,
+	                       "P[en/transfer/connecting] "
+	                       "Q[appointment/0/appointment:3,english:1]"));
+	assert_non_null(strstr(b.log, "P*[en/appt/offer,en/date/month_11,"
+	                              "en/num/20,en/num/4,en/time/at,en/num/9,"
+	                              "en/num/30,en/time/am,en/appt/choose] "));
+	done(&b);
+
+	/* the booking answers garbage: an apology, the queue */
+	appt_book = "{\"result\": \"boo";
+	run1(&c, "demo", "main");
+	assert_non_null(strstr(c.log, "P[zh/error/system] "
+	                              "P[zh/transfer/connecting] "
+	                              "Q[appointment/0/appointment:3,"
+	                              "mandarin:1]"));
+	done(&c);
+
+	/* the slots lookup fails (500): an apology, the queue, in Korean */
+	appt_slots = NULL;
+	run1(&d, "demo", "main");
+	assert_non_null(strstr(d.log, "P[ko/error/system] "
+	                              "P[ko/transfer/connecting] "
+	                              "Q[appointment/0/appointment:3,"
+	                              "korean:1]"));
+	done(&d);
 }
 
 /* The caller hangs up: during a playback (the channel frees the session
@@ -1252,6 +1344,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_demo_each_queue),
+	    cmocka_unit_test(test_demo_appointment),
 	    cmocka_unit_test(test_demo_no_choice_is_chinese),
 	    cmocka_unit_test(test_demo_wrong_key),
 	    cmocka_unit_test(test_demo_silence_operator),

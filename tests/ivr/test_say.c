@@ -655,6 +655,64 @@ static void test_decimals(void **state)
 	assert_int_equal(ivr_say_decimal("en", "7.5", seq, 3), 3);
 }
 
+/* --- dates and times (appointments) --------------------------------------- */
+
+static const char *when(const char *lang, const char *v, const char *sep)
+{
+	const char *seq[IVR_SAY_MAX];
+	int n = ivr_say_datetime(lang, v, seq, IVR_SAY_MAX);
+
+	if (n < 0)
+		fail_msg("ivr_say_datetime(%s, %s) = %d", lang, v, n);
+	for (int i = 0; i < n; i++)
+		assert_true(ivr_catalog_has(lang, seq[i]));
+	return join(lang, seq, n, sep);
+}
+
+static void test_datetime(void **state)
+{
+	const char *seq[IVR_SAY_MAX];
+
+	assert_string_equal(when("zh", "2026-11-24 09:05", ""),
+	                    "十一月二十四日上午九点零五分");
+	/* 两点 (a measure), 二月 and 二十二日 (numbers) */
+	assert_string_equal(when("zh", "2026-02-22 14:30", ""),
+	                    "二月二十二日下午两点三十分");
+	assert_string_equal(when("zh", "2026-12-01T12:00:00", ""),
+	                    "十二月一日下午十二点");
+	assert_string_equal(when("ko", "2026-11-24 09:05", ""),
+	                    "십일월이십사일오전아홉시오분");
+	assert_string_equal(when("ko", "2026-06-10 13:30", ""),
+	                    "유월십일오후한시삼십분");
+	assert_string_equal(when("ko", "2026-10-20 00:00", ""),
+	                    "시월이십일오전열두시");
+	assert_string_equal(when("en", "2026-11-24 09:05", " "),
+	                    "November twenty four at nine oh five a.m.");
+	assert_string_equal(when("en", "2026-03-01 16:45", " "),
+	                    "March one at four forty five p.m.");
+	assert_string_equal(when("en", "2026-07-31 12:00", " "),
+	                    "July thirty one at twelve p.m.");
+
+	assert_int_equal(ivr_say_datetime("en", "2026-11-24", seq, IVR_SAY_MAX),
+	                 -EINVAL);
+	assert_int_equal(
+	    ivr_say_datetime("en", "2026-13-01 09:00", seq, IVR_SAY_MAX),
+	    -EINVAL);
+	assert_int_equal(
+	    ivr_say_datetime("en", "2026-11-24 24:00", seq, IVR_SAY_MAX),
+	    -EINVAL);
+	assert_int_equal(
+	    ivr_say_datetime("en", "2026-11-24 9:00", seq, IVR_SAY_MAX),
+	    -EINVAL);
+	assert_int_equal(
+	    ivr_say_datetime("fr", "2026-11-24 09:00", seq, IVR_SAY_MAX),
+	    -EINVAL);
+	assert_int_equal(ivr_say_datetime("en", NULL, seq, IVR_SAY_MAX),
+	                 -EINVAL);
+	assert_int_equal(ivr_say_datetime("en", "2026-11-24 09:05", seq, 3),
+	                 -ENOSPC);
+}
+
 /* --- errors --------------------------------------------------------------- */
 
 static void test_errors(void **state)
@@ -705,6 +763,7 @@ int main(void)
 	    cmocka_unit_test(test_every_number_reads_back),
 	    cmocka_unit_test(test_every_wait_fits),
 	    cmocka_unit_test(test_decimals),
+	    cmocka_unit_test(test_datetime),
 	    cmocka_unit_test(test_errors),
 	};
 
