@@ -485,5 +485,19 @@ void acd_tenant_stats(const struct acd_tenant *t, struct acd_stats *st);
 void acd_queue_interval(const struct acd_queue *q, struct acd_interval *iv);
 /** Start a new statistics day for every queue and agent of t. */
 void acd_stats_reset_day(struct acd_tenant *t);
+/** Carry today's figures over a restart: add sum (the stored intervals of
+ *  today, summed; start and length_s ignored) to q's day counters, and take
+ *  its mean handle time as the queue's moving average when it has handled
+ *  contacts.  EINVAL for NULL arguments. */
+int acd_queue_stats_seed(struct acd_queue *q, const struct acd_interval *sum);
+/** Continue the interval in progress: add iv (stored when the daemon
+ *  stopped) to q's current interval.  ESTALE unless iv->start is the start
+ *  of the interval in progress (the restart came too late: that interval
+ *  is closed as stored); EINVAL for NULL arguments. */
+int acd_queue_interval_seed(struct acd_queue *q,
+			    const struct acd_interval *iv);
+/** Add n to the agent's contacts today (accepted before a restart) and
+ *  re-key its places in the fewest-contacts orders.  EINVAL for NULL. */
+int acd_agent_seed_today(struct acd_agent *a, uint32_t n);
 
 #endif

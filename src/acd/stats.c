@@ -3,6 +3,7 @@
  * records.  Counters move with each event; agent-state times are integrated
  * per pool bucket, so reading them never scans agents.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "acd/acd_int.h"
@@ -263,4 +264,59 @@ void acd_stats_reset_day(struct acd_tenant *t)
 	memset(t->state_ms, 0, sizeof(t->state_ms));
 	t->state_upd = now;
 	acd_leave(t->acd);
+}
+
+static void counts_add(struct queue_counts *k, const struct acd_interval *iv)
+{
+	k->offered += iv->offered;
+	k->answered += iv->answered;
+	k->answered_in_sl += iv->answered_in_sl;
+	k->abandoned += iv->abandoned;
+	k->short_abandoned += iv->short_abandoned;
+	k->abandoned_after_sl += iv->abandoned_after_sl;
+	k->overflowed += iv->overflowed;
+	k->handled += iv->handled;
+	k->wait_answered_ms += iv->wait_answered_ms;
+	k->wait_abandoned_ms += iv->wait_abandoned_ms;
+	k->handle_ms += iv->handle_ms;
+}
+
+/* The seeds only add to counters: no agent, contact or deadline moves, so
+ * nothing is routed; acd_enter/leave still run the checker in tests. */
+int acd_queue_stats_seed(struct acd_queue *q, const struct acd_interval *sum)
+{
+	if (!q || !sum)
+		return EINVAL;
+	acd_enter(q->t->acd);
+	counts_add(&q->day, sum);
+	if (sum->handled)
+		q->aht_ms = (double)sum->handle_ms / sum->handled;
+	acd_leave(q->t->acd);
+	return 0;
+}
+
+int acd_queue_interval_seed(struct acd_queue *q, const struct acd_interval *iv)
+{
+	if (!q || !iv)
+		return EINVAL;
+	if (iv->start != q->iv_start)
+		return acd_fail(q->t->acd, ESTALE,
+				"interval %llu of queue %s is not in progress",
+				(unsigned long long)iv->start, q->cfg.name);
+	acd_enter(q->t->acd);
+	counts_add(&q->iv, iv);
+	acd_leave(q->t->acd);
+	return 0;
+}
+
+int acd_agent_seed_today(struct acd_agent *a, uint32_t n)
+{
+	if (!a)
+		return EINVAL;
+	acd_enter(a->t->acd);
+	a->contacts_today += n;
+	/* fewest-contacts heaps are ordered by it, as at a day reset */
+	acd_agent_rekey(a);
+	acd_leave(a->t->acd);
+	return 0;
 }

@@ -973,6 +973,102 @@ static void test_day_reset_rekeys_fewest(void **state)
 	assert_int_equal(acd_contact_complete(f->acd, w4), 0);
 }
 
+/* A restart carries today's figures over (src/daemon/restore.c): seeded
+ * counters show in the statistics, seeded contacts today order the
+ * fewest-contacts heaps at once (acd_check() runs after every call), and
+ * the seeded interval in progress closes with both parts. */
+static void test_seed_today(void **state)
+{
+	struct fx *f = *state;
+	struct acd_queue *q = mkqueue(f->t, "q", "general", 1,
+				      ACD_STRAT_FEWEST_CONTACTS);
+	struct acd_agent *a = mkagent(f->t, "a", "general", 1);
+	struct acd_agent *b = mkagent(f->t, "b", "general", 1);
+	struct acd_interval sum = {.offered = 10,
+				   .answered = 8,
+				   .answered_in_sl = 6,
+				   .abandoned = 2,
+				   .short_abandoned = 1,
+				   .abandoned_after_sl = 1,
+				   .handled = 8,
+				   .wait_answered_ms = 80000,
+				   .wait_abandoned_ms = 30000,
+				   .handle_ms = 800000};
+	struct acd_interval cur, part = {0};
+	struct acd_agent_info ia, ib;
+	struct acd_stats st;
+	uint64_t c1, c2;
+
+	ready(a);
+	advance(f, 1000);
+	ready(b); /* a idle longer: first unless the counts decide */
+	assert_int_equal(acd_agent_seed_today(a, 3), 0);
+	assert_int_equal(acd_agent_seed_today(b, 1), 0);
+	assert_int_equal(acd_agent_seed_today(NULL, 1), EINVAL);
+	assert_int_equal(acd_check(f->acd), 0);
+	acd_agent_info(a, &ia);
+	assert_int_equal(ia.contacts_today, 3);
+
+	assert_int_equal(acd_queue_stats_seed(q, &sum), 0);
+	assert_int_equal(acd_queue_stats_seed(q, NULL), EINVAL);
+	acd_queue_stats(q, &st);
+	assert_int_equal(st.offered, 10);
+	assert_int_equal(st.answered, 8);
+	assert_int_equal(st.answered_in_sl, 6);
+	assert_int_equal(st.abandoned, 2);
+	assert_int_equal(st.short_abandoned, 1);
+	assert_int_equal(st.abandoned_after_sl, 1);
+	assert_int_equal(st.handled, 8);
+	assert_true(st.service_level > 0.666 && st.service_level < 0.667);
+	assert_true(st.asa_s > 9.99 && st.asa_s < 10.01);
+	assert_true(st.aht_s > 99.9 && st.aht_s < 100.1);
+
+	/* fewest contacts: b (1) before a (3) though a waited longer */
+	c1 = add(f, q, 0);
+	assert_string_equal(offered_to(f, c1), "b");
+	assert_int_equal(acd_contact_accept(f->acd, c1, b), 0);
+	assert_int_equal(acd_contact_complete(f->acd, c1), 0);
+	c2 = add(f, q, 0);
+	assert_string_equal(offered_to(f, c2), "b"); /* 2 < 3 */
+	assert_int_equal(acd_contact_accept(f->acd, c2, b), 0);
+	assert_int_equal(acd_contact_complete(f->acd, c2), 0);
+	acd_agent_info(b, &ib);
+	assert_int_equal(ib.contacts_today, 3);
+	acd_queue_stats(q, &st);
+	assert_int_equal(st.offered, 12);
+	assert_int_equal(st.answered, 10);
+
+	/* the interval in progress: only its own start is accepted */
+	acd_queue_interval(q, &cur);
+	assert_int_equal(cur.offered, 2);
+	part.start = cur.start - 900000; /* stopped in an earlier one */
+	part.offered = 4;
+	part.answered = 3;
+	part.abandoned = 1;
+	assert_int_equal(acd_queue_interval_seed(q, &part), ESTALE);
+	part.start = cur.start;
+	assert_int_equal(acd_queue_interval_seed(q, &part), 0);
+	acd_queue_interval(q, &cur);
+	assert_int_equal(cur.offered, 6);
+	assert_int_equal(cur.answered, 5);
+	assert_int_equal(cur.abandoned, 1);
+	acd_queue_stats(q, &st); /* the day was seeded apart */
+	assert_int_equal(st.offered, 12);
+	advance(f, 900000);
+	struct rec *r = last(f, ACD_EV_INTERVAL);
+	assert_non_null(r);
+	assert_int_equal(r->iv.start, part.start);
+	assert_int_equal(r->iv.offered, 6);
+	assert_int_equal(r->iv.answered, 5);
+
+	/* a new day starts from zero, seeds and all */
+	acd_stats_reset_day(f->t);
+	acd_agent_info(a, &ia);
+	assert_int_equal(ia.contacts_today, 0);
+	acd_queue_stats(q, &st);
+	assert_int_equal(st.offered, 0);
+}
+
 /* Callbacks and campaign calls go through the voice pools: an agent on a
  * callback takes no other call even when the center's blocks let other
  * channels through to voice (etc/demo.yaml: voice blocked by chat, e-mail
@@ -1145,6 +1241,7 @@ int main(void)
 		T(test_reentrant_handler),
 		T(test_skill_change),
 		T(test_day_reset_rekeys_fewest),
+		T(test_seed_today),
 		T(test_callback_fills_voice),
 		T(test_two_skill_sets),
 	};
