@@ -58,6 +58,8 @@ struct daemon {
 	const char *http_listen;
 	const char *db_path;
 	bool stopping;
+	bool started;            /* start() succeeded: the engine's figures
+				    are worth storing at the end */
 	int status;              /* exit status */
 };
 
@@ -169,29 +171,10 @@ static int start_crm(struct daemon *d)
 
 static void store_interval(struct daemon *d, const struct acd_event *ev)
 {
-	const struct acd_interval *iv = ev->interval;
 	int err;
 
-	err = store_interval_put(
-		d->store,
-		&(struct store_interval){
-			.tenant = acd_tenant_name(ev->tenant),
-			.queue = acd_queue_name(ev->queue),
-			.start = iv->start,
-			.length_s = iv->length_s,
-			.offered = iv->offered,
-			.answered = iv->answered,
-			.answered_in_sl = iv->answered_in_sl,
-			.abandoned = iv->abandoned,
-			.short_abandoned = iv->short_abandoned,
-			.abandoned_after_sl = iv->abandoned_after_sl,
-			.overflowed = iv->overflowed,
-			.handled = iv->handled,
-			.wait_answered_ms = iv->wait_answered_ms,
-			.wait_abandoned_ms = iv->wait_abandoned_ms,
-			.handle_ms = iv->handle_ms,
-		},
-		NULL, NULL);
+	err = daemon_interval_put(d->store, acd_tenant_name(ev->tenant),
+				  acd_queue_name(ev->queue), ev->interval);
 	if (err)
 		HL_WARN("daemon", "interval of queue %s@%s not stored: %s",
 			acd_queue_name(ev->queue), acd_tenant_name(ev->tenant),
@@ -706,6 +689,10 @@ static int start(struct daemon *d, const struct daemon_opts *opts)
 	if (err)
 		return err;
 
+	/* Today's figures from before a restart, before any call (the loop
+	 * has not run yet); see restore.c. */
+	daemon_restore_today(d->acd, d->store, d->days);
+
 	/* Agents' skills changed through the API outlive restarts. */
 	err = api_skills_restore(d->store, d->acd);
 	if (err)
@@ -765,6 +752,10 @@ static void daemon_free(struct daemon *d)
 	d->ivr = mem_deref(d->ivr);
 	d->prompts = mem_deref(d->prompts);
 	d->recordings = mem_deref(d->recordings);
+	/* The intervals in progress, once the last calls have ended, so a
+	 * restart within the same 15 minutes continues them (restore.c). */
+	if (d->started)
+		daemon_save_intervals(d->acd, d->store);
 	/* Commit everything queued (blocking: this is shutdown), then run
 	 * the last callbacks. */
 	if (d->store) {
@@ -817,6 +808,7 @@ int daemon_run(const struct daemon_opts *opts)
 		d.status = 1;
 		goto out;
 	}
+	d.started = true;
 
 	err = re_main(signal_handler);
 	if (err) {

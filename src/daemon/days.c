@@ -148,3 +148,33 @@ void daemon_days_remove(struct daemon_days *days, const char *tenant)
 		}
 	}
 }
+
+int daemon_days_start(const struct daemon_days *days, const char *tenant,
+                      uint64_t now, uint64_t *startp)
+{
+	struct le *le;
+
+	if (!days || !tenant || !startp)
+		return EINVAL;
+	for (le = days->list.head; le; le = le->next) {
+		const struct day *day = le->data;
+		uint64_t clk, since;
+		struct ivr_local lt;
+		int64_t midnight;
+
+		if (strcmp(day->tenant, tenant))
+			continue;
+		clk = days->clock(days->clock_arg);
+		ivr_tz_local(day->tz, (int64_t)(clk / 1000), &lt);
+		/* midnight in UTC seconds, at the offset in force then (not
+		 * now's: summer time may have begun since) */
+		midnight = lt.days * 86400 - lt.offset;
+		midnight = lt.days * 86400 - ivr_tz_offset(day->tz, midnight);
+		since = clk > (uint64_t)midnight * 1000
+		                ? clk - (uint64_t)midnight * 1000
+		                : 0;
+		*startp = now > since ? now - since : 0;
+		return 0;
+	}
+	return ENOENT;
+}

@@ -348,3 +348,63 @@ int store_interactions_get_sync(struct store *s,
 {
 	return store_read_sync(s, query, f, (void **)vp, np);
 }
+
+struct count_filter {
+	const char *tenant;
+	uint64_t since;
+};
+
+/* A contact is answered after it arrived and within a day of it (no
+ * contact waits longer): the bound on arrived lets the (tenant, arrived)
+ * index narrow the scan to the last two days. */
+static int count_query(struct store_conn *c, const void *fv, void **vp,
+                       size_t *np)
+{
+	static const char sql[] =
+	    "SELECT agent, COUNT(*) FROM interaction"
+	    " WHERE tenant = ?1 AND arrived >= ?2 AND answered >= ?3"
+	    " AND agent IS NOT NULL AND agent != '' GROUP BY agent";
+	static const size_t str[] = {offsetof(struct store_agent_count, agent)};
+	const struct count_filter *f = fv;
+	struct store_rows rows;
+	sqlite3_stmt *st;
+	int rc, err = 0;
+
+	/* Read once at start: not worth a cached statement. */
+	rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return store_conn_fail(c, rc, "agent contacts");
+	store_bind_text(st, 1, f->tenant);
+	store_bind_u64(st, 2, f->since > 86400000 ? f->since - 86400000 : 0);
+	store_bind_u64(st, 3, f->since);
+	store_rows_init(&rows, sizeof(struct store_agent_count));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_agent_count *r = store_rows_add(&rows);
+
+		if (!r || store_rows_str(&rows, &r->agent,
+		                         sqlite3_column_text(st, 0))) {
+			err = ENOMEM;
+			break;
+		}
+		r->contacts = store_col_u64(st, 1);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = store_conn_fail(c, rc, "agent contacts");
+	sqlite3_finalize(st);
+	if (err) {
+		store_rows_reset(&rows);
+		return err;
+	}
+	return store_rows_finish(&rows, str, ARRAY_LEN(str), vp, np);
+}
+
+int store_agent_contacts_sync(struct store *s, const char *tenant,
+                              uint64_t since, struct store_agent_count **vp,
+                              size_t *np)
+{
+	struct count_filter f = {tenant, since};
+
+	if (!s || !tenant || !vp || !np)
+		return EINVAL;
+	return store_read_sync(s, count_query, &f, (void **)vp, np);
+}

@@ -244,6 +244,22 @@ int store_interactions_get_sync(struct store *s,
                                 const struct store_interaction_filter *f,
                                 struct store_interaction **vp, size_t *np);
 
+/** Contacts an agent answered, counted from the interaction records. */
+struct store_agent_count {
+	const char *agent;
+	uint64_t contacts;
+};
+
+/**
+ * Per agent of tenant, the interactions answered at or after since (ms),
+ * for each agent's contacts today after a restart.  Read on the calling
+ * thread like store_interactions_get_sync() (committed records only).
+ * @param vp  one mem object (mem_deref it); NULL when *np is 0
+ */
+int store_agent_contacts_sync(struct store *s, const char *tenant,
+                              uint64_t since, struct store_agent_count **vp,
+                              size_t *np);
+
 /* --- interval.c: queue statistics per interval --------------------------- */
 
 /** One closed statistics interval of one queue (see struct acd_interval). */
