@@ -432,6 +432,60 @@ static void test_update_merge(void **state)
 	close_store(s);
 }
 
+/* An agent's contacts today after a restart: answered since the day's
+ * start, per agent of one tenant; unanswered ones, other tenants and the
+ * day before do not count. */
+static void test_agent_contacts(void **state)
+{
+	const uint64_t day = 1700000000000ull;
+	struct store_agent_count *v = NULL;
+	struct store_interaction in;
+	struct store *s;
+	size_t n = 9;
+
+	(void)state;
+	s = open_ok("contacts.db");
+	assert_int_equal(store_agent_contacts_sync(s, "acme", day, &v, &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(v);
+	for (int i = 0; i < 5; i++) {
+		in = mk("acme", day + 1000 * (uint64_t)i);
+		in.agent = i < 3 ? "1001" : "1002";
+		in.answered = in.arrived + 500;
+		assert_int_equal(store_interaction_put(s, &in, NULL, NULL), 0);
+	}
+	in = mk("acme", day - 60000); /* yesterday, answered after midnight */
+	in.agent = "1002";
+	in.answered = day + 10;
+	assert_int_equal(store_interaction_put(s, &in, NULL, NULL), 0);
+	in = mk("acme", day - 120000); /* answered yesterday */
+	in.agent = "1001";
+	in.answered = day - 60000;
+	assert_int_equal(store_interaction_put(s, &in, NULL, NULL), 0);
+	in = mk("acme", day + 9000); /* abandoned: no agent, no answer */
+	assert_int_equal(store_interaction_put(s, &in, NULL, NULL), 0);
+	in = mk("globex", day + 9000);
+	in.agent = "1001";
+	in.answered = day + 9500;
+	assert_int_equal(store_interaction_put(s, &in, NULL, NULL), 0);
+	assert_int_equal(store_flush_sync(s), 0);
+
+	assert_int_equal(store_agent_contacts_sync(s, "acme", day, &v, &n), 0);
+	assert_int_equal(n, 2);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(v[i].agent, "1001"))
+			assert_int_equal(v[i].contacts, 3);
+		else {
+			assert_string_equal(v[i].agent, "1002");
+			assert_int_equal(v[i].contacts, 3);
+		}
+	}
+	mem_deref(v);
+	assert_int_equal(store_agent_contacts_sync(s, NULL, day, &v, &n),
+			 EINVAL);
+	close_store(s);
+}
+
 static void test_filters(void **state)
 {
 	static const char *tenants[] = {"acme", "globex"};
@@ -1243,6 +1297,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_failing_statement, setup,
 	                                    teardown),
 	    cmocka_unit_test_setup_teardown(test_sync_normal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_agent_contacts, setup, teardown),
 	    cmocka_unit_test(test_ids_ordered),
 	    cmocka_unit_test(test_ids_unique_threads),
 	    cmocka_unit_test(test_disposition_names),
