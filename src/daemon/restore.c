@@ -38,26 +38,26 @@
 int daemon_interval_put(struct store *store, const char *tenant,
                         const char *queue, const struct acd_interval *iv)
 {
-	return store_interval_put(store,
-	                          &(struct store_interval){
-	                              .tenant = tenant,
-	                              .queue = queue,
-	                              .start = iv->start,
-	                              .length_s = iv->length_s,
-	                              .offered = iv->offered,
-	                              .answered = iv->answered,
-	                              .answered_in_sl = iv->answered_in_sl,
-	                              .abandoned = iv->abandoned,
-	                              .short_abandoned = iv->short_abandoned,
-	                              .abandoned_after_sl =
-	                                  iv->abandoned_after_sl,
-	                              .overflowed = iv->overflowed,
-	                              .handled = iv->handled,
-	                              .wait_answered_ms = iv->wait_answered_ms,
-	                              .wait_abandoned_ms = iv->wait_abandoned_ms,
-	                              .handle_ms = iv->handle_ms,
-	                          },
-	                          NULL, NULL);
+	return store_interval_put(
+	    store,
+	    &(struct store_interval){
+	        .tenant = tenant,
+	        .queue = queue,
+	        .start = iv->start,
+	        .length_s = iv->length_s,
+	        .offered = iv->offered,
+	        .answered = iv->answered,
+	        .answered_in_sl = iv->answered_in_sl,
+	        .abandoned = iv->abandoned,
+	        .short_abandoned = iv->short_abandoned,
+	        .abandoned_after_sl = iv->abandoned_after_sl,
+	        .overflowed = iv->overflowed,
+	        .handled = iv->handled,
+	        .wait_answered_ms = iv->wait_answered_ms,
+	        .wait_abandoned_ms = iv->wait_abandoned_ms,
+	        .handle_ms = iv->handle_ms,
+	    },
+	    NULL, NULL);
 }
 
 static void iv_add(struct acd_interval *sum, const struct store_interval *r)
@@ -134,8 +134,9 @@ static bool restore_queue(struct acd_queue *q, void *arg)
 		r->offered += sum.offered;
 	/* stored at a graceful stop: continue it */
 	if (have_part && !acd_queue_interval_seed(q, &part))
-		HL_INFO("daemon", "queue %s@%s: interval in progress continued "
-		                  "(%u offered)",
+		HL_INFO("daemon",
+		        "queue %s@%s: interval in progress continued "
+		        "(%u offered)",
 		        acd_queue_name(q), r->tenant, part.offered);
 	return false;
 }
@@ -159,13 +160,15 @@ static bool restore_tenant(struct acd_tenant *t, void *arg)
 	err = store_agent_contacts_sync(r->store, r->tenant, r->day_start, &v,
 	                                &n);
 	if (err)
-		HL_WARN("daemon", "tenant %s: agents' contacts today not read: "
-		                  "%s",
+		HL_WARN("daemon",
+		        "tenant %s: agents' contacts today not read: "
+		        "%s",
 		        r->tenant, strerror(err));
 	for (size_t i = 0; !err && i < n; i++) {
 		struct acd_agent *a = acd_agent_find(t, v[i].agent);
-		uint32_t c = v[i].contacts > UINT32_MAX ? UINT32_MAX
-		                                        : (uint32_t)v[i].contacts;
+		uint32_t c = v[i].contacts > UINT32_MAX
+		                 ? UINT32_MAX
+		                 : (uint32_t)v[i].contacts;
 
 		if (a && !acd_agent_seed_today(a, c))
 			r->agents++;
@@ -173,9 +176,10 @@ static bool restore_tenant(struct acd_tenant *t, void *arg)
 	mem_deref(v);
 
 	if (r->intervals || r->agents)
-		HL_INFO("daemon", "tenant %s: today's statistics restored: %u "
-		                  "offered in %u queue intervals, %u agents' "
-		                  "contacts",
+		HL_INFO("daemon",
+		        "tenant %s: today's statistics restored: %u "
+		        "offered in %u queue intervals, %u agents' "
+		        "contacts",
 		        r->tenant, r->offered, r->intervals, r->agents);
 	return false;
 }
@@ -206,8 +210,9 @@ static bool save_queue(struct acd_queue *q, void *arg)
 		return false;
 	err = daemon_interval_put(s->store, s->tenant, acd_queue_name(q), &iv);
 	if (err)
-		HL_WARN("daemon", "queue %s@%s: interval in progress not "
-		                  "stored: %s",
+		HL_WARN("daemon",
+		        "queue %s@%s: interval in progress not "
+		        "stored: %s",
 		        acd_queue_name(q), s->tenant, strerror(err));
 	return false;
 }

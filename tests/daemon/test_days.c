@@ -32,7 +32,7 @@ static void test_day_start(void **state)
 	(void)state;
 	assert_int_equal(libre_init(), 0);
 	assert_int_equal(acd_alloc(&acd, &(struct acd_opts){.clock = clock_h}),
-			 0);
+	                 0);
 	assert_int_equal(daemon_days_alloc(&days, acd, clock_h, NULL), 0);
 
 	/* New York, 2026-03-08 10:00 EDT (14:00 UTC): clocks went forward at
@@ -42,9 +42,8 @@ static void test_day_start(void **state)
 	assert_int_equal(daemon_days_start(days, "ny", now_ms, &start), 0);
 	assert_int_equal(start, 1772946000000ull);
 	/* an engine clock 1000 s ahead of the days' clock: moved with it */
-	assert_int_equal(daemon_days_start(days, "ny", now_ms + 1000000,
-					   &start),
-			 0);
+	assert_int_equal(
+	    daemon_days_start(days, "ny", now_ms + 1000000, &start), 0);
 	assert_int_equal(start, 1772946000000ull + 1000000);
 	/* seconds count: 10:00:42.5 */
 	now_ms += 42500;
@@ -59,12 +58,11 @@ static void test_day_start(void **state)
 	assert_int_equal(start, 1772907300000ull);
 
 	assert_int_equal(daemon_days_start(days, "nobody", now_ms, &start),
-			 ENOENT);
+	                 ENOENT);
 	daemon_days_remove(days, "ktm");
 	assert_int_equal(daemon_days_start(days, "ktm", now_ms, &start),
-			 ENOENT);
-	assert_int_equal(daemon_days_start(NULL, "ny", now_ms, &start),
-			 EINVAL);
+	                 ENOENT);
+	assert_int_equal(daemon_days_start(NULL, "ny", now_ms, &start), EINVAL);
 
 	mem_deref(days);
 	mem_deref(acd);
@@ -74,7 +72,7 @@ static void test_day_start(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_day_start),
+	    cmocka_unit_test(test_day_start),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
