@@ -40,7 +40,9 @@
  *
  * Threads: everything here belongs to the control loop that called
  * api_alloc(); handlers run on it and must never block.  Slow work (the
- * store) answers later through api_req_hold()/api_reply_*().
+ * store) answers later through api_req_hold()/api_reply_*(); blocking
+ * reads (a screen pop, an order's trail, a search, a CSV export) run on
+ * the store's worker thread through api_work_submit() (crmapi.h).
  */
 #ifndef HOTLINE_API_H
 #define HOTLINE_API_H
