@@ -34,7 +34,10 @@
  * transfer, consult).
  *
  * Threads: everything here runs on the control loop thread that called
- * voice_alloc() (the thread of the routing engine).
+ * voice_alloc() (the thread of the routing engine), except the reading of
+ * a voice message's WAV before an agent hears it: a short detached thread
+ * per message (work.c), which hands the clip back through the voice
+ * channel's mqueue.
  */
 #ifndef HOTLINE_VOICE_H
 #define HOTLINE_VOICE_H
