@@ -3,25 +3,35 @@
  *
  * Owns: the HTTP listening socket and its connections (libre's http server),
  * the route table, request parsing (path parameters, query strings, JSON
- * bodies) and the JSON error format.
+ * bodies) and the JSON error format; the WebSocket clients and the live
+ * contacts (events.c) with their screen pop as JSON (pop.c); the web pages
+ * in memory (web.c); the platform operator's tenant lifecycle (tenants.c,
+ * which drives src/center, the engine, voice and auth, and stores what it
+ * changed).
  *
  * Offers: api_alloc() starts serving the routes of the table in routes.c
  * against the routing engine and the other subsystems given in api_cfg.
  * Every answer is JSON; errors are {"error": {"code": "...", "message":
  * "..."}} with the matching status (400 bad input, 404 unknown thing or
  * route, 405 wrong method, 409 refused by the engine, 411/413/415 framing,
- * 503 store busy or absent).
+ * 501 what cannot be done here (ENOTSUP), 503 store busy or absent).
  * The table is the single source of truth for docs/api/openapi.yaml
  * (tests/api/test_openapi.c compares the two).
  *
  * Who: every route but health, login and metrics needs a bearer token
- * (a session from POST /api/v1/login, or an API key) and at least the
- * route's role; every lookup is confined to the caller's tenant, and an
- * agent acts only on itself (src/auth keeps users and tokens).  401 without
- * a valid token, 403 for a role too weak or another agent.
+ * (a session from POST /api/v1/login, or an API key) and the route's
+ * role: agent < supervisor < admin, or one of the two roles outside that
+ * order, unit (API_ROLE_UNIT routes only: its unit's work orders) and
+ * operator (API_ROLE_OPERATOR routes only: the tenants).  Every lookup is
+ * confined to the caller's tenant, and an agent acts only on itself
+ * (src/auth keeps users and tokens).  401 without a valid token, 403 for a
+ * role too weak, another agent, or a suspended tenant (tenant_suspended).
+ * ?token= stands for the header only on the WebSocket and the IVR's
+ * lookups (/api/v1/ivr/...).
  *
  * Events: GET /api/v1/events upgrades to a WebSocket that gets a snapshot,
- * then the routing engine's events as JSON (events.c), scoped like routes.
+ * then the routing engine's events, crm's work-order events and screen-pop
+ * updates as JSON (events.c), scoped like routes.
  * Outside /api/ the web pages of --web DIR are served (web.c).
  *
  * Limits: request bodies above API_BODY_MAX get 413 and the connection is
@@ -30,7 +40,9 @@
  *
  * Threads: everything here belongs to the control loop that called
  * api_alloc(); handlers run on it and must never block.  Slow work (the
- * store) answers later through api_req_hold()/api_reply_*().
+ * store) answers later through api_req_hold()/api_reply_*(); blocking
+ * reads (a screen pop, an order's trail, a search, a CSV export) run on
+ * the store's worker thread through api_work_submit() (crmapi.h).
  */
 #ifndef HOTLINE_API_H
 #define HOTLINE_API_H

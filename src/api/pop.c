@@ -5,8 +5,8 @@
  * interactions and open work orders).  The voice channel holds both while
  * the call lasts (src/voice/pop.c looks the customer up when the call
  * arrives); this file only shapes them, on the control loop, without
- * waiting for anything.  Shapes: /work/wt/POP-CONTRACT.md and the Contact
- * schema of docs/api/openapi.yaml.
+ * waiting for anything.  Shapes: the Contact, ContactIvr and
+ * ContactCustomer schemas of docs/api/openapi.yaml.
  */
 #include <errno.h>
 #include <string.h>

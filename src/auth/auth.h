@@ -3,16 +3,20 @@
  * API keys, per tenant.
  *
  * Owns: the users of every tenant (from the center file, its automatic
- * agent users, and those made through the API, which the store keeps), their
- * password hashes, the live session tokens and API keys, the per-source
- * limit on failed sign-ins, and one worker thread that does the slow
- * password hashing.
+ * agent users, and those made through the API, which the store keeps) and
+ * the platform's operators (platform.users, pseudo-tenant AUTH_PLATFORM),
+ * their password hashes, the live session tokens and API keys (the center
+ * file's tenants[].api_keys and those made through the API), the
+ * per-source limit on failed sign-ins, and one worker thread that does the
+ * slow password hashing.
  *
  * Offers: auth_login() checks a password and issues a session token
  * (random 32 bytes, base64url text); auth_token_check() turns a bearer
  * token into its session (tenant, role, agent) in O(1); logout revokes;
- * API keys are tokens without expiry for a tenant's systems; users can be
- * listed, added (password hashed on the worker) and deleted.
+ * API keys are tokens without expiry for a tenant's systems (those of the
+ * center file cannot be deleted); users can be listed, added (password
+ * hashed on the worker) and deleted; a tenant's users and keys are added
+ * and removed with the tenant (auth_tenant_add/remove).
  *
  * Passwords: Argon2id with libsodium's interactive limits
  * (crypto_pwhash_str, ~60 ms and 64 MiB per hash here).  Plain passwords

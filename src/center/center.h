@@ -1,18 +1,30 @@
 /**
  * @file center.h  The center definition: one human-edited YAML file.
  *
- * Owns: the parsed model of the center (server settings, trunks, tenants
- * with their skills, queues, agents, dialed numbers, IVR languages, opening
- * hours, holidays and IVR flows).  Every string and array in the model is
+ * Owns: the parsed model of the center (server settings, trunks with their
+ * outbound settings, the platform's operators, and up to CENTER_TENANTS_MAX
+ * tenants with their skills, queues, agents, dialed numbers, users, API
+ * keys, IVR languages, opening hours, holidays, IVR flows, dial-out rules,
+ * work orders and appointments).  Every string and array in the model is
  * owned by the struct center (one mem_deref frees all).
  *
  * Offers: center_load() parses and validates a file; every error names the
  * file, line and field ("etc/demo.yaml:42: tenants[0].queues[1].strategy:
  * unknown strategy 'fastest' (expected longest-idle, ...)") and nothing is
  * returned on error.  center_apply() builds the routing engine's tenants,
- * skills, queues and agents from the model.
+ * skills, queues and agents from the model (center_apply_tenant() one
+ * tenant).  The tenant lifecycle: a definition (one tenant, same format)
+ * loaded and checked, adopted into a free slot, removed, exported as YAML.
+ * center_outside() says whether a tenant may dial an outside number and
+ * how.  Lookups by tenant, agent and number skip removed tenants.
  *
- * Threads: any; the model is immutable after center_load().
+ * Threads: any for a model nobody changes (center_load(), the tools).  In
+ * the daemon the model is read-only except for the tenant lifecycle, which
+ * runs on the control loop (src/api/tenants.c: a tenant adopted into a
+ * free slot, marked suspended or removed; nothing moves, so pointers into
+ * the model stay valid, and a removed tenant's memory stays until the
+ * daemon stops).  Other threads may read a tenant they were handed, not
+ * walk the list of tenants while the loop may add one.
  */
 #ifndef HOTLINE_CENTER_H
 #define HOTLINE_CENTER_H

@@ -11,6 +11,9 @@
 #include "center/center_int.h"
 #include "cli.h"
 
+/* "1 queue", "2 queues" */
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: hotline config check FILE   validate a center "
@@ -81,11 +84,13 @@ static void summary(const struct center *c)
 	for (size_t i = 0; i < c->ntenants; i++) {
 		const struct center_tenant *t = &c->tenants[i];
 
-		printf("tenant %s%s%s (%s): %zu skills, %zu queues, %zu "
-		       "agents, %zu numbers\n",
+		printf("tenant %s%s%s (%s): %zu skill%s, %zu queue%s, %zu "
+		       "agent%s, %zu number%s\n",
 		       t->name, t->description ? ": " : "",
 		       t->description ? t->description : "", t->timezone,
-		       t->nskills, t->nqueues, t->nagents, t->nnumbers);
+		       t->nskills, PLURAL(t->nskills), t->nqueues,
+		       PLURAL(t->nqueues), t->nagents, PLURAL(t->nagents),
+		       t->nnumbers, PLURAL(t->nnumbers));
 		for (size_t j = 0; j < t->nqueues; j++)
 			print_queue(&t->queues[j]);
 		for (size_t j = 0; j < t->nnumbers; j++) {
@@ -128,8 +133,9 @@ static void summary(const struct center *c)
 		na += t->nagents;
 		nn += t->nnumbers;
 	}
-	printf("total: %zu tenant%s, %zu queues, %zu agents, %zu numbers\n",
-	       c->ntenants, c->ntenants == 1 ? "" : "s", nq, na, nn);
+	printf("total: %zu tenant%s, %zu queue%s, %zu agent%s, %zu number%s\n",
+	       c->ntenants, PLURAL(c->ntenants), nq, PLURAL(nq), na,
+	       PLURAL(na), nn, PLURAL(nn));
 }
 
 int cmd_config(int argc, char **argv)

@@ -8,16 +8,22 @@
  * the IVR and its prompts (loaded at start-up from server.prompts, else
  * var/prompts then build/prompts beside the binary; a set that cannot be
  * loaded is logged and the flows' numbers go to their queues), the voice
- * channel, the HTTP API.
+ * channel, each tenant's statistics day (days.c: one timer per tenant for
+ * its local midnight, which resets the engine's "today"), the HTTP API.
+ * Tenants the API adds at run time reach crm and the days through the
+ * API's tenant hook (api_cfg.tenanth).
  *
  * Tests only: HOTLINE_TEST_NOW=<seconds since the epoch> in the
- * environment starts the IVR's clock (opening hours) at that time.
+ * environment starts the IVR's clock (opening hours, and the tenants'
+ * days) at that time; HOTLINE_RTP_PORTS=MIN-MAX replaces the RTP range.
  *
- * Offers: daemon_run() starts everything in order, refuses to start at all
- * on a bad center file or a taken port, runs the event loop until SIGINT or
- * SIGTERM, then shuts down in order (stop the API, end calls with BYE and
- * wait for the answers at most a few seconds, flush the store) and returns
- * the exit status.  A second signal during shutdown exits at once (_exit(1),
+ * Offers: daemon_run() starts everything in order (daemon.c: the center
+ * file, the store and the tenants stored by the API, the engine, crm, the
+ * media relay, the IVR, the voice channel, the days, the API last), refuses
+ * to start at all on a bad center file or a taken port, runs the event
+ * loop until SIGINT or SIGTERM, then shuts down in order (stop the API,
+ * end calls with BYE and wait for the answers at most 10 s, flush the
+ * store) and returns the exit status.  A second signal during shutdown exits at once (_exit(1),
  * nothing flushed).
  *
  * Threads: daemon_run() runs the control loop on the calling thread (the

@@ -1,10 +1,11 @@
 /**
  * @file ivr.h  The interactive voice response.
  *
- * Owns: prompt sets and the rules to speak numbers; the IVR of a center
- * (struct ivr: time zones of the tenants, the HTTP client for lookups) and
- * the sessions that run callers through the flows of the center
- * definition (src/center: `flows`, `hours`, `holidays`, `languages`).
+ * Owns: prompt sets and the rules to speak numbers, dates and times; the
+ * IVR of a center (struct ivr: time zones of the tenants, the HTTP client
+ * for lookups) and the sessions that run callers through the flows of the
+ * center definition (src/center: `flows`, `hours`, `holidays`,
+ * `languages`).
  *
  * Offers: ivr_say_*, ivr_prompts_load and ivr_prompt_find (any thread);
  * ivr_tz_* (local time of a zone, any thread); ivr_alloc and

@@ -11,7 +11,7 @@
  * Offers: relays.  A relay joins two legs of one call: side 0 is the caller
  * (leg A, usually a carrier trunk), side 1 the agent (leg B, usually a phone).
  * Each side has its own local RTP port (even) and RTCP port (RTP + 1), which
- * src/sip puts in that leg's SDP.  RTP arriving from side 0's remote leaves
+ * src/voice puts in that leg's SDP.  RTP arriving from side 0's remote leaves
  * from side 1's local port towards side 1's remote and back; RTCP likewise.
  * Payloads are never looked at, so RFC 4733 telephone-events and any codec
  * pass through untouched; only datagrams that are not RTP/RTCP version 2
@@ -80,7 +80,7 @@
  * Players, DTMF, recording (play.c, dtmf.c, record.c): a side can be
  * *fed* by a player (prompts, music on hold) instead of bridged from the
  * other side; digits sent by a side are detected (RFC 4733, in-band, and
- * SIP INFO handed in by src/sip) through one de-duplicating gate; a
+ * SIP INFO handed in by src/voice) through one de-duplicating gate; a
  * recorder taps the relay and hands frames to a writer thread.  Players
  * and recorders run on their media thread's tick: one timerfd per media
  * thread firing every 5 ms, each player or recorder on one of the four
@@ -201,7 +201,7 @@ int media_relay_set_remote(struct media_relay *r, int side,
 /**
  * Hold towards a side: while on, RTP that would go to `side` is dropped
  * (counted as dropped on the other side); RTCP still flows both ways, as
- * RFC 3264 wants for inactive streams.  src/sip sets it when that side's
+ * RFC 3264 wants for inactive streams.  src/voice sets it when that side's
  * SDP says sendonly or inactive, i.e. it does not want to receive; later
  * a player will feed the held side music instead.
  */
@@ -356,7 +356,7 @@ int media_relay_set_dtmf(struct media_relay *r, int side, uint8_t event_pt,
  * A digit the side's phone sent as SIP INFO (application/dtmf-relay or
  * application/dtmf): goes through the same de-dup gate as the RTP methods
  * (timed when this is called), then MEDIA_EV_DIGIT.  Digits '0'-'9', '*',
- * '#', 'A'-'D' (a-d accepted); EINVAL otherwise.  Control thread (src/sip).
+ * '#', 'A'-'D' (a-d accepted); EINVAL otherwise.  Control thread (src/voice).
  */
 int media_relay_dtmf_info(struct media_relay *r, int side, char digit);
 

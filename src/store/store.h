@@ -1,6 +1,8 @@
 /**
  * @file store.h  Durable records: interactions (call records), queue
- * interval statistics and agent state changes.
+ * interval statistics and agent state changes; users, tokens and API keys
+ * made through the API, agents' skills changed through it, and the
+ * tenants it created, changed, suspended or deleted.
  *
  * Owns: the database (SQLite today: one file in WAL mode; PostgreSQL later),
  * its schema and numbered migrations, one writer connection used only by a

@@ -5,8 +5,11 @@
  * Owns: the SIP stack (UDP and TCP on one address), the registrar of agent
  * phones (bindings with expiry, digest authentication, a rate limit on
  * failed attempts), and every call in progress: the caller's leg, the
- * agent legs being rung, the bridged agent leg and the media relay between
- * them.  It writes one interaction record per call to the store.
+ * agent legs being rung, the bridged agent leg (or an outside party's leg
+ * through a trunk) and the media relay between them, the call's IVR
+ * session, its screen pop (the caller's customer, looked up through
+ * src/crm when the call arrives) and its post-call survey.  It writes one
+ * interaction record per call to the store.
  *
  * Offers: a back-to-back user agent.  A call from a trunk to a dialed number
  * of the center is answered and runs the number's IVR flow (src/ivr: the
@@ -22,10 +25,19 @@
  * transfer node and the desktop, also after a consultation).
  * Answered calls of queues that say so are recorded (stereo WAV); callers
  * may leave voice messages and ask for callbacks, which become contacts of
- * the engine that agents are offered like calls.
+ * the engine that agents are offered like calls.  When the agent hangs up
+ * a call of a queue in workorders.survey_queues the caller is asked to
+ * rate it, 1 to 5 (survey.c).  A suspended tenant's callers hear that it
+ * is suspended; tenants added or removed at run time are taken in or let
+ * go (voice_tenant_added/removed).  The API reads the live calls (info,
+ * IVR variables, the screen pop) and steers them (hold, hang up,
+ * transfer, consult).
  *
  * Threads: everything here runs on the control loop thread that called
- * voice_alloc() (the thread of the routing engine).
+ * voice_alloc() (the thread of the routing engine), except the reading of
+ * a voice message's WAV before an agent hears it: a short detached thread
+ * per message (work.c), which hands the clip back through the voice
+ * channel's mqueue.
  */
 #ifndef HOTLINE_VOICE_H
 #define HOTLINE_VOICE_H
