@@ -512,6 +512,9 @@ const struct center_tenant *center_tenant(const struct center *c,
 					  const char *name);
 const struct center_agent *center_agent(const struct center_tenant *t,
 					const char *id);
+/** Whether the callers of queue are asked to rate the call after the agent
+ *  hangs up (the tenant's workorders.survey_queues). */
+bool center_survey_queue(const struct center_tenant *t, const char *queue);
 /** The tenant and number entry for a dialed number, or NULL. */
 const struct center_number *center_number(const struct center *c,
 					  const char *number,

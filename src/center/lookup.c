@@ -31,6 +31,15 @@ const struct center_agent *center_agent(const struct center_tenant *t,
 	return NULL;
 }
 
+bool center_survey_queue(const struct center_tenant *t, const char *queue)
+{
+	for (size_t i = 0; t && queue && i < t->workorders.nsurvey; i++) {
+		if (!strcmp(t->workorders.survey_queues[i], queue))
+			return true;
+	}
+	return false;
+}
+
 const struct center_number *center_number(const struct center *c,
                                           const char *number,
                                           const struct center_tenant **tp)

@@ -476,11 +476,7 @@ bool crm_survey_queue(const struct crm *crm, const char *tenant,
 {
 	struct crm_tenant *t = crm ? crm_tenant_get(crm, tenant) : NULL;
 
-	for (size_t i = 0; t && queue && i < t->cfg->workorders.nsurvey; i++) {
-		if (!strcmp(t->cfg->workorders.survey_queues[i], queue))
-			return true;
-	}
-	return false;
+	return t && center_survey_queue(t->cfg, queue);
 }
 
 /* --- attachments --------------------------------------------------------- */

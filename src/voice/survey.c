@@ -31,18 +31,6 @@ static const char *const survey_reason = "agent hung up";
 
 static void survey_tmr(void *arg);
 
-/* Whether calls of the call's last queue are surveyed. */
-static bool survey_queue(const struct call *c)
-{
-	const struct center_workorders *w = c->ct ? &c->ct->workorders : NULL;
-
-	for (size_t i = 0; w && c->queue_name && i < w->nsurvey; i++) {
-		if (!strcmp(w->survey_queues[i], c->queue_name))
-			return true;
-	}
-	return false;
-}
-
 static void ask(struct call *c, bool again)
 {
 	static const char *const first[] = {"survey/rate"};
@@ -112,7 +100,8 @@ bool survey_start(struct call *c)
 
 	if (c->kind != CALL_INBOUND || c->state != CALL_BRIDGED || !c->a ||
 	    !c->a->sess || !c->relay || !v->cfg.prompts || v->closing ||
-	    c->consult || c->surveyed || !survey_queue(c))
+	    c->consult || c->surveyed ||
+	    !center_survey_queue(c->ct, c->queue_name))
 		return false;
 
 	c->surveyed = true;
