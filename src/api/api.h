@@ -82,9 +82,10 @@ struct sa;
 /* --- server.c: the HTTP server ------------------------------------------ */
 
 struct center_tenant;
-/** A tenant the operator added at run time (tenants.c), once the engine,
- *  the voice channel and the users have it: for the daemon's other
- *  subsystems (work orders and appointments). */
+/** A tenant the operator added or replaced at run time (tenants.c), once
+ *  the engine, the voice channel and the users have it, or deleted
+ *  (ct->removed set): for the daemon's other subsystems (work orders and
+ *  appointments, the tenant's statistics day). */
 typedef void(api_tenant_h)(const struct center_tenant *ct, void *arg);
 
 struct api_cfg {
@@ -146,7 +147,8 @@ struct store *api_store_of(const struct api *api);
 const struct center *api_center_of(const struct api *api);
 /** The center model to change (tenants.c only, on the loop). */
 struct center *api_center_rw(const struct api_req *req);
-/** Tell api_cfg.tenanth of a tenant added at run time. */
+/** Tell api_cfg.tenanth of a tenant added, replaced or deleted (removed)
+ *  at run time. */
 void api_tenant_added(const struct api_req *req, const struct center_tenant *ct);
 struct api_live *api_live_of(const struct api *api);
 /** Decoded value of a {param} of the route, by name; NULL if none. */

@@ -567,6 +567,7 @@ void api_tenant_delete(struct api_req *req)
 		return;
 	auth_tenant_remove(api_auth(req), ct->name);
 	ct->removed = true;
+	api_tenant_added(req, ct); /* ct->removed: the daemon lets it go */
 	store_state(req, ct->name, "deleted", NULL);
 	HL_INFO("api", "tenant %s deleted by %s (its records stay)", ct->name,
 		api_session(req)->username);

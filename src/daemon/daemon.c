@@ -474,12 +474,18 @@ static int recordings_dir(struct daemon *d)
 			   (size_t)(slash - d->db_path));
 }
 
-/* A tenant the operator added at run time (src/api/tenants.c): work
- * orders and appointments for it too. */
+/* A tenant the operator added, replaced or deleted at run time
+ * (src/api/tenants.c): work orders, appointments and its statistics day. */
 static void tenant_added(const struct center_tenant *ct, void *arg)
 {
 	struct daemon *d = arg;
-	int err = d->crm ? crm_tenant_added(d->crm, ct) : 0;
+	int err;
+
+	if (ct->removed) { /* deleted: no more midnights for it */
+		daemon_days_remove(d->days, ct->name);
+		return;
+	}
+	err = d->crm ? crm_tenant_added(d->crm, ct) : 0;
 
 	if (err)
 		HL_WARN("daemon", "tenant %s: no work orders until a restart: "
