@@ -204,6 +204,11 @@ int crm_screen_pop(struct crm *crm, const char *tenant,
 int crm_screen_pop_customer(struct crm *crm, const char *tenant,
                             const char *customer, store_screen_pop_h *h,
                             void *arg, char *err, size_t errsz);
+/** The same for the customer of a work order (the order's contact); h
+ *  gets ENOENT when the order has none. */
+int crm_screen_pop_workorder(struct crm *crm, const char *tenant,
+                             const char *workorder, store_screen_pop_h *h,
+                             void *arg, char *err, size_t errsz);
 
 /* --- csv.c: RFC 4180 ------------------------------------------------------ */
 
