@@ -91,6 +91,8 @@ struct crm_opts {
 	void *deadline_arg;
 	const char *attach_dir;   /* default "var/attachments" */
 	const char *country_code; /* for national numbers; default "86" */
+	uint32_t due_div;         /* tests only: due times divided by this
+	                             (HOTLINE_TEST_DUE_DIV); 0 or 1: as set */
 };
 
 /* --- crm.c: the object, events, deadlines -------------------------------- */
