@@ -383,12 +383,21 @@ struct api_pop_cache {
  *  still a call there); other channels keep what they have. */
 void api_pop_refresh(struct api_pop_cache *pc, const struct voice *voice,
 		     uint64_t contact, int channel);
+/** Set the customer of a contact that is no call (a work order's, looked
+ *  up by events.c): found with p's customer, else lookup (an enum
+ *  voice_pop_state: PENDING while the lookup runs, NONE for an order
+ *  without customer). */
+struct store_screen_pop;
+void api_pop_set(struct api_pop_cache *pc, int lookup,
+		 const struct store_screen_pop *p);
 /** "pending", "found", "unknown" or "none". */
 const char *api_pop_lookup_name(const struct api_pop_cache *pc);
 void api_pop_cache_clear(struct api_pop_cache *pc);
 /* contacts.c */
 void api_contact_get(struct api_req *req);
 void api_contact_link(struct api_req *req);
+void api_contact_accept(struct api_req *req);
+void api_contact_reject(struct api_req *req);
 
 /* --- web.c: static files ------------------------------------------------- */
 

@@ -14,7 +14,9 @@
 
 #include "acd/acd.h"
 #include "api/api.h"
+#include "api/crmapi.h"
 #include "auth/auth.h"
+#include "crm/crm.h"
 #include "core/core.h"
 #include "voice/voice.h"
 
@@ -126,6 +128,99 @@ static bool own_contact(struct api_req *req, uint64_t id)
 			"you",
 			(unsigned long long)id);
 	return false;
+}
+
+/* The agent the request acts as, owning the offer of contact id (a call
+ * or callback is answered with the phone: 409); NULL after answering. */
+static struct acd_agent *offer_owner(struct api_req *req, uint64_t id,
+				     struct acd_contact_info *ci)
+{
+	const char *self = api_self_agent(req);
+	struct acd_tenant *t = acd_tenant_find(api_acd(req),
+					       api_tenant_name(req));
+	struct acd_agent *a = t && self ? acd_agent_find(t, self) : NULL;
+
+	if (!a) {
+		api_reply_error(req, 403, "forbidden",
+				"only the agent offered a contact accepts or "
+				"refuses it");
+		return NULL;
+	}
+	if (acd_contact_info(api_acd(req), id, ci) || ci->agent != a) {
+		api_reply_error(req, 403, "forbidden",
+				"contact %llu is not offered to you",
+				(unsigned long long)id);
+		return NULL;
+	}
+	if (ci->channel == ACD_CH_VOICE || ci->channel == ACD_CH_CALLBACK) {
+		api_reply_error(req, 409, "conflict",
+				"contact %llu is a call: answer or decline "
+				"it on the phone",
+				(unsigned long long)id);
+		return NULL;
+	}
+	if (ci->state == ACD_CONTACT_CONNECTED) {
+		api_reply_error(req, 409, "conflict",
+				"contact %llu is already accepted",
+				(unsigned long long)id);
+		return NULL;
+	}
+	return a;
+}
+
+/* POST /api/v1/contacts/{id}/accept: the agent takes a non-voice offer
+ * (a work order is then assigned to it, like crm's accept). */
+void api_contact_accept(struct api_req *req)
+{
+	struct acd_contact_info ci;
+	struct acd_agent *a;
+	const char *order;
+	char why[128];
+	uint64_t id = contact_of(req);
+	int err;
+
+	if (!id || !(a = offer_owner(req, id, &ci)))
+		return;
+	order = ci.channel == ACD_CH_WORKORDER ? crm_route_order(ci.owner)
+					       : NULL;
+	if (order && api_crm(req)) {
+		err = crm_workorder_accept(api_crm(req), api_tenant_name(req),
+					   order, acd_agent_id(a), why,
+					   sizeof(why));
+		if (err) {
+			api_reply_errno(req, err, why);
+			return;
+		}
+	}
+	else {
+		err = acd_contact_accept(api_acd(req), id, a);
+		if (err) {
+			api_reply_errno(req, err, acd_last_error(api_acd(req)));
+			return;
+		}
+	}
+	api_reply_json(req, 200, api_contact_json(api_live(req), id));
+}
+
+/* POST /api/v1/contacts/{id}/reject: the agent refuses the offer; the
+ * engine's rules for a rejected offer apply (the contact goes back to the
+ * front of its queue for the next agent, the agent becomes not ready with
+ * reason "rejected"). */
+void api_contact_reject(struct api_req *req)
+{
+	struct acd_contact_info ci;
+	struct acd_agent *a;
+	uint64_t id = contact_of(req);
+	int err;
+
+	if (!id || !(a = offer_owner(req, id, &ci)))
+		return;
+	err = acd_contact_reject(api_acd(req), id, a);
+	if (err) {
+		api_reply_errno(req, err, acd_last_error(api_acd(req)));
+		return;
+	}
+	api_reply_json(req, 200, api_contact_json(api_live(req), id));
 }
 
 /* GET /api/v1/contacts/{id} */

@@ -88,8 +88,18 @@ struct client {
 	uint64_t sent;
 };
 
+/* A work order's customer being looked up (its screen pop): owned by the
+ * store's job, freed in the answer; l is cleared when the API goes first
+ * (the store's last answers run at shutdown). */
+struct wo_pop {
+	struct le le;              /* in l->wopops */
+	struct api_live *l;        /* borrowed, NULL once the API went */
+	uint64_t contact;
+};
+
 struct api_live {
 	struct api *api;           /* borrowed: owns us */
+	struct list wopops;        /* struct wo_pop in flight, borrowed */
 	struct acd *acd;           /* borrowed */
 	struct websock *ws;        /* owning */
 	struct list clients;       /* struct client, owning */
@@ -620,6 +630,61 @@ static const char *final_state(enum acd_event_type t)
 	}
 }
 
+static void wo_pop_destructor(void *arg)
+{
+	struct wo_pop *r = arg;
+
+	list_unlink(&r->le);
+}
+
+static void pop_changed(uint64_t id, void *arg);
+
+static void wo_pop_answer(int err, const struct store_screen_pop *p,
+			  void *arg)
+{
+	struct wo_pop *r = arg;
+	struct api_live *l = r->l;
+	struct live_contact *c = l ? contact_find(l, r->contact) : NULL;
+
+	if (c) {
+		if (err && err != ENOENT)
+			HL_WARN("api", "contact %llu (order %s): customer "
+				"lookup: %s", (unsigned long long)c->id,
+				c->workorder, strerror(err));
+		api_pop_set(&c->pop, VOICE_POP_NONE, err ? NULL : p);
+		pop_changed(c->id, l);
+	}
+	mem_deref(r);
+}
+
+/* A work order's contact: its customer (if the order has one) looked up
+ * like a caller's, without waiting; "pending" until the answer. */
+static void wo_pop_start(struct api_live *l, struct live_contact *c)
+{
+	struct wo_pop *r;
+	char why[128];
+	int err;
+
+	if (!l->crm || !*c->workorder)
+		return;
+	r = mem_zalloc(sizeof(*r), wo_pop_destructor);
+	if (!r)
+		return;
+	r->l = l;
+	r->contact = c->id;
+	err = crm_screen_pop_workorder(l->crm, acd_tenant_name(c->tenant),
+				       c->workorder, wo_pop_answer, r, why,
+				       sizeof(why));
+	if (err) {
+		HL_DEBUG("api", "order %s: no customer lookup: %s",
+			 c->workorder, strerror(err));
+		mem_deref(r);
+		return;
+	}
+	list_append(&l->wopops, &r->le, r);
+	api_pop_set(&c->pop, VOICE_POP_PENDING, NULL);
+}
+
 static struct live_contact *contact_track(struct api_live *l,
 					  const struct acd_event *ev)
 {
@@ -650,6 +715,8 @@ static struct live_contact *contact_track(struct api_live *l,
 		str_ncpy(c->dialed, vi.dialed, sizeof(c->dialed));
 	}
 	hash_append(l->contacts, (uint32_t)c->id, &c->he, c);
+	if (c->ch == ACD_CH_WORKORDER)
+		wo_pop_start(l, c);
 	return c;
 }
 
@@ -879,6 +946,12 @@ static void live_destructor(void *arg)
 	if (l->crm_subscribed)
 		crm_unsubscribe(l->crm, crm_event, l);
 	tmr_cancel(&l->tmr);
+	while (l->wopops.head) {
+		struct wo_pop *r = l->wopops.head->data;
+
+		list_unlink(&r->le);
+		r->l = NULL; /* the store's job frees it */
+	}
 	while (l->clients.head) {
 		struct client *cl = l->clients.head->data;
 

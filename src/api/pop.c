@@ -204,6 +204,15 @@ void api_pop_refresh(struct api_pop_cache *pc, const struct voice *voice,
 	pc->by_agent = vp.by_agent;
 }
 
+void api_pop_set(struct api_pop_cache *pc, int lookup,
+		 const struct store_screen_pop *p)
+{
+	json_decref(pc->customer);
+	pc->customer = p && p->customer ? customer_json(p, false) : NULL;
+	pc->lookup = pc->customer ? VOICE_POP_FOUND : lookup;
+	pc->by_agent = false;
+}
+
 const char *api_pop_lookup_name(const struct api_pop_cache *pc)
 {
 	return voice_pop_state_name((enum voice_pop_state)pc->lookup);

@@ -831,14 +831,14 @@ void api_workorder_create(struct api_req *req)
 	a->subject = dup_str(subject);
 	a->customer = dup_str(customer);
 	a->interaction = dup_str(interaction);
-	{
-		char *s = json_dumps(fields && json_is_object(fields)
-					     ? fields
-					     : json_object(),
-				     JSON_COMPACT);
+	if (fields && json_is_object(fields)) {
+		char *s = json_dumps(fields, JSON_COMPACT);
 
 		a->fields = dup_str(s);
 		free(s);
+	}
+	else {
+		a->fields = dup_str("{}"); /* (a json_object() here leaked) */
 	}
 	if (!a->unit || !a->fields || (subject && !a->subject) ||
 	    (customer && !a->customer) || (interaction && !a->interaction)) {

@@ -1083,8 +1083,10 @@ static const struct cfg_field transfer_fields[] = {
      .doc_type = "extension or number",
      .help = "An extension (such as 1001) or an external number (such "
              "as +861012345678, dialled through the trunk)."},
-    ROW_ON_ERROR("Where to go if the transfer fails; absent: an apology "
-                 "and goodbye."),
+    ROW_ON_ERROR("Where to go if the transfer fails (an extension with "
+                 "no phone registered, busy, declining or not answering in "
+                 "30 s; an outside number refused or not answering); "
+                 "absent: an apology and goodbye."),
     {0},
 };
 

@@ -91,6 +91,8 @@ struct crm_opts {
 	void *deadline_arg;
 	const char *attach_dir;   /* default "var/attachments" */
 	const char *country_code; /* for national numbers; default "86" */
+	uint32_t due_div;         /* tests only: due times divided by this
+	                             (HOTLINE_TEST_DUE_DIV); 0 or 1: as set */
 };
 
 /* --- crm.c: the object, events, deadlines -------------------------------- */
@@ -204,6 +206,11 @@ int crm_screen_pop(struct crm *crm, const char *tenant,
 int crm_screen_pop_customer(struct crm *crm, const char *tenant,
                             const char *customer, store_screen_pop_h *h,
                             void *arg, char *err, size_t errsz);
+/** The same for the customer of a work order (the order's contact); h
+ *  gets ENOENT when the order has none. */
+int crm_screen_pop_workorder(struct crm *crm, const char *tenant,
+                             const char *workorder, store_screen_pop_h *h,
+                             void *arg, char *err, size_t errsz);
 
 /* --- csv.c: RFC 4180 ------------------------------------------------------ */
 

@@ -124,3 +124,17 @@ int crm_screen_pop_customer(struct crm *crm, const char *tenant,
 	return store_screen_pop_customer_get(crm->o.store, tenant, customer,
 	                                     CRM_POP_INTERACTIONS, h, arg);
 }
+
+int crm_screen_pop_workorder(struct crm *crm, const char *tenant,
+                             const char *workorder, store_screen_pop_h *h,
+                             void *arg, char *err, size_t errsz)
+{
+	int e = known_tenant(crm, tenant, err, errsz);
+
+	if (e)
+		return e;
+	if (!workorder || !*workorder)
+		return EINVAL;
+	return store_screen_pop_workorder_get(crm->o.store, tenant, workorder,
+	                                      CRM_POP_INTERACTIONS, h, arg);
+}

@@ -221,7 +221,8 @@ int crm_workorder_create(struct crm *crm, const struct crm_wo_new *w,
 	sw.fields = w->fields ? w->fields : "{}";
 	sw.interaction = w->interaction;
 	sw.interaction_live = w->interaction_live;
-	sw.due = now + (uint64_t)cat->due_s[w->priority] * 1000;
+	sw.due = now + (uint64_t)cat->due_s[w->priority] * 1000 /
+	                   (crm->o.due_div ? crm->o.due_div : 1);
 	sw.warn_at = warn_time(t, now, sw.due);
 	p = pending_new(crm, w->tenant, h, arg);
 	if (!p)
@@ -329,7 +330,8 @@ int crm_workorder_move(struct crm *crm, const char *tenant, const char *id,
 		/* the time to answer starts again, at normal priority's
 		 * due time of a category we do not know here: a day */
 		uint64_t now = crm_now(crm);
-		c.due = now + 24ull * 3600 * 1000;
+		c.due = now + 24ull * 3600 * 1000 /
+		                  (crm->o.due_div ? crm->o.due_div : 1);
 		c.warn_at = warn_time(t, now, c.due);
 	}
 	p = pending_new(crm, tenant, h, arg);

@@ -193,6 +193,7 @@ static int get_by_id(struct store_conn *c, const char *tenant, const char *id,
 
 struct find_args {
 	const char *tenant, *id, *value;
+	const char *workorder; /* the pop of this order's customer */
 	enum store_ident_kind kind;
 	uint32_t n;
 };
@@ -626,6 +627,36 @@ int store_interaction_link(struct store *s, const char *tenant,
 
 /* --- screen pop ---------------------------------------------------------- */
 
+/* The customer id of a tenant's order into buf; ENOENT for no such order
+ * or an order without customer. */
+static int order_customer(struct store_conn *c, const char *tenant,
+                          const char *order, char *buf, size_t sz)
+{
+	sqlite3_stmt *st = crm_stmt(c, CS_WO_CUSTOMER,
+	                            "SELECT customer FROM workorder"
+	                            " WHERE id = ?1 AND tenant = ?2");
+	const unsigned char *v;
+	int rc, err = ENOENT;
+
+	if (!st)
+		return EIO;
+	store_bind_text(st, 1, order);
+	store_bind_text(st, 2, tenant);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		v = sqlite3_column_text(st, 0);
+		if (v && *v) {
+			str_ncpy(buf, (const char *)v, sz);
+			err = 0;
+		}
+	}
+	else if (rc != SQLITE_DONE) {
+		err = store_conn_fail(c, rc, "order customer");
+	}
+	sqlite3_reset(st);
+	return err;
+}
+
 static void pop_destructor(void *arg)
 {
 	struct store_screen_pop *p = arg;
@@ -641,14 +672,23 @@ static int pop_fn(struct store_conn *c, const void *f, void **vp, size_t *np)
 	struct store_screen_pop *p;
 	struct store_rows rows;
 	sqlite3_stmt *st;
+	char cid[64];
 	int rc, err;
 
 	p = mem_zalloc(sizeof(*p), pop_destructor);
 	if (!p)
 		return ENOMEM;
-	err = a->id ? get_by_id(c, a->tenant, a->id, &p->customer)
-	            : find_by_ident(c, a->tenant, a->kind, a->value,
-	                            &p->customer);
+	if (a->workorder) {
+		err = order_customer(c, a->tenant, a->workorder, cid,
+		                     sizeof(cid));
+		if (!err)
+			err = get_by_id(c, a->tenant, cid, &p->customer);
+	}
+	else {
+		err = a->id ? get_by_id(c, a->tenant, a->id, &p->customer)
+		            : find_by_ident(c, a->tenant, a->kind, a->value,
+		                            &p->customer);
+	}
 	if (err)
 		goto out;
 
@@ -781,6 +821,27 @@ int store_screen_pop_customer_get(struct store *s, const char *tenant,
 		return ENOMEM;
 	in->a.tenant = crm_in_str(&in->base, tenant);
 	in->a.id = crm_in_str(&in->base, customer);
+	in->a.n = n;
+	if (in->base.nomem) {
+		mem_deref(in);
+		return ENOMEM;
+	}
+	return store_call_submit(s, false, pop_exec, pop_deliver, h, arg, in);
+}
+
+int store_screen_pop_workorder_get(struct store *s, const char *tenant,
+                                   const char *workorder, uint32_t n,
+                                   store_screen_pop_h *h, void *arg)
+{
+	struct pop_in *in;
+
+	if (!s || !h || !tenant || !workorder)
+		return EINVAL;
+	in = crm_in_alloc(sizeof(*in));
+	if (!in)
+		return ENOMEM;
+	in->a.tenant = crm_in_str(&in->base, tenant);
+	in->a.workorder = crm_in_str(&in->base, workorder);
 	in->a.n = n;
 	if (in->base.nomem) {
 		mem_deref(in);

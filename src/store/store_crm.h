@@ -356,6 +356,11 @@ int store_screen_pop_get(struct store *s, const char *tenant,
 int store_screen_pop_customer_get(struct store *s, const char *tenant,
                                   const char *customer, uint32_t n,
                                   store_screen_pop_h *h, void *arg);
+/** The same for the customer of a work order (its contact's pop); ENOENT
+ *  when the tenant has no such order or the order has no customer. */
+int store_screen_pop_workorder_get(struct store *s, const char *tenant,
+                                   const char *workorder, uint32_t n,
+                                   store_screen_pop_h *h, void *arg);
 
 /** Interactions linked to a customer, or all of a tenant's (customer
  *  NULL), oldest first, arrived in [since, until) (until 0: no bound), for

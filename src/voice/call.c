@@ -537,6 +537,22 @@ void call_direct_failed(struct call *c, uint16_t scode)
 	direct_presence(c, a, false);
 	c->direct_agent = mem_deref(c->direct_agent);
 
+	if (c->direct_ivr && c->ivr && c->a && c->a->sess) {
+		/* the IVR's transfer node rang it: back into the flow at the
+		 * node's on_error branch (busy, declined, no answer) */
+		c->direct_ivr = false;
+		call_media_stop(c);
+		c->state = CALL_IVR;
+		c->cm = CM_IVR;
+		mem_ref(c);
+		if (ivr_session_transfer_failed(c->ivr,
+		                                scode == 408 ? ETIMEDOUT
+		                                             : EBUSY))
+			call_end(c, DISP_FAILED, scode >= 300 ? scode : 480,
+			         "extension did not answer");
+		mem_deref(c);
+		return;
+	}
 	if (!c->queue || !c->a || !c->a->sess) {
 		call_end(c, DISP_FAILED, scode >= 300 ? scode : 480,
 		         "extension did not answer");
@@ -580,6 +596,7 @@ static void bridge(struct call *c, struct leg *leg, struct offer *o)
 	leg->offer = NULL;
 	c->b = leg;
 	c->state = CALL_BRIDGED;
+	c->direct_ivr = false;
 	if (!c->t_answered)
 		c->t_answered = hl_wall_ms();
 	c->agent = o->agent;

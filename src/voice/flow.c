@@ -121,8 +121,10 @@ static int op_transfer(void *arg, const char *target)
 			call_queue_media(c, true);
 	} else {
 		err = call_ring_direct(c, c->ct, ca);
-		if (!err)
+		if (!err) {
+			c->direct_ivr = true;
 			call_queue_media(c, true); /* music while it rings */
+		}
 	}
 	if (err) {
 		c->state = CALL_IVR;

@@ -262,6 +262,8 @@ struct call {
 	struct leg *xferor;      /* agent leg that transferred, owning,
 	                            until it hangs up */
 	bool queue_overflowed;
+	bool direct_ivr;  /* the extension rung is the IVR's transfer node:
+	                     if it fails, back to the node's on_error */
 	uint8_t priority; /* contact priority (from the number) */
 	uint64_t t_arrived, t_queued, t_offered, t_answered, t_ended;
 	uint64_t t_in_ns; /* hl_mono_ns() when the INVITE came */

@@ -646,6 +646,49 @@ static void test_customer_pop_export(void **state)
 		                 ENOENT);
 	}
 
+	/* by work order, as for an order's contact: its customer's pop;
+	 * ENOENT for an order without customer or an unknown tenant */
+	{
+		struct by_id b;
+		struct crm_wo_new w2 = w;
+		struct out wo2;
+
+		memset(&b, 0, sizeof(b));
+		b.err = -1;
+		assert_int_equal(crm_screen_pop_workorder(E.crm, "t1", wo.id,
+		                                          pop_id_cb, &b, err,
+		                                          sizeof(err)),
+		                 0);
+		flush();
+		assert_int_equal(b.err, 0);
+		assert_int_equal(b.nin, 1);
+		assert_int_equal(b.nwo, 1);
+
+		w2.customer = NULL;
+		memset(&wo2, 0, sizeof(wo2));
+		assert_int_equal(crm_workorder_create(E.crm, &w2, &AGENT,
+		                                      on_result, &wo2, err,
+		                                      sizeof(err)),
+		                 0);
+		flush();
+		assert_int_equal(wo2.err, 0);
+		b.err = -1;
+		assert_int_equal(crm_screen_pop_workorder(E.crm, "t1", wo2.id,
+		                                          pop_id_cb, &b, err,
+		                                          sizeof(err)),
+		                 0);
+		flush();
+		assert_int_equal(b.err, ENOENT);
+		assert_int_equal(crm_screen_pop_workorder(E.crm, "nope", wo.id,
+		                                          pop_id_cb, &b, err,
+		                                          sizeof(err)),
+		                 ENOENT);
+		assert_int_equal(crm_screen_pop_workorder(E.crm, "t1", "",
+		                                          pop_id_cb, &b, err,
+		                                          sizeof(err)),
+		                 EINVAL);
+	}
+
 	/* answered: the follow-up call goes to the customer's number */
 	{
 		struct store_followup *fu = NULL;

@@ -72,6 +72,8 @@ export const api = {
 	// Customers and work orders (the CRM API, /work/wt/CRM-API.md).
 	customers: (q) => request('GET', '/api/v1/customers?' + qs(q)),
 	customer: (id) => request('GET', `/api/v1/customers/${enc(id)}`),
+	acceptContact: (id) => request('POST', `/api/v1/contacts/${enc(id)}/accept`),
+	rejectContact: (id) => request('POST', `/api/v1/contacts/${enc(id)}/reject`),
 	linkCustomer: (contact, customer) =>
 		request('PUT', `/api/v1/contacts/${enc(contact)}/customer`, { customer }),
 	categories: () => request('GET', '/api/v1/workorder-categories'),

@@ -28,7 +28,8 @@ export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder, wra
 	});
 
 	if (contact.channel === 'workorder')
-		return <OrderPop contact={contact} status={status}
+		return <OrderPop contact={contact} status={status} act={act}
+			offered={contact.state === 'offered'}
 			statusText={ringing ? t('pop.order_offered') : t('pop.order_working')} stateSecs={stateSecs} />;
 
 	return (
@@ -96,7 +97,7 @@ export function ScreenPop({ contact, agent, ext, now, skew, act, onNewOrder, wra
 
 // A work order waiting for an agent: what it is, and the way to it (the
 // offer ends when the order moves on: take it, dispatch it, close it).
-function OrderPop({ contact, status, statusText, stateSecs }) {
+function OrderPop({ contact, status, statusText, stateSecs, act, offered }) {
 	const { t } = useI18n();
 	const [o, setO] = useState(null);
 	useEffect(() => {
@@ -123,8 +124,22 @@ function OrderPop({ contact, status, statusText, stateSecs }) {
 			</div>
 			{o && <div class="wo-badges"><span class={`wo-status ws-${o.status}`}>{t(`wo.status.${o.status}`)}</span>
 				<span class={`wo-prio wp-${o.priority}`}>{t(`wo.prio.${o.priority}`)}</span></div>}
-			<p class="muted">{t('pop.order_hint')}</p>
-			{ref && (
+			{contact.customer && (
+				<div class="pop-name known" data-testid="pop-customer-name" data-lookup={contact.customer_lookup || ''}>
+					{contact.customer.name}</div>)}
+			{contact.customer && <CustomerOrders customer={contact.customer} />}
+			<p class="muted">{t(offered ? 'pop.order_accept_hint' : 'pop.order_hint')}</p>
+			{offered && (
+				<footer class="pop-actions">
+					<button type="button" class="btn primary" data-testid="pop-accept"
+						onClick={() => act(t('pop.accept'), () => api.acceptContact(contact.id))}>✓ {t('pop.accept')}</button>
+					<button type="button" class="btn danger" data-testid="pop-refuse"
+						onClick={() => act(t('pop.refuse'), () => api.rejectContact(contact.id))}>✕ {t('pop.refuse')}</button>
+					<span class="grow" />
+					{ref && <a class="btn" href={`#/orders/${ref}`} data-testid="pop-open-order">{t('pop.open_order')} →</a>}
+				</footer>
+			)}
+			{!offered && ref && (
 				<footer class="pop-actions">
 					<a class="btn primary" href={`#/orders/${ref}`} data-testid="pop-open-order">{t('pop.open_order')} →</a>
 				</footer>
