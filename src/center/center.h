@@ -362,6 +362,8 @@ struct center_tenant {
 	char *name;
 	char *description;
 	char *timezone;                /* IANA name, default "UTC" */
+	char *prompts;                 /* own prompt folders, ':'-separated,
+					  before the server's; NULL: none */
 	bool available_on_register;    /* phone registration -> available */
 	char **skills;
 	size_t nskills;

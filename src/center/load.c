@@ -26,6 +26,7 @@ static void tenant_free(struct center_tenant *t)
 	mem_deref(t->source);
 	mem_deref(t->description);
 	mem_deref(t->timezone);
+	mem_deref(t->prompts);
 	for (size_t i = 0; i < t->nskills; i++)
 		mem_deref(t->skills[i]);
 	mem_deref(t->skills);

@@ -1586,6 +1586,15 @@ static const struct cfg_field tenant_fields[] = {
      .help = "IANA time zone of the tenant's reports, opening hours and "
              "day boundaries (such as Asia/Shanghai).  Checked against "
              "the system's zoneinfo when it has one."},
+    {.key = "prompts",
+     .type = CT_STRING,
+     AT(struct center_tenant, prompts),
+     .help = "The tenant's own prompt folders, ':'-separated, earlier "
+             "first, searched before server.prompts for its calls (same "
+             "layout <lang>/<name>.wav and formats, see docs/prompts.md): "
+             "its own welcome, menus or hold music under the standard "
+             "names; a name they lack is the server's.  Default: the "
+             "server's prompts only."},
     {.key = "available_on_register",
      .type = CT_BOOL,
      AT(struct center_tenant, available_on_register),

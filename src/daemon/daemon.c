@@ -42,6 +42,7 @@ struct daemon {
 	struct media *media;     /* owning: the RTP relay */
 	struct ivr *ivr;         /* owning: time zones, lookups of flows */
 	struct ivr_prompts *prompts; /* owning: freed after the relay */
+	char prompt_dirs[1200];  /* the server's prompt folders */
 	struct voice *voice;     /* owning: SIP, agent phones, calls */
 	char *recordings;        /* owning: recordings folder */
 	uint64_t test_now_ms;    /* HOTLINE_TEST_NOW: the IVR's clock... */
@@ -411,7 +412,7 @@ static int start_ivr(struct daemon *d)
 {
 	const char *langs[16];
 	size_t nlangs = 0;
-	char dirs[1200], err[512] = "";
+	char *dirs = d->prompt_dirs, err[512] = "";
 	const char *test_now = getenv("HOTLINE_TEST_NOW");
 	int e;
 
@@ -446,9 +447,10 @@ static int start_ivr(struct daemon *d)
 	}
 
 	if (d->center->server.prompts)
-		snprintf(dirs, sizeof(dirs), "%s", d->center->server.prompts);
+		snprintf(dirs, sizeof(d->prompt_dirs), "%s",
+			 d->center->server.prompts);
 	else
-		prompts_default(dirs, sizeof(dirs));
+		prompts_default(dirs, sizeof(d->prompt_dirs));
 
 	e = ivr_prompts_load(&d->prompts, dirs, langs, nlangs, err,
 			     sizeof(err));
@@ -497,13 +499,62 @@ static int recordings_dir(struct daemon *d)
 			   (size_t)(slash - d->db_path));
 }
 
+/* A tenant's own prompts (tenants[].prompts) for the voice: a set loaded
+ * from "<its folders>:<the server's>", so that a name its folders lack is
+ * the server's, in its languages.  Nothing without the server's set (then
+ * nothing is played at all).  0, or an errno with err naming the problem;
+ * without own prompts the tenant plays the shared set. */
+static int tenant_prompts(struct daemon *d, const struct center_tenant *ct,
+			  char *err, size_t errsz)
+{
+	const char *langs[16];
+	size_t nlangs = 0;
+	struct ivr_prompts *p = NULL;
+	char *dirs = NULL;
+	int e;
+
+	if (!d->voice || !d->prompts)
+		return 0;
+	if (ct->removed || !ct->prompts || !*ct->prompts)
+		return voice_tenant_prompts(d->voice, ct->name, NULL);
+	if (!any_dir(ct->prompts)) {
+		snprintf(err, errsz, "no folder %s", ct->prompts);
+		return ENOENT;
+	}
+	for (size_t i = 0; i < ct->nlanguages && nlangs < ARRAY_LEN(langs);
+	     i++)
+		langs[nlangs++] = ct->languages[i].code;
+	e = re_sdprintf(&dirs, "%s:%s", ct->prompts, d->prompt_dirs);
+	if (e)
+		return e;
+	e = ivr_prompts_load(&p, dirs, langs, nlangs, err, errsz);
+	if (!e)
+		e = voice_tenant_prompts(d->voice, ct->name, p);
+	if (!e)
+		HL_INFO("daemon", "tenant %s: prompts loaded from %s",
+			ct->name, dirs);
+	mem_deref(p);
+	mem_deref(dirs);
+	return e;
+}
+
 /* A tenant the operator added, replaced or deleted at run time
  * (src/api/tenants.c): work orders, appointments and its statistics day. */
 static void tenant_added(const struct center_tenant *ct, void *arg)
 {
 	struct daemon *d = arg;
+	char perr[512] = "";
 	int err;
 
+	/* Loaded here on the loop (files read while it waits, rarely: an
+	 * operator adding a tenant with its own prompts). */
+	err = tenant_prompts(d, ct, perr, sizeof(perr));
+	if (err) {
+		HL_WARN("daemon", "tenant %s: prompts (%s): %s; its calls "
+				  "play the server's prompts", ct->name,
+			ct->prompts, *perr ? perr : strerror(err));
+		(void)voice_tenant_prompts(d->voice, ct->name, NULL);
+	}
 	if (ct->removed) { /* deleted: no more midnights for it */
 		daemon_days_remove(d->days, ct->name);
 		return;
@@ -601,6 +652,23 @@ static int start_voice(struct daemon *d)
 					"on %s: %s\n",
 				d->sip_listen, strerror(err));
 		return err;
+	}
+
+	/* each tenant's own prompts; a bad one is a configuration error,
+	 * like the server's */
+	for (size_t i = 0; i < d->center->ntenants; i++) {
+		const struct center_tenant *ct = &d->center->tenants[i];
+		char perr[512] = "";
+
+		err = ct->removed ? 0 : tenant_prompts(d, ct, perr,
+							sizeof(perr));
+		if (err) {
+			fprintf(stderr, "hotline serve: tenant %s: prompts "
+					"(%s): %s\n",
+				ct->name, ct->prompts,
+				*perr ? perr : strerror(err));
+			return EINVAL;
+		}
 	}
 
 	return 0;

@@ -7,11 +7,13 @@
  * (src/crm, with the one timer of their deadline watch), the media relay,
  * the IVR and its prompts (loaded at start-up from server.prompts, else
  * var/prompts then build/prompts beside the binary; a set that cannot be
- * loaded is logged and the flows' numbers go to their queues), the voice
+ * loaded is logged and the flows' numbers go to their queues; a tenant's
+ * own folders, tenants[].prompts, give it a set of its own searched before
+ * the server's, handed to the voice by voice_tenant_prompts()), the voice
  * channel, each tenant's statistics day (days.c: one timer per tenant for
  * its local midnight, which resets the engine's "today"), the HTTP API.
- * Tenants the API adds at run time reach crm and the days through the
- * API's tenant hook (api_cfg.tenanth).
+ * Tenants the API adds at run time reach crm, the days and their prompts
+ * through the API's tenant hook (api_cfg.tenanth).
  *
  * Tests only: HOTLINE_TEST_NOW=<seconds since the epoch> in the
  * environment starts the IVR's clock (opening hours, and the tenants'

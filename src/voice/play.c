@@ -33,6 +33,83 @@ void call_prompt(const struct call *c, const char *name, char *buf, size_t sz)
 	(void)re_snprintf(buf, sz, "%s/%s", lang, name);
 }
 
+/* --- each tenant's prompts ------------------------------------------------ */
+
+/* A tenant's own prompt set (tenants[].prompts), owned by the voice. */
+struct tprompts {
+	struct le le;              /* in v->tprompts */
+	char *tenant;              /* owning */
+	struct ivr_prompts *p;     /* a reference */
+};
+
+static void tprompts_destructor(void *arg)
+{
+	struct tprompts *tp = arg;
+
+	list_unlink(&tp->le);
+	mem_deref(tp->tenant);
+	mem_deref(tp->p);
+}
+
+static struct tprompts *tprompts_find(const struct voice *v,
+                                      const char *tenant)
+{
+	for (struct le *le = v->tprompts.head; le; le = le->next) {
+		struct tprompts *tp = le->data;
+
+		if (!strcmp(tp->tenant, tenant))
+			return tp;
+	}
+	return NULL;
+}
+
+int voice_tenant_prompts(struct voice *v, const char *tenant,
+                         struct ivr_prompts *p)
+{
+	struct tprompts *tp;
+	int err;
+
+	if (!v || !tenant)
+		return EINVAL;
+	tp = tprompts_find(v, tenant);
+	if (!p) {
+		mem_deref(tp);
+		return 0;
+	}
+	if (tp) { /* replaced: plays under way keep the old set (owners) */
+		mem_deref(tp->p);
+		tp->p = mem_ref(p);
+		return 0;
+	}
+	tp = mem_zalloc(sizeof(*tp), tprompts_destructor);
+	if (!tp)
+		return ENOMEM;
+	err = str_dup(&tp->tenant, tenant);
+	if (err) {
+		mem_deref(tp);
+		return err;
+	}
+	tp->p = mem_ref(p);
+	list_append(&v->tprompts, &tp->le, tp);
+	return 0;
+}
+
+void voice_tprompts_free(struct voice *v)
+{
+	list_flush(&v->tprompts);
+}
+
+struct ivr_prompts *call_prompts(const struct call *c)
+{
+	const struct tprompts *tp;
+
+	/* only beside a shared set: without one the voice plays nothing */
+	if (!c->v->cfg.prompts || !c->ct)
+		return c->v->cfg.prompts;
+	tp = tprompts_find(c->v, c->ct->name);
+	return tp ? tp->p : c->v->cfg.prompts;
+}
+
 static uint32_t play(struct call *c, int side, const struct media_play *mp)
 {
 	int err;
@@ -51,7 +128,7 @@ static uint32_t play(struct call *c, int side, const struct media_play *mp)
 uint32_t call_play(struct call *c, int side, const char *const *paths, size_t n,
                    bool barge)
 {
-	struct ivr_prompts *prompts = c->v->cfg.prompts;
+	struct ivr_prompts *prompts = call_prompts(c);
 	struct media_clip clips[PLAY_MAX];
 	size_t k = 0;
 
@@ -126,20 +203,20 @@ static const struct media_clip *music_clip(struct call *c, void **ownerp)
 {
 	const struct vqueue *vq = vqueue_find(c->v, c->ct, c->queue_name);
 	static struct media_clip moh; /* the prompt set's, immutable */
+	struct ivr_prompts *prompts;
 	const struct ivr_prompt *p;
 
 	if (vq && vq->music) {
 		*ownerp = vq->music;
 		return vq->music;
 	}
-	p = c->v->cfg.prompts
-	        ? ivr_prompt_lookup(c->v->cfg.prompts, "common/moh/default")
-	        : NULL;
+	prompts = call_prompts(c);
+	p = prompts ? ivr_prompt_lookup(prompts, "common/moh/default") : NULL;
 	if (!p)
 		return NULL;
 	moh.ulaw = p->ulaw;
 	moh.samples = p->samples;
-	*ownerp = c->v->cfg.prompts;
+	*ownerp = prompts;
 	return &moh;
 }
 

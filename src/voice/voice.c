@@ -29,6 +29,7 @@ static void voice_destructor(void *arg)
 	mem_deref(v->ht_contact);
 	v->mq = mem_deref(v->mq);
 	vqueues_free(v);
+	voice_tprompts_free(v);
 	v->reg = mem_deref(v->reg);
 	v->rl = mem_deref(v->rl);
 	v->lsnr = mem_deref(v->lsnr);

@@ -66,7 +66,9 @@ struct voice_cfg {
 	/* The IVR on this loop and its prompts (borrowed; the prompts must
 	 * outlive every relay, which the voice's calls guarantee by holding
 	 * references).  Without ivr, numbers with a flow go to their queue;
-	 * without prompts nothing is played (no music, no announcements). */
+	 * without prompts nothing is played (no music, no announcements).
+	 * This is the shared set; a tenant may have its own
+	 * (voice_tenant_prompts()). */
 	struct ivr *ivr;
 	struct ivr_prompts *prompts;
 	/* Folder of recordings and voice messages (<dir>/<tenant>/<id>.wav);
@@ -106,6 +108,14 @@ int voice_tenant_added(struct voice *v, const struct center_tenant *ct);
  *  import): its phones' registrations are forgotten (they point at the
  *  engine's agents).  Call it with no call of the tenant in progress. */
 void voice_tenant_removed(struct voice *v, const struct center_tenant *ct);
+/** A tenant's own prompt set (center `tenants[].prompts`), loaded by the
+ *  caller with the tenant's folders before the server's so that it is
+ *  complete: the tenant's calls play their prompts and the default hold
+ *  music from it instead of cfg.prompts (only while cfg.prompts is set).
+ *  Takes a reference; plays under way keep the set they started with.
+ *  p NULL: the tenant goes back to the shared set.  EINVAL, ENOMEM. */
+int voice_tenant_prompts(struct voice *v, const char *tenant,
+                         struct ivr_prompts *p);
 /** Calls from outside in progress for a tenant (any state). */
 unsigned voice_tenant_calls(const struct voice *v, const char *tenant);
 

@@ -147,6 +147,7 @@ struct voice {
 	void (*doneh)(void *arg);
 	void *done_arg;
 	struct tmr tmr_close;
+	struct list tprompts; /* struct tprompts: tenants' own prompt sets */
 	struct vqueue *vq; /* per queue of the center: music, owning */
 	size_t nvq;
 	struct mqueue *mq;  /* file loads finished on a worker */
@@ -557,6 +558,11 @@ void call_say_bye(struct call *c, const char *const *names, size_t n,
                   enum call_disp disp, const char *reason);
 /** "zh/name" for the caller's language (or common). */
 void call_prompt(const struct call *c, const char *name, char *buf, size_t sz);
+/** The prompt set of the call's tenant (tenants[].prompts), else the
+ *  shared one (cfg.prompts); NULL without prompts. */
+struct ivr_prompts *call_prompts(const struct call *c);
+/** Drop the tenants' prompt sets (the voice's destructor). */
+void voice_tprompts_free(struct voice *v);
 
 /* --- flow.c: the IVR's ops ------------------------------------------------ */
 
