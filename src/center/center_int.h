@@ -91,6 +91,7 @@ struct cfg_ctx {
 	size_t errsz;
 	const char *text; /* the whole document as read, or NULL */
 	size_t textlen;
+	bool definition;  /* a tenant's definition: no center around it */
 };
 
 /* --- schema.c ------------------------------------------------------------ */
@@ -166,6 +167,11 @@ extern const struct cfg_schema cfg_trunk_outbound_schema;
 extern const struct cfg_schema cfg_dialout_schema;
 void cfg_outbound_free(struct center *c);
 void cfg_dialout_free(struct center_tenant *t);
+/** The trunk of c that dialout d uses: the one named, else the first with
+ *  an outbound uri.  0 (*trp may be NULL: none), ENOENT (no trunk of that
+ *  name), EINVAL (it has no outbound uri). */
+int cfg_dialout_find(const struct center *c, const struct center_dialout *d,
+                     const struct center_trunk **trp);
 
 /* --- apikeys.c: API keys declared in the file ----------------------------- */
 

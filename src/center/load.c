@@ -898,6 +898,7 @@ static int load_text(struct center **cp, const char *path, const char *text,
 	cx.line = 1;
 	cx.text = text;
 	cx.textlen = len;
+	cx.definition = definition;
 	if (definition && root->type == YAML_MAPPING_NODE) {
 		/* a tenant's definition: nothing of the center around it */
 		for (yaml_node_pair_t *p = root->data.mapping.pairs.start;

@@ -203,11 +203,31 @@ static int parse_deny(struct cfg_ctx *cx, const struct cfg_field *f,
 	return prefix_list(cx, node, &t->dialout.deny, &t->dialout.ndeny);
 }
 
+int cfg_dialout_find(const struct center *c, const struct center_dialout *d,
+                     const struct center_trunk **trp)
+{
+	*trp = NULL;
+	for (size_t i = 0; c && i < c->ntrunks; i++) {
+		const struct center_trunk *tr = &c->trunks[i];
+
+		if (d->trunk_name ? !strcmp(tr->name, d->trunk_name)
+		                  : tr->out.uri != NULL) {
+			*trp = tr;
+			break;
+		}
+	}
+	if (!d->trunk_name)
+		return 0;
+	if (!*trp)
+		return ENOENT;
+	return (*trp)->out.uri ? 0 : EINVAL;
+}
+
 static int dialout_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 {
 	struct center_tenant *t = base;
 	struct center_dialout *d = &t->dialout;
-	const struct center *c = cx->c;
+	int e;
 
 	d->trunk = NULL;
 	if (d->caller_id && !is_number(d->caller_id, 1))
@@ -215,23 +235,17 @@ static int dialout_check(struct cfg_ctx *cx, yaml_node_t *node, void *base)
 		                   "'%s' is not a number (digits, a '+' in "
 		                   "front at most)",
 		                   d->caller_id);
-	for (size_t i = 0; c && i < c->ntrunks; i++) {
-		const struct center_trunk *tr = &c->trunks[i];
-
-		if (d->trunk_name ? !strcmp(tr->name, d->trunk_name)
-		                  : tr->out.uri != NULL) {
-			d->trunk = tr;
-			break;
-		}
-	}
-	if (!d->trunk_name)
+	/* a tenant's definition names the center's trunks: they are looked
+	 * up when it joins the center (center_tenant_check_new, _adopt) */
+	if (cx->definition)
 		return 0;
-	if (!d->trunk)
+	e = cfg_dialout_find(cx->c, d, &d->trunk);
+	if (e == ENOENT)
 		return cfg_key_err(cx, node, "trunk",
 		                   "no trunk named '%s' (trunks are listed "
 		                   "under trunks:)",
 		                   d->trunk_name);
-	if (!d->trunk->out.uri)
+	if (e)
 		return cfg_key_err(cx, node, "trunk",
 		                   "trunk '%s' (line %u) has no outbound uri",
 		                   d->trunk_name, d->trunk->line);

@@ -96,6 +96,20 @@ int center_tenant_check_new(const struct center *c, const struct center *def,
 		         def->path, n->line, n->number, owner->name);
 		return EEXIST;
 	}
+	{
+		const struct center_trunk *tr;
+		int e = cfg_dialout_find(c, &t->dialout, &tr);
+
+		if (e) {
+			snprintf(err, errsz,
+			         "%s:%u: tenants[0].dialout.trunk: %s '%s'",
+			         def->path, t->line,
+			         e == ENOENT ? "the center has no trunk"
+			                     : "no outbound uri on trunk",
+			         t->dialout.trunk_name);
+			return EINVAL;
+		}
+	}
 	if (c->ntenants >= CENTER_TENANTS_MAX) {
 		snprintf(err, errsz,
 		         "no room for another tenant (%d slots, deleted "
@@ -120,6 +134,8 @@ int center_tenant_adopt(struct center *c, struct center *def,
 	 * struct hands them over, and def no longer frees them */
 	*t = def->tenants[0];
 	memset(&def->tenants[0], 0, sizeof(def->tenants[0]));
+	/* its dial-out uses this center's trunks (checked by _check_new) */
+	(void)cfg_dialout_find(c, &t->dialout, &t->dialout.trunk);
 	def->ntenants = 0;
 	c->ntenants++;
 	if (tp)

@@ -220,6 +220,66 @@ static void test_slots_run_out(void **state)
 	mem_deref(c);
 }
 
+/* A definition's dial-out names the center's trunks: resolved when the
+ * tenant joins (a definition holds no trunks of its own). */
+static void test_dialout_joins_trunks(void **state)
+{
+	static const char center[] =
+		"trunks:\n"
+		"  - name: inbound\n"
+		"    address: 127.0.0.1\n"
+		"  - name: carrier\n"
+		"    address: 192.0.2.1\n"
+		"    outbound: {uri: \"sip:192.0.2.10:5070\"}\n"
+		"tenants:\n"
+		"  - name: a\n"
+		"    skills: [s]\n"
+		"    queues: [{name: q, skills: {s: 1}}]\n";
+	struct center *c = NULL, *d;
+	const struct center_tenant *t = NULL;
+	const struct center_trunk *tr = NULL;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(center_load_text(&c, "center", center,
+					  strlen(center), err, sizeof(err)),
+			 0);
+	/* by name, and the first outbound trunk by default */
+	d = def("tenants:\n  - name: b\n    dialout: {enabled: true, "
+		"trunk: carrier}\n",
+		err, sizeof(err), 0);
+	assert_int_equal(center_tenant_check_new(c, d, NULL, err, sizeof(err)),
+			 0);
+	assert_int_equal(center_tenant_adopt(c, d, &t), 0);
+	mem_deref(d);
+	assert_int_equal(center_outside(t, "+8613800138000", &tr), 0);
+	assert_string_equal(tr->name, "carrier");
+	d = def("tenants:\n  - name: c\n    dialout: {enabled: true}\n", err,
+		sizeof(err), 0);
+	assert_int_equal(center_tenant_check_new(c, d, NULL, err, sizeof(err)),
+			 0);
+	assert_int_equal(center_tenant_adopt(c, d, &t), 0);
+	mem_deref(d);
+	tr = NULL;
+	assert_int_equal(center_outside(t, "13800138000", &tr), 0);
+	assert_string_equal(tr->name, "carrier");
+	/* a trunk the center lacks, or one without outbound: refused */
+	d = def("tenants:\n  - name: e\n    dialout: {trunk: nosuch}\n", err,
+		sizeof(err), 0);
+	assert_int_equal(center_tenant_check_new(c, d, NULL, err, sizeof(err)),
+			 EINVAL);
+	assert_non_null(strstr(err, "dialout.trunk: the center has no trunk "
+				    "'nosuch'"));
+	mem_deref(d);
+	d = def("tenants:\n  - name: e\n    dialout: {trunk: inbound}\n", err,
+		sizeof(err), 0);
+	assert_int_equal(center_tenant_check_new(c, d, NULL, err, sizeof(err)),
+			 EINVAL);
+	assert_non_null(strstr(err, "no outbound uri on trunk 'inbound'"));
+	mem_deref(d);
+	mem_deref(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_definition_errors),
 		cmocka_unit_test(test_add_and_remove),
 		cmocka_unit_test(test_slots_run_out),
+		cmocka_unit_test(test_dialout_joins_trunks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
