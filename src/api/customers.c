@@ -354,6 +354,29 @@ static int customer_fields(struct api_req *req, json_t *body,
 	return 0;
 }
 
+/* Write c through the store and answer the customer as stored (status 0:
+ * 200), or the store's refusal. */
+static void customer_put(struct api_req *req, const struct store_customer *c,
+			 uint16_t status)
+{
+	struct api_work *w = api_work_new(req, customer_full, cust_arg_new());
+	int err;
+
+	if (!w)
+		return;
+	if (!w->arg) {
+		api_reply_error(req, 500, "internal", "out of memory");
+		mem_deref(w);
+		return;
+	}
+	w->status = status;
+	err = store_customer_put(w->store, c, written, w);
+	if (err) {
+		api_crm_store_failed(req, err);
+		mem_deref(w);
+	}
+}
+
 /* POST /api/v1/customers {"name","language"?,"note"?,"identities":[...]} */
 void api_customer_create(struct api_req *req)
 {
@@ -363,9 +386,7 @@ void api_customer_create(struct api_req *req)
 	struct store_identity ids[IDENTS_MAX];
 	json_t *body = api_req_body(req), *arr, *it;
 	struct store_customer c = {.tenant = api_tenant_name(req)};
-	struct api_work *w;
 	size_t i;
-	int err;
 
 	if (api_json_fields(req, body, known, ARRAY_LEN(known)) ||
 	    customer_fields(req, body, &c) || !api_crm_ready(req))
@@ -411,20 +432,7 @@ void api_customer_create(struct api_req *req)
 	c.idents = ids;
 	c.nidents = json_array_size(arr);
 
-	w = api_work_new(req, customer_full, cust_arg_new());
-	if (!w)
-		return;
-	if (!w->arg) {
-		api_reply_error(req, 500, "internal", "out of memory");
-		mem_deref(w);
-		return;
-	}
-	w->status = 201;
-	err = store_customer_put(w->store, &c, written, w);
-	if (err) {
-		api_crm_store_failed(req, err);
-		mem_deref(w);
-	}
+	customer_put(req, &c, 201);
 }
 
 /* PATCH /api/v1/customers/{id} {"name"?, "language"?, "note"?} */
@@ -433,8 +441,6 @@ void api_customer_update(struct api_req *req)
 	static const char *const known[] = {"name", "language", "note"};
 	json_t *body = api_req_body(req);
 	struct store_customer c = {.tenant = api_tenant_name(req)};
-	struct api_work *w;
-	int err;
 
 	if (api_json_fields(req, body, known, ARRAY_LEN(known)) ||
 	    customer_fields(req, body, &c) || !api_crm_ready(req))
@@ -445,19 +451,7 @@ void api_customer_update(struct api_req *req)
 		return;
 	}
 	snprintf(c.id, sizeof(c.id), "%s", api_req_param(req, "id"));
-	w = api_work_new(req, customer_full, cust_arg_new());
-	if (!w)
-		return;
-	if (!w->arg) {
-		api_reply_error(req, 500, "internal", "out of memory");
-		mem_deref(w);
-		return;
-	}
-	err = store_customer_put(w->store, &c, written, w);
-	if (err) {
-		api_crm_store_failed(req, err);
-		mem_deref(w);
-	}
+	customer_put(req, &c, 0);
 }
 
 /* POST /api/v1/customers/{id}/identities {"kind", "value"} */
@@ -469,8 +463,6 @@ void api_customer_identity_add(struct api_req *req)
 	char val[IDENT_LEN];
 	struct store_identity id;
 	struct store_customer c = {.tenant = api_tenant_name(req)};
-	struct api_work *w;
-	int err;
 
 	if (api_json_fields(req, body, known, 2) ||
 	    api_json_string(req, body, "kind", true, 16, &kind) ||
@@ -482,20 +474,7 @@ void api_customer_identity_add(struct api_req *req)
 	snprintf(c.id, sizeof(c.id), "%s", api_req_param(req, "id"));
 	c.idents = &id;
 	c.nidents = 1;
-	w = api_work_new(req, customer_full, cust_arg_new());
-	if (!w)
-		return;
-	if (!w->arg) {
-		api_reply_error(req, 500, "internal", "out of memory");
-		mem_deref(w);
-		return;
-	}
-	w->status = 201;
-	err = store_customer_put(w->store, &c, written, w);
-	if (err) {
-		api_crm_store_failed(req, err);
-		mem_deref(w);
-	}
+	customer_put(req, &c, 201);
 }
 
 /* DELETE /api/v1/customers/{id}/identities/{kind}/{value} */

@@ -649,8 +649,7 @@ static int order_customer(struct store_conn *c, const char *tenant,
 			str_ncpy(buf, (const char *)v, sz);
 			err = 0;
 		}
-	}
-	else if (rc != SQLITE_DONE) {
+	} else if (rc != SQLITE_DONE) {
 		err = store_conn_fail(c, rc, "order customer");
 	}
 	sqlite3_reset(st);
@@ -683,8 +682,7 @@ static int pop_fn(struct store_conn *c, const void *f, void **vp, size_t *np)
 		                     sizeof(cid));
 		if (!err)
 			err = get_by_id(c, a->tenant, cid, &p->customer);
-	}
-	else {
+	} else {
 		err = a->id ? get_by_id(c, a->tenant, a->id, &p->customer)
 		            : find_by_ident(c, a->tenant, a->kind, a->value,
 		                            &p->customer);
@@ -786,68 +784,62 @@ static void pop_deliver(struct store_job *j)
 	h(j->err, j->err ? NULL : j->u.call.out, j->arg);
 }
 
-int store_screen_pop_get(struct store *s, const char *tenant,
-                         enum store_ident_kind kind, const char *value,
-                         uint32_t n, store_screen_pop_h *h, void *arg)
+/* One screen-pop read on the reader side: a copies the caller's strings
+ * into the job (they need not outlive the call). */
+static int pop_submit(struct store *s, const struct find_args *a,
+                      store_screen_pop_h *h, void *arg)
 {
-	struct pop_in *in;
+	struct pop_in *in = crm_in_alloc(sizeof(*in));
 
-	if (!s || !h || !tenant || !value || (unsigned)kind >= STORE_IDENT_MAX)
-		return EINVAL;
-	in = crm_in_alloc(sizeof(*in));
 	if (!in)
 		return ENOMEM;
-	in->a.tenant = crm_in_str(&in->base, tenant);
-	in->a.value = crm_in_str(&in->base, value);
-	in->a.kind = kind;
-	in->a.n = n;
+	in->a = *a;
+	in->a.tenant = crm_in_str(&in->base, a->tenant);
+	in->a.value = a->value ? crm_in_str(&in->base, a->value) : NULL;
+	in->a.id = a->id ? crm_in_str(&in->base, a->id) : NULL;
+	in->a.workorder =
+	    a->workorder ? crm_in_str(&in->base, a->workorder) : NULL;
 	if (in->base.nomem) {
 		mem_deref(in);
 		return ENOMEM;
 	}
 	return store_call_submit(s, false, pop_exec, pop_deliver, h, arg, in);
+}
+
+int store_screen_pop_get(struct store *s, const char *tenant,
+                         enum store_ident_kind kind, const char *value,
+                         uint32_t n, store_screen_pop_h *h, void *arg)
+{
+	if (!s || !h || !tenant || !value || (unsigned)kind >= STORE_IDENT_MAX)
+		return EINVAL;
+	return pop_submit(
+	    s,
+	    &(struct find_args){
+	        .tenant = tenant, .value = value, .kind = kind, .n = n},
+	    h, arg);
 }
 
 int store_screen_pop_customer_get(struct store *s, const char *tenant,
                                   const char *customer, uint32_t n,
                                   store_screen_pop_h *h, void *arg)
 {
-	struct pop_in *in;
-
 	if (!s || !h || !tenant || !customer)
 		return EINVAL;
-	in = crm_in_alloc(sizeof(*in));
-	if (!in)
-		return ENOMEM;
-	in->a.tenant = crm_in_str(&in->base, tenant);
-	in->a.id = crm_in_str(&in->base, customer);
-	in->a.n = n;
-	if (in->base.nomem) {
-		mem_deref(in);
-		return ENOMEM;
-	}
-	return store_call_submit(s, false, pop_exec, pop_deliver, h, arg, in);
+	return pop_submit(
+	    s, &(struct find_args){.tenant = tenant, .id = customer, .n = n}, h,
+	    arg);
 }
 
 int store_screen_pop_workorder_get(struct store *s, const char *tenant,
                                    const char *workorder, uint32_t n,
                                    store_screen_pop_h *h, void *arg)
 {
-	struct pop_in *in;
-
 	if (!s || !h || !tenant || !workorder)
 		return EINVAL;
-	in = crm_in_alloc(sizeof(*in));
-	if (!in)
-		return ENOMEM;
-	in->a.tenant = crm_in_str(&in->base, tenant);
-	in->a.workorder = crm_in_str(&in->base, workorder);
-	in->a.n = n;
-	if (in->base.nomem) {
-		mem_deref(in);
-		return ENOMEM;
-	}
-	return store_call_submit(s, false, pop_exec, pop_deliver, h, arg, in);
+	return pop_submit(s,
+	                  &(struct find_args){
+	                      .tenant = tenant, .workorder = workorder, .n = n},
+	                  h, arg);
 }
 
 /* --- interactions for exports -------------------------------------------- */
